@@ -1,0 +1,16 @@
+//! descend-core: the Python-free engine of descend.
+//!
+//! Kernel files hold only math; one driver per family holds the machinery (shapes, weights,
+//! reductions, chunks, threads, SIMD dispatch). Drivers validate everything first and only then
+//! run kernels that cannot fail, so a failing call writes nothing.
+
+pub mod error;
+pub mod float;
+pub mod loss;
+pub mod par;
+pub mod param;
+pub mod reduce;
+pub mod simd;
+
+pub use error::{Error, Result};
+pub use float::Float;

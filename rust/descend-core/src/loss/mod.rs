@@ -1,0 +1,3 @@
+//! Loss families. Each family is a trait for its kernels, one registry list, and one driver.
+
+pub mod pointwise;

@@ -1,0 +1,371 @@
+//! The pointwise driver: validation, weights, reductions, the fused value+gradient pass,
+//! chunking, threads and SIMD dispatch, once for every pointwise loss.
+//!
+//! One pass reads x, y (and weight, upstream) and writes what was asked for: elementwise values,
+//! the gradient, and/or per-chunk f64 partial sums of w·ℓ. A weighted mean normalised by Σ w
+//! needs that sum before the gradient can be written, so it runs a read-only pass over the
+//! weights first. The kernel loop is monomorphised per combination of present arrays, so absent
+//! ones cost nothing in the loop.
+
+use pulp::{Simd, WithSimd};
+
+use super::{visit, PointwiseLoss, Visitor, WeightedMean};
+use crate::error::{Error, Result};
+use crate::float::Float;
+use crate::par::{run_tasks, CHUNK};
+use crate::param::resolve;
+use crate::reduce::{pairwise_sum, Reduction, LANES};
+
+/// A read-only array with the shape it has in Python (for messages and checks).
+#[derive(Debug, Clone, Copy)]
+pub struct Operand<'a, F> {
+    /// Elements in C order.
+    pub data: &'a [F],
+    /// Shape as the caller sees it.
+    pub shape: &'a [usize],
+}
+
+/// An output array with its shape.
+#[derive(Debug)]
+pub struct Output<'a, F> {
+    /// Elements in C order.
+    pub data: &'a mut [F],
+    /// Shape as the caller sees it.
+    pub shape: &'a [usize],
+}
+
+/// One call of a pointwise loss.
+#[derive(Debug)]
+pub struct Request<'a, F> {
+    /// Predictions x.
+    pub input: Operand<'a, F>,
+    /// Targets y, same shape as `input`.
+    pub target: Operand<'a, F>,
+    /// Optional per-element weights, same shape.
+    pub weight: Option<Operand<'a, F>>,
+    /// Upstream gradient for `Reduction::None` (defaults to ones).
+    pub upstream: Option<Operand<'a, F>>,
+    /// torch's `reduction=`.
+    pub reduction: Reduction,
+    /// Hyperparameters by name; missing ones take their defaults.
+    pub params: &'a [(&'a str, f64)],
+    /// Compute the loss value (reduced, or into `values` for `Reduction::None`).
+    pub want_value: bool,
+    /// Elementwise values, required when `want_value` and `Reduction::None`.
+    pub values: Option<Output<'a, F>>,
+    /// Gradient w.r.t. `input`; the gradient is computed when present.
+    pub grad: Option<Output<'a, F>>,
+}
+
+/// Runs the pointwise loss `loss`. Returns the reduced value when one was asked for.
+/// Everything is validated before anything is written.
+pub fn run<F: Float>(loss: &str, request: Request<'_, F>) -> Result<Option<f64>> {
+    visit(loss, request).unwrap_or_else(|_| {
+        let known: Vec<&str> = super::LOSSES.iter().map(|s| s.name).collect();
+        Err(Error::Value(format!("unknown pointwise loss {loss:?}; known: {known:?}")))
+    })
+}
+
+impl<F: Float> Visitor for Request<'_, F> {
+    type Output = Result<Option<f64>>;
+
+    fn visit<K: PointwiseLoss>(self) -> Self::Output {
+        let params = resolve(K::SPEC.name, K::SPEC.params, self.params)?;
+        self.validate()?;
+        Ok(self.execute(K::new(&params), K::SPEC.weighted_mean))
+    }
+}
+
+fn shape_str(shape: &[usize]) -> String {
+    match shape {
+        [n] => format!("({n},)"),
+        _ => format!("({})", shape.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+fn check_shape(name: &str, shape: &[usize], len: usize, input: &[usize]) -> Result<()> {
+    if shape != input {
+        return Err(Error::Shape(format!(
+            "{name} has shape {} but input has shape {}",
+            shape_str(shape),
+            shape_str(input)
+        )));
+    }
+    if len != shape.iter().product::<usize>() {
+        return Err(Error::Shape(format!("{name} holds {len} elements but has shape {}", shape_str(shape))));
+    }
+    Ok(())
+}
+
+impl<F: Float> Request<'_, F> {
+    fn validate(&self) -> Result<()> {
+        let shape = self.input.shape;
+        check_shape("input", shape, self.input.data.len(), shape)?;
+        check_shape("target", self.target.shape, self.target.data.len(), shape)?;
+        for (name, operand) in [("weight", &self.weight), ("upstream", &self.upstream)] {
+            if let Some(op) = operand {
+                check_shape(name, op.shape, op.data.len(), shape)?;
+            }
+        }
+        for output in [&self.values, &self.grad].into_iter().flatten() {
+            check_shape("out", output.shape, output.data.len(), shape)?;
+        }
+        if self.upstream.is_some() && self.reduction != Reduction::None {
+            return Err(Error::Value(
+                "upstream is only used with reduction='none'; a reduced loss has a scalar upstream".into(),
+            ));
+        }
+        let wants_values = self.want_value && self.reduction == Reduction::None;
+        if wants_values != self.values.is_some() {
+            return Err(Error::Value("an elementwise value buffer is needed exactly when reduction='none'".into()));
+        }
+        if !self.want_value && self.grad.is_none() {
+            return Err(Error::Value("nothing to compute: ask for the value, the gradient or both".into()));
+        }
+        Ok(())
+    }
+
+    fn execute<K: PointwiseLoss>(self, kernel: K, weighted_mean: WeightedMean) -> Option<f64> {
+        let n = self.input.data.len();
+        let weight = self.weight.map(|w| w.data);
+        let denominator = match (self.reduction, weight, weighted_mean) {
+            (Reduction::Mean, Some(w), WeightedMean::OverWeights) => weight_sum(w),
+            (Reduction::Mean, ..) => n as f64,
+            _ => 1.0,
+        };
+        let scale = F::from_f64(1.0 / denominator);
+        let accumulate = self.want_value && self.reduction != Reduction::None;
+        let pass = Pass {
+            x: self.input.data,
+            y: self.target.data,
+            upstream: self.upstream.map(|u| u.data),
+            values: self.values.map(|v| v.data),
+            grad: self.grad.map(|g| g.data),
+            accumulate,
+            scale,
+        };
+        let total = match weight {
+            Some(w) => pass.run(kernel, w),
+            None => pass.run(kernel, Ones),
+        };
+        accumulate.then(|| match self.reduction {
+            Reduction::Mean => total / denominator,
+            _ => total,
+        })
+    }
+}
+
+/// Σ w over the weights, chunked and summed exactly like a loss value.
+fn weight_sum<F: Float>(w: &[F]) -> f64 {
+    let pass = Pass { x: w, y: w, upstream: None, values: None, grad: None, accumulate: true, scale: F::ONE };
+    pass.run(Identity, Ones)
+}
+
+/// ℓ(x, y) = x, used to sum an array through the same deterministic loop.
+#[derive(Debug, Clone, Copy)]
+struct Identity;
+
+impl PointwiseLoss for Identity {
+    const SPEC: super::LossSpec =
+        super::LossSpec { name: "identity", params: &[], weighted_mean: WeightedMean::OverCount };
+    fn new(_: &[f64]) -> Self {
+        Self
+    }
+    #[inline(always)]
+    fn value<F: Float>(self, x: F, _: F) -> F {
+        x
+    }
+    #[inline(always)]
+    fn grad<F: Float>(self, _: F, _: F) -> F {
+        F::ONE
+    }
+}
+
+/// The arrays of one fused pass, before the weight type is fixed.
+struct Pass<'a, F> {
+    x: &'a [F],
+    y: &'a [F],
+    upstream: Option<&'a [F]>,
+    values: Option<&'a mut [F]>,
+    grad: Option<&'a mut [F]>,
+    accumulate: bool,
+    scale: F,
+}
+
+impl<F: Float> Pass<'_, F> {
+    /// Picks the loop instantiation for the arrays present; only valid combinations exist.
+    fn run<K: PointwiseLoss, W: Stream<F>>(self, k: K, w: W) -> f64 {
+        let (x, y, s) = (self.x, self.y, self.scale);
+        match (self.values, self.grad, self.upstream) {
+            (None, None, _) => chunked::<K, F, W, Ones, Off, Off, true>(k, x, y, w, Ones, Off, Off, s),
+            (None, Some(g), None) if self.accumulate => {
+                chunked::<K, F, W, Ones, Off, _, true>(k, x, y, w, Ones, Off, g, s)
+            }
+            (None, Some(g), None) => chunked::<K, F, W, Ones, Off, _, false>(k, x, y, w, Ones, Off, g, s),
+            (None, Some(g), Some(u)) => chunked::<K, F, W, _, Off, _, false>(k, x, y, w, u, Off, g, s),
+            (Some(v), None, _) => chunked::<K, F, W, Ones, _, Off, false>(k, x, y, w, Ones, v, Off, s),
+            (Some(v), Some(g), None) => chunked::<K, F, W, Ones, _, _, false>(k, x, y, w, Ones, v, g, s),
+            (Some(v), Some(g), Some(u)) => chunked::<K, F, W, _, _, _, false>(k, x, y, w, u, v, g, s),
+        }
+    }
+}
+
+/// An input stream: a slice, or implicit ones.
+trait Stream<F>: Copy + Send + Sync {
+    fn split(self, mid: usize) -> (Self, Self);
+    /// # Safety
+    /// `i` is below the stream's length (validated by the driver).
+    unsafe fn at(self, i: usize) -> F;
+}
+
+/// An output stream: a mutable slice, or nothing.
+trait Sink<F>: Send + Sized {
+    const ON: bool;
+    fn split(self, mid: usize) -> (Self, Self);
+    /// # Safety
+    /// `i` is below the sink's length (validated by the driver).
+    unsafe fn put(&mut self, i: usize, v: F);
+}
+
+#[derive(Clone, Copy)]
+struct Ones;
+
+struct Off;
+
+impl<F: Float> Stream<F> for Ones {
+    fn split(self, _: usize) -> (Self, Self) {
+        (Ones, Ones)
+    }
+    #[inline(always)]
+    unsafe fn at(self, _: usize) -> F {
+        F::ONE
+    }
+}
+
+impl<F: Float> Stream<F> for &[F] {
+    fn split(self, mid: usize) -> (Self, Self) {
+        self.split_at(mid)
+    }
+    #[inline(always)]
+    unsafe fn at(self, i: usize) -> F {
+        // SAFETY: the caller guarantees i < self.len().
+        unsafe { *self.get_unchecked(i) }
+    }
+}
+
+impl<F: Float> Sink<F> for Off {
+    const ON: bool = false;
+    fn split(self, _: usize) -> (Self, Self) {
+        (Off, Off)
+    }
+    #[inline(always)]
+    unsafe fn put(&mut self, _: usize, _: F) {}
+}
+
+impl<F: Float> Sink<F> for &mut [F] {
+    const ON: bool = true;
+    fn split(self, mid: usize) -> (Self, Self) {
+        self.split_at_mut(mid)
+    }
+    #[inline(always)]
+    unsafe fn put(&mut self, i: usize, v: F) {
+        // SAFETY: the caller guarantees i < self.len().
+        unsafe { *self.get_unchecked_mut(i) = v };
+    }
+}
+
+/// One chunk's arrays; all of the same length.
+struct Chunk<'a, K, F, W, U, V, G, const ACC: bool> {
+    k: K,
+    x: &'a [F],
+    y: &'a [F],
+    w: W,
+    u: U,
+    v: V,
+    g: G,
+    scale: F,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn chunked<K, F, W, U, V, G, const ACC: bool>(
+    k: K,
+    mut x: &[F],
+    mut y: &[F],
+    mut w: W,
+    mut u: U,
+    mut v: V,
+    mut g: G,
+    scale: F,
+) -> f64
+where
+    K: PointwiseLoss,
+    F: Float,
+    W: Stream<F>,
+    U: Stream<F>,
+    V: Sink<F>,
+    G: Sink<F>,
+{
+    let n = x.len();
+    let mut tasks = Vec::with_capacity(n.div_ceil(CHUNK));
+    while !x.is_empty() {
+        let mid = CHUNK.min(x.len());
+        let (x0, x1) = x.split_at(mid);
+        let (y0, y1) = y.split_at(mid);
+        let (w0, w1) = w.split(mid);
+        let (u0, u1) = u.split(mid);
+        let (v0, v1) = v.split(mid);
+        let (g0, g1) = g.split(mid);
+        tasks.push(Chunk::<K, F, W, U, V, G, ACC> { k, x: x0, y: y0, w: w0, u: u0, v: v0, g: g0, scale });
+        (x, y, w, u, v, g) = (x1, y1, w1, u1, v1, g1);
+    }
+    let partials = run_tasks(n, tasks, crate::simd::dispatch);
+    pairwise_sum(&partials)
+}
+
+impl<K, F, W, U, V, G, const ACC: bool> WithSimd for Chunk<'_, K, F, W, U, V, G, ACC>
+where
+    K: PointwiseLoss,
+    F: Float,
+    W: Stream<F>,
+    U: Stream<F>,
+    V: Sink<F>,
+    G: Sink<F>,
+{
+    type Output = f64;
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> f64 {
+        let Self { k, x, y, w, u, mut v, mut g, scale } = self;
+        let n = x.len();
+        let mut lanes = [0.0_f64; LANES];
+        let mut step = |i: usize, lane: usize| {
+            // SAFETY: every stream and sink of a chunk has the chunk's length n, and i < n.
+            unsafe {
+                let (xi, yi) = (*x.get_unchecked(i), *y.get_unchecked(i));
+                let (l, d) = match (ACC || V::ON, G::ON) {
+                    (true, true) => k.value_and_grad(xi, yi),
+                    (false, true) => (F::ZERO, k.grad(xi, yi)),
+                    _ => (k.value(xi, yi), F::ZERO),
+                };
+                let wi = w.at(i);
+                if ACC {
+                    lanes[lane] += (l * wi).to_f64();
+                }
+                v.put(i, l * wi);
+                g.put(i, d * wi * u.at(i) * scale);
+            }
+        };
+        let body = n - n % LANES;
+        for block in (0..body).step_by(LANES) {
+            for lane in 0..LANES {
+                step(block + lane, lane);
+            }
+        }
+        // The tail goes through the same lanes, so a sum does not depend on where it starts.
+        for i in body..n {
+            step(i, i - body);
+        }
+        let [a, b, c, d, e, f, g, h] = lanes;
+        ((a + b) + (c + d)) + ((e + f) + (g + h))
+    }
+}

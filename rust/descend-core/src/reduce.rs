@@ -1,0 +1,68 @@
+//! Reductions and the deterministic summation every driver uses.
+//!
+//! Sums accumulate in f64 in [`LANES`] accumulators, element `i` always going to lane `i % LANES`
+//! of its chunk, whatever the vector width; lanes and chunk partials are then combined pairwise
+//! in a fixed order. Together with fixed-size chunks this makes a sum independent of the thread
+//! count, the SIMD path and the alignment of the data.
+
+use crate::error::{Error, Result};
+
+/// Number of f64 accumulators per chunk (two AVX2 registers, one AVX-512 register).
+pub const LANES: usize = 8;
+
+/// How elementwise losses are reduced, as torch's `reduction=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reduction {
+    /// Elementwise result, shape of the input.
+    None,
+    /// Mean (or weighted mean) over all elements.
+    Mean,
+    /// Sum over all elements.
+    Sum,
+}
+
+impl Reduction {
+    /// Parses torch's spelling; the error lists the choices.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "none" => Ok(Self::None),
+            "mean" => Ok(Self::Mean),
+            "sum" => Ok(Self::Sum),
+            _ => Err(Error::Value(format!(
+                "reduction must be one of 'none', 'mean', 'sum', got {name:?}"
+            ))),
+        }
+    }
+}
+
+/// Sum of `values` by recursive halving: a fixed tree for a given length.
+pub fn pairwise_sum(values: &[f64]) -> f64 {
+    match values.len() {
+        0 => 0.0,
+        1 => values[0],
+        n => {
+            let (left, right) = values.split_at(n / 2);
+            pairwise_sum(left) + pairwise_sum(right)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairwise_is_a_fixed_tree() {
+        assert_eq!(pairwise_sum(&[]), 0.0);
+        assert_eq!(pairwise_sum(&[1.0, 2.0, 3.0]), 6.0);
+        // (1e16 + 1) + (-1e16 + 1) pairs differently from a left fold, which loses both ones.
+        assert_eq!(pairwise_sum(&[1.0, 1e16, -1e16, 1.0]), 1.0 + (-1e16 + 1.0) + 1e16);
+    }
+
+    #[test]
+    fn reductions_parse() {
+        assert_eq!(Reduction::parse("sum"), Ok(Reduction::Sum));
+        let err = Reduction::parse("avg").unwrap_err().to_string();
+        assert!(err.contains("'none', 'mean', 'sum'") && err.contains("avg"));
+    }
+}
