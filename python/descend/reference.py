@@ -62,8 +62,9 @@ def _l1_value(x: Array, y: Array) -> Array:
 
 
 def _l1_deriv(x: Array, y: Array) -> Array:
-    # np.sign(0) == 0: the same subgradient torch picks at d == 0.
-    return np.sign(x - y)
+    # torch's sgn: 0 at d == 0 and also for a NaN difference (np.sign would give NaN).
+    d = x - y
+    return np.where(np.isnan(d), 0.0, np.sign(d))
 
 
 def _huber_value(x: Array, y: Array, *, delta: float) -> Array:
@@ -74,7 +75,8 @@ def _huber_value(x: Array, y: Array, *, delta: float) -> Array:
 
 def _huber_deriv(x: Array, y: Array, *, delta: float) -> Array:
     d = x - y
-    return np.where(np.abs(d) < delta, d, delta * np.sign(d))
+    # torch's backward tests |d| >= delta, so a NaN difference falls through to d (NaN).
+    return np.where(np.abs(d) >= delta, delta * np.sign(d), d)
 
 
 def _smooth_l1_value(x: Array, y: Array, *, beta: float) -> Array:
@@ -89,7 +91,8 @@ def _smooth_l1_deriv(x: Array, y: Array, *, beta: float) -> Array:
     if beta == 0.0:
         return _l1_deriv(x, y)
     d = x - y
-    return np.where(np.abs(d) < beta, d / beta, np.sign(d))
+    # As for huber: a NaN difference takes the quadratic branch and stays NaN.
+    return np.where(np.abs(d) >= beta, np.sign(d), d / beta)
 
 
 def _log_cosh_value(x: Array, y: Array) -> Array:

@@ -1,1 +1,91 @@
-//! placeholder
+//! Python bindings of descend: borrow numpy arrays, check them, detach from the interpreter,
+//! call the core, map its errors. No math and nothing per kernel lives here: a kernel is named
+//! by a string, so adding one to the core's registry needs no change in this crate.
+
+mod arrays;
+mod door;
+mod pointwise;
+
+use pyo3::prelude::*;
+
+/// Threads, SIMD level and specs: the small introspection surface of the core.
+mod runtime {
+    use descend_core::{loss::pointwise::LOSSES, par, simd};
+    use pyo3::prelude::*;
+
+    use crate::door::to_py_err;
+
+    /// The instruction set kernels run with: "scalar", "avx2", "avx512" or "neon".
+    #[pyfunction]
+    pub fn simd_level() -> &'static str {
+        simd::level().name()
+    }
+
+    /// Why DESCEND_SIMD was not honoured, if it was not.
+    #[pyfunction]
+    pub fn simd_warning() -> Option<&'static str> {
+        simd::forced_level_warning()
+    }
+
+    /// Threads used by parallel calls.
+    #[pyfunction]
+    pub fn get_num_threads() -> usize {
+        par::num_threads()
+    }
+
+    /// Sets the thread count; returns the previous one.
+    #[pyfunction]
+    pub fn set_num_threads(n: usize) -> PyResult<usize> {
+        par::set_num_threads(n).map_err(to_py_err)
+    }
+
+    /// Elements below which a call runs on the calling thread, holding the GIL.
+    #[pyfunction]
+    pub fn inline_threshold() -> usize {
+        par::INLINE_BELOW
+    }
+
+    /// Distinct pool threads that ran chunks in the most recent parallel call (a test hook).
+    #[pyfunction]
+    pub fn threads_used_by_last_call() -> u32 {
+        par::threads_used_by_last_call()
+    }
+
+    /// Elements per chunk of parallel work.
+    #[pyfunction]
+    pub fn chunk_size() -> usize {
+        par::CHUNK
+    }
+
+    /// (name, [(param, default, domain)], weighted-mean rule) for every pointwise loss.
+    #[pyfunction]
+    #[allow(clippy::type_complexity)]
+    pub fn pointwise_specs() -> Vec<(&'static str, Vec<(&'static str, f64, &'static str)>, &'static str)> {
+        LOSSES
+            .iter()
+            .map(|spec| {
+                let params = spec.params.iter().map(|p| (p.name, p.default, p.domain.describe())).collect();
+                let mean = match spec.weighted_mean {
+                    descend_core::loss::pointwise::WeightedMean::OverWeights => "sum_w",
+                    descend_core::loss::pointwise::WeightedMean::OverCount => "count",
+                };
+                (spec.name, params, mean)
+            })
+            .collect()
+    }
+}
+
+/// The native module `descend._core`.
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(pointwise::pointwise, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::simd_level, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::simd_warning, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::get_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::set_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::inline_threshold, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::threads_used_by_last_call, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::chunk_size, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::pointwise_specs, m)?)?;
+    Ok(())
+}

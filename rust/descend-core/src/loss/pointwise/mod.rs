@@ -17,7 +17,7 @@ mod smooth_l1_loss;
 use crate::float::Float;
 use crate::param::ParamSpec;
 
-pub use driver::{run, Operand, Request};
+pub use driver::{run, Operand, Output, Request};
 
 /// How a weighted `"mean"` is normalised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,54 @@
+# The README's two commands are `make demo` and `make test`; each sets up everything it needs
+# on a machine that has only python3 and cargo.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+DEPS := $(VENV)/.deps-installed
+WHEEL_DIR := dist
+# The manylinux2014 wheel (abi3, linked by zig against glibc 2.17) is built once and installed
+# into .venv, so the tests exercise exactly what users install.
+WHEEL_STAMP := $(VENV)/.wheel-installed
+SOURCES := $(shell find rust python -type f \( -name '*.rs' -o -name '*.py' -o -name '*.pyi' -o -name 'Cargo.toml' \)) Cargo.toml pyproject.toml
+
+.PHONY: demo test wheel bench lint rust-test pytest clean
+
+demo: $(WHEEL_STAMP)
+	$(PY) -m descend demo
+
+test: rust-test lint pytest
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(DEPS): requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+wheel: $(WHEEL_STAMP)
+
+$(WHEEL_STAMP): $(DEPS) $(SOURCES) Cargo.lock
+	rm -rf $(WHEEL_DIR)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/maturin build --release --zig \
+		--compatibility manylinux2014 --out $(WHEEL_DIR)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall $(WHEEL_DIR)/descend-*.whl
+	touch $@
+
+rust-test:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo test -p descend-core
+
+lint: $(WHEEL_STAMP)
+	$(VENV)/bin/ruff check python tests benches
+	$(VENV)/bin/ruff format --check python tests benches
+	$(VENV)/bin/mypy python
+	$(PY) -m mypy.stubtest descend._core --allowlist .stubtest-allowlist
+
+pytest: $(WHEEL_STAMP)
+	cd tests && HYPOTHESIS_PROFILE=ci ../$(PY) -m pytest -p no:cacheprovider
+
+bench: $(WHEEL_STAMP)
+	$(PY) benches/pointwise.py --json benches/results/pointwise.json
+
+clean:
+	rm -rf $(VENV) $(WHEEL_DIR) target

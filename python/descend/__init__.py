@@ -1,0 +1,62 @@
+"""descend: ML losses, their gradients and optimizer steps, computed in Rust on numpy arrays.
+
+Examples
+--------
+>>> import numpy as np, descend as ds
+>>> x, y = np.array([1.0, 2.0, 4.0]), np.array([1.0, 0.0, 1.0])
+>>> value, grad = ds.huber_loss.value_and_grad(x, y)
+>>> round(value, 4), grad.tolist()
+(1.3333, [0.0, 0.3333333333333333, 0.3333333333333333])
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import warnings
+
+from descend import _core, reference
+from descend._gradcheck import GradcheckError, gradcheck
+from descend._loss import Loss
+from descend._threads import get_num_threads, set_num_threads, threads
+from descend.losses import (
+    huber_loss,
+    l1_loss,
+    log_cosh_loss,
+    mse_loss,
+    poisson_nll_loss,
+    quantile_loss,
+    smooth_l1_loss,
+)
+
+__version__ = importlib.metadata.version("descend")
+
+__all__ = [
+    "GradcheckError",
+    "Loss",
+    "__version__",
+    "get_num_threads",
+    "gradcheck",
+    "huber_loss",
+    "l1_loss",
+    "log_cosh_loss",
+    "mse_loss",
+    "poisson_nll_loss",
+    "quantile_loss",
+    "reference",
+    "set_num_threads",
+    "simd_level",
+    "smooth_l1_loss",
+    "threads",
+]
+
+
+def simd_level() -> str:
+    """Return the instruction set kernels run with: ``"scalar"``, ``"avx2"``, ``"avx512"``, ``"neon"``.
+
+    ``DESCEND_SIMD`` (read at import) forces a path; one the CPU lacks falls back with a warning.
+    """
+    return _core.simd_level()
+
+
+if (_warning := _core.simd_warning()) is not None:
+    warnings.warn(_warning, RuntimeWarning, stacklevel=2)

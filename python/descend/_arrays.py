@@ -1,0 +1,54 @@
+"""Array coercion rules, in one place, naming the argument in every error.
+
+- Anything ``np.asarray`` accepts is an input; float32 stays float32, float64 stays float64.
+- Integers and bools become float64; float32 with float64 gives float64, as numpy does.
+- float16, longdouble, complex, object, string and datetime arrays raise ``TypeError``.
+- Auxiliary arrays (weight, upstream) are cast to the result dtype of input and target.
+Layout is not touched here: the native layer reads any strides (copying only non-contiguous
+inputs), so nothing is copied in Python that need not be.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+FloatArray = NDArray[np.floating[Any]]
+
+SUPPORTED = (np.dtype(np.float32), np.dtype(np.float64))
+_F64 = np.dtype(np.float64)
+
+
+def as_float(name: str, value: ArrayLike) -> FloatArray:
+    """Return ``value`` as a float32/float64 array, promoting integers and bools to float64."""
+    array = np.asarray(value)
+    dtype = array.dtype
+    if dtype in SUPPORTED:
+        return array
+    if dtype.kind in "biu":
+        return array.astype(_F64)
+    if dtype.kind == "f":
+        raise TypeError(
+            f"{name} has dtype {dtype}; supported dtypes are float32 and float64 "
+            "(integers and bools are promoted to float64)"
+        )
+    raise TypeError(f"{name} has dtype {dtype}, which is not a real number type")
+
+
+def operands(
+    input: ArrayLike,
+    target: ArrayLike,
+    weight: ArrayLike | None,
+    upstream: ArrayLike | None,
+) -> tuple[FloatArray, FloatArray, FloatArray | None, FloatArray | None]:
+    """Coerce a loss's arrays to one float dtype: that of input and target together."""
+    x = as_float("input", input)
+    y = as_float("target", target)
+    dtype = x.dtype if x.dtype is y.dtype else np.result_type(x.dtype, y.dtype)
+    x = x.astype(dtype, copy=False)
+    y = y.astype(dtype, copy=False)
+    w = None if weight is None else as_float("weight", weight).astype(dtype, copy=False)
+    u = None if upstream is None else as_float("upstream", upstream).astype(dtype, copy=False)
+    return x, y, w, u

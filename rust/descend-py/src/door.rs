@@ -1,0 +1,26 @@
+//! The one door every native call goes through: run inline or detached, and map core errors
+//! to builtin Python exceptions, exhaustively.
+
+use descend_core::{par, Error};
+use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+
+/// Core error → builtin exception (`ValueError`, `TypeError`, `IndexError`).
+pub fn to_py_err(err: Error) -> PyErr {
+    match err {
+        Error::Shape(m) | Error::Value(m) => PyValueError::new_err(m),
+        Error::Dtype(m) => PyTypeError::new_err(m),
+        Error::Label(m) => PyIndexError::new_err(m),
+    }
+}
+
+/// Runs `work` over `len` elements: on the calling thread with the GIL held when the core
+/// would run it inline anyway (releasing costs more than such work), detached otherwise.
+pub fn enter<T, W>(py: Python<'_>, len: usize, work: W) -> PyResult<T>
+where
+    T: Send,
+    W: FnOnce() -> descend_core::Result<T> + Send,
+{
+    let result = if par::runs_inline(len) { work() } else { py.detach(work) };
+    result.map_err(to_py_err)
+}
