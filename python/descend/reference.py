@@ -149,8 +149,8 @@ def _check_huber(*, delta: float) -> None:
 
 
 def _check_smooth_l1(*, beta: float) -> None:
-    if not beta >= 0.0:
-        raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta!r}")
+    if not 0.0 <= beta < math.inf:
+        raise ValueError(f"smooth_l1_loss: beta must be a finite number >= 0, got {beta!r}")
 
 
 def _check_quantile(*, q: float) -> None:

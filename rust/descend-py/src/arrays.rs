@@ -21,7 +21,8 @@ impl<'py, F: Element + Copy> Input<'py, F> {
             .map_err(|_| PyTypeError::new_err(format!("{name} must be an ndarray of the input's dtype")))?
             .readonly();
         let shape = array.shape().to_vec();
-        let copy = if array.as_slice().is_ok() { None } else { Some(array.as_array().iter().copied().collect()) };
+        // as_slice() also accepts Fortran order, which would hand the core memory order.
+        let copy = if array.is_c_contiguous() { None } else { Some(array.as_array().iter().copied().collect()) };
         Ok(Self { array, copy, shape })
     }
 
@@ -70,7 +71,7 @@ impl<'py, F: Element> Target<'py, F> {
     }
 
     fn wrap(array: Bound<'py, PyArrayDyn<F>>) -> PyResult<Self> {
-        if !array.is_contiguous() || !array.is_c_contiguous() {
+        if !array.is_c_contiguous() {
             return Err(PyValueError::new_err("out must be C-contiguous"));
         }
         let guard = array.try_readwrite().map_err(|e| {

@@ -1,0 +1,131 @@
+"""THE table: every kernel with its reference, options, input domains and tolerances.
+
+Tests are generated from these rows; adding a loss adds one row here. Tolerances are relative
+to the float64 reference, per dtype, and justified per row:
+
+- float64 results are compared at a few units of f64 rounding (the kernels and numpy evaluate
+  the same formulas; sums differ only in order, ≤ ~1e-15 relative for these sizes).
+- float32 results are compared with the f64 reference computed from the same f32 inputs: each
+  elementwise result is one or two f32 roundings (≤ 2.4e-7 relative), so 1e-6 leaves room.
+- ``scale`` gives the size of terms that cancel inside a formula (Poisson's eˣ − y): there an
+  f32 result carries error ~eps32 × scale even when the difference is tiny, so the tolerance is
+  ``rtol × (|reference| + scale)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+Draw = Callable[[np.random.Generator, tuple[int, ...]], Array]
+
+
+def normal(rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    return rng.standard_normal(shape) * 3.0
+
+
+def log_rate(rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    return rng.uniform(-3.0, 3.0, shape)
+
+
+def rate(rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    return rng.uniform(0.01, 10.0, shape)
+
+
+def counts(rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    return rng.poisson(2.0, shape).astype(np.float64)
+
+
+def no_scale(x: Array, y: Array, params: dict[str, Any]) -> Array | float:
+    return 0.0
+
+
+def poisson_scale(x: Array, y: Array, params: dict[str, Any]) -> Array | float:
+    if params.get("log_input", True):
+        return np.exp(x) + np.abs(y * x)
+    return np.abs(x) + np.abs(y * np.log(x + params.get("eps", 1e-8))) + np.abs(y) * 10.0
+
+
+@dataclass(frozen=True)
+class PointwiseCase:
+    """One pointwise loss under test."""
+
+    name: str
+    # Option sets tried besides the defaults ({} is always included).
+    params: tuple[dict[str, Any], ...] = ()
+    # Option sets that must raise ValueError.
+    bad_params: tuple[dict[str, Any], ...] = ()
+    input: Draw = normal
+    target: Draw = normal
+    # Whether the input may take any float (edge-value tests); rate-space inputs may not.
+    any_input: bool = True
+    rtol32: float = 1e-6
+    rtol64: float = 1e-13
+    scale: Callable[[Array, Array, dict[str, Any]], Array | float] = no_scale
+    # torch.nn.functional name, when torch has the loss (fixtures are checked for it).
+    torch: str | None = None
+    # Step for finite differences (f64): well inside each kink-free region of the draws.
+    fd_eps: float = 1e-6
+    notes: str = field(default="", compare=False)
+
+
+POINTWISE: tuple[PointwiseCase, ...] = (
+    PointwiseCase("mse_loss", torch="mse_loss"),
+    PointwiseCase("l1_loss", torch="l1_loss"),
+    PointwiseCase(
+        "huber_loss",
+        params=({"delta": 0.5}, {"delta": 2.0}, {"delta": 1e-3}),
+        bad_params=({"delta": 0.0}, {"delta": -1.0}, {"delta": float("nan")}),
+        torch="huber_loss",
+    ),
+    PointwiseCase(
+        "smooth_l1_loss",
+        params=({"beta": 0.5}, {"beta": 0.0}, {"beta": 3.0}),
+        bad_params=({"beta": -0.5}, {"beta": float("inf")}),
+        torch="smooth_l1_loss",
+    ),
+    # Two roundings through exp_m1/log1p (each ≤ 1 f32 ULP after rounding from f64) plus the
+    # final arithmetic: 2e-6 for f32. f64: exp_m1 ≤ 4 ULP and log1p ≤ 2 ULP compound to ~1e-15.
+    PointwiseCase("log_cosh_loss", rtol32=2e-6, rtol64=1e-14),
+    PointwiseCase(
+        "quantile_loss",
+        params=({"q": 0.1}, {"q": 0.9}),
+        bad_params=({"q": 0.0}, {"q": 1.0}, {"q": -0.5}, {"q": 1.5}),
+    ),
+    # exp/log to ≤ 2 f64 ULP, then eˣ − y·x cancels: relative to the terms' scale.
+    PointwiseCase(
+        "poisson_nll_loss",
+        params=(
+            {"full": True},
+            {"log_input": False},
+            {"log_input": False, "full": True, "eps": 1e-2},
+        ),
+        bad_params=({"eps": 0.0}, {"eps": -1e-8}),
+        input=log_rate,
+        target=counts,
+        any_input=False,
+        rtol32=2e-6,
+        rtol64=1e-13,
+        scale=poisson_scale,
+        torch="poisson_nll_loss",
+    ),
+)
+
+REDUCTIONS = ("mean", "sum", "none")
+DTYPES = (np.float32, np.float64)
+
+
+def draw_inputs(case: PointwiseCase, params: dict[str, Any], rng: np.random.Generator,
+                shape: tuple[int, ...]) -> tuple[Array, Array]:
+    """Inputs in the loss's domain: Poisson with ``log_input=False`` needs positive rates."""
+    x = rate(rng, shape) if params.get("log_input", True) is False else case.input(rng, shape)
+    return x, case.target(rng, shape)
+
+
+def option_sets(case: PointwiseCase) -> list[dict[str, Any]]:
+    return [{}, *case.params]
