@@ -1,0 +1,120 @@
+"""Deterministic parallelism: bitwise equal results for any thread count; fork safety."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from cases import POINTWISE
+
+import descend as ds
+
+CHUNK = ds._core.chunk_size()
+
+
+def run_on_threads(threads: int, call: Callable[[], Any]) -> Any:
+    """Call until at least two pool threads ran chunks (when ``threads`` > 1).
+
+    On a shared 2-core machine one thread can occasionally finish every chunk before another
+    wakes; retrying makes sure the comparison includes a genuinely parallel run.
+    """
+    for _ in range(50):
+        result = call()
+        if threads == 1 or ds._core.threads_used_by_last_call() >= 2:
+            return result
+    raise AssertionError(f"{threads} threads configured but never more than one ran chunks")
+
+
+@pytest.mark.parametrize("case", POINTWISE, ids=lambda c: c.name)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bitwise_equal_across_thread_counts(case: object, dtype: type) -> None:
+    rng = np.random.default_rng(11)
+    # Enough chunks that the pool's second thread always wakes in time to steal some (fast
+    # kernels finish a handful of chunks on one thread), plus a ragged tail.
+    n = 64 * CHUNK + 5
+    x = rng.uniform(0.1, 3.0, n).astype(dtype)
+    y = rng.poisson(2.0, n).astype(dtype)
+    w = rng.uniform(0.0, 2.0, n).astype(dtype)
+    f = getattr(ds, case.name)  # type: ignore[attr-defined]
+    results = []
+    for threads in (1, 2, 3):
+        with ds.threads(threads):
+            for reduction in ("mean", "sum", "none"):
+                results.append((threads, reduction, run_on_threads(
+                    threads, lambda r=reduction: f.value_and_grad(x, y, reduction=r, weight=w))))
+    by_reduction: dict[str, list[tuple[object, np.ndarray]]] = {}
+    for _, reduction, (value, grad) in results:
+        by_reduction.setdefault(reduction, []).append((value, grad))
+    for runs in by_reduction.values():
+        first_value, first_grad = runs[0]
+        for value, grad in runs[1:]:
+            np.testing.assert_array_equal(np.asarray(value), np.asarray(first_value), strict=True)
+            np.testing.assert_array_equal(grad, first_grad, strict=True)
+
+
+def test_thread_controls() -> None:
+    old = ds.get_num_threads()
+    assert ds.set_num_threads(3) == old
+    assert ds.get_num_threads() == 3
+    with ds.threads(1):
+        assert ds.get_num_threads() == 1
+    assert ds.get_num_threads() == 3
+    ds.set_num_threads(old)
+    with pytest.raises(ValueError, match=">= 1"):
+        ds.set_num_threads(0)
+    with pytest.raises(TypeError):
+        ds.set_num_threads(1.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [({"DESCEND_NUM_THREADS": "3"}, 3), ({"OMP_NUM_THREADS": "2"}, 2),
+     ({"DESCEND_NUM_THREADS": "1", "OMP_NUM_THREADS": "3"}, 1)],
+)
+def test_thread_count_from_environment(env: dict[str, str], expected: int) -> None:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("DESCEND_NUM_THREADS", "OMP_NUM_THREADS")}
+    out = subprocess.run(
+        [sys.executable, "-c", "import descend; print(descend.get_num_threads())"],
+        env={**clean, **env}, capture_output=True, text=True, check=True,
+    )
+    assert int(out.stdout) == expected
+
+
+def _child_runs_parallel(queue: multiprocessing.Queue[float]) -> None:
+    x = np.ones(8 * CHUNK, np.float32)
+    with ds.threads(2):
+        queue.put(ds.mse_loss(x, np.zeros_like(x)))
+
+
+@pytest.mark.timeout(60)
+def test_fork_after_parallel_call_does_not_hang() -> None:
+    x = np.ones(8 * CHUNK, np.float32)
+    with ds.threads(2):
+        ds.mse_loss.grad(x, np.zeros_like(x))  # the parent's pool now has live threads
+    ctx = multiprocessing.get_context("fork")
+    queue: multiprocessing.Queue[float] = ctx.Queue()
+    child = ctx.Process(target=_child_runs_parallel, args=(queue,))
+    child.start()
+    child.join(30)
+    assert child.exitcode == 0, "forked child hung or crashed in a parallel call"
+    assert queue.get(timeout=5) == 1.0
+
+
+def test_concurrent_python_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal((2, 6 * CHUNK))
+    want = ds.huber_loss.value_and_grad(x, y)
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda _: ds.huber_loss.value_and_grad(x, y), range(16)))
+    for value, grad in got:
+        assert value == want[0]
+        np.testing.assert_array_equal(grad, want[1])
