@@ -1,0 +1,28 @@
+"""Every docstring example of the public API runs and prints what it says."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+import descend as ds
+from descend import _gradcheck, _threads
+
+DOCUMENTED = {name: getattr(ds, name) for name in ds.losses.__all__}
+DOCUMENTED |= {"descend": ds, "gradcheck": _gradcheck, "threads": _threads}
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTED))
+def test_examples_run(name: str) -> None:
+    obj = DOCUMENTED[name]
+    doc = obj.__doc__ or ""
+    if name in ds.losses.__all__:
+        assert "Examples" in doc and "torch" in doc, f"{name} lacks an example or torch note"
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for test in doctest.DocTestFinder().find(obj, name) if not isinstance(obj, ds.Loss) else [
+            parser.get_doctest(doc, {}, name, None, 0)]:
+        runner.run(test)
+    assert runner.failures == 0
+    assert runner.tries > 0

@@ -1,0 +1,128 @@
+"""Bad input: builtin exceptions that name the argument, nothing written, never a panic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from cases import POINTWISE
+
+import descend as ds
+
+X = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+Y = np.zeros((3, 4))
+
+
+def test_shape_mismatch_names_both_shapes() -> None:
+    with pytest.raises(ValueError, match=r"target has shape \(3, 5\) but input has shape \(3, 4\)"):
+        ds.mse_loss(X, np.zeros((3, 5)))
+    with pytest.raises(ValueError, match=r"weight has shape \(4,\) but input has shape \(3, 4\)"):
+        ds.mse_loss(X, Y, weight=np.ones(4))
+    with pytest.raises(ValueError, match="upstream"):
+        ds.mse_loss.grad(X, Y, reduction="none", upstream=np.ones(3))
+
+
+@pytest.mark.parametrize("bad", [
+    np.array([1 + 2j] * 12).reshape(3, 4),
+    np.array(["a"] * 12).reshape(3, 4),
+    np.array([object()] * 12).reshape(3, 4),
+    np.zeros((3, 4), "datetime64[s]"),
+])
+def test_non_real_dtypes_raise_type_error(bad: np.ndarray) -> None:
+    with pytest.raises(TypeError, match="input"):
+        ds.mse_loss(bad, Y)
+    with pytest.raises(TypeError, match="target"):
+        ds.mse_loss.grad(X, bad)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.longdouble])
+def test_unsupported_float_widths_name_supported_dtypes(dtype: type) -> None:
+    with pytest.raises(TypeError, match="float32 and float64"):
+        ds.huber_loss(X.astype(dtype), Y)
+
+
+def test_promotion_rules() -> None:
+    ints = np.arange(12).reshape(3, 4)
+    assert ds.mse_loss.grad(ints, Y).dtype == np.float64
+    assert ds.mse_loss.grad(ints > 3, Y).dtype == np.float64
+    assert ds.mse_loss.grad(X.astype(np.float32), Y.astype(np.float32)).dtype == np.float32
+    assert ds.mse_loss.grad(X.astype(np.float32), Y).dtype == np.float64
+    # weight is cast to the result dtype
+    g32 = ds.mse_loss.grad(X.astype(np.float32), Y.astype(np.float32), weight=np.ones((3, 4)))
+    assert g32.dtype == np.float32
+
+
+def test_reduction_must_be_known() -> None:
+    with pytest.raises(ValueError, match="'none', 'mean', 'sum'"):
+        ds.mse_loss(X, Y, reduction="avg")  # type: ignore[arg-type]
+
+
+def test_unknown_keyword_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="delta"):
+        ds.mse_loss(X, Y, delta=1.0)  # type: ignore[call-arg]
+
+
+def test_upstream_only_with_none_reduction() -> None:
+    with pytest.raises(ValueError, match="upstream"):
+        ds.mse_loss.grad(X, Y, upstream=np.ones_like(X))
+    with pytest.raises(ValueError, match="upstream"):
+        ds.mse_loss(X, Y, reduction="none", upstream=np.ones_like(X))
+
+
+@pytest.mark.parametrize("make_out", [
+    lambda: np.zeros((4, 3)),                      # wrong shape
+    lambda: np.zeros((3, 4), np.float32),          # wrong dtype
+    lambda: np.zeros((3, 4)).tolist(),             # not an array
+])
+def test_bad_out_raises_and_writes_nothing(make_out: object) -> None:
+    out = make_out()  # type: ignore[operator]
+    before = np.array(out, copy=True)
+    with pytest.raises((ValueError, TypeError), match="out"):
+        ds.mse_loss.grad(X, Y, out=out)
+    np.testing.assert_array_equal(np.asarray(out), before)
+
+
+def test_read_only_out_raises() -> None:
+    out = np.zeros((3, 4))
+    out.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        ds.mse_loss.grad(X, Y, out=out)
+    assert np.all(out == 0)
+
+
+def test_out_overlapping_an_input_raises_and_writes_nothing() -> None:
+    x = X.copy()
+    with pytest.raises(ValueError, match="overlap"):
+        ds.mse_loss.grad(x, Y, out=x)
+    np.testing.assert_array_equal(x, X)
+    big = np.concatenate([X.ravel(), X.ravel()])
+    with pytest.raises(ValueError, match="overlap"):
+        ds.mse_loss.grad(big[:12].reshape(3, 4), Y, out=big[6:18].reshape(3, 4))
+    with pytest.raises(ValueError, match="overlap"):  # non-contiguous out staged in Python
+        wide = np.zeros((3, 8))
+        ds.mse_loss.grad(wide[:, ::2], Y, out=wide[:, 1::2])
+    np.testing.assert_array_equal(big[:12], X.ravel())
+
+
+def test_reduced_value_with_out_is_refused() -> None:
+    with pytest.raises(ValueError, match="out"):
+        ds.mse_loss(X, Y, out=np.zeros((3, 4)))
+
+
+def test_garbage_never_panics() -> None:
+    """Throw junk at the native entry point: only ordinary exceptions may come out."""
+    core = ds._core
+    junk: list[object] = [None, 1, "x", [1.0], np.zeros(3), np.zeros((0,)), np.zeros(3, np.int8),
+                          np.zeros(3, np.float32), np.zeros((2, 2))[:, 0], object()]
+    names = [c.name for c in POINTWISE] + ["nope", ""]
+    rng = np.random.default_rng(0)
+    for _ in range(3000):
+        args = [rng.choice(names), junk[rng.integers(len(junk))], junk[rng.integers(len(junk))],
+                junk[rng.integers(len(junk))], junk[rng.integers(len(junk))],
+                rng.choice(["mean", "sum", "none", "bogus"]),
+                [("delta", float(rng.choice([-1.0, 0.5, np.nan])))] if rng.random() < 0.3 else [],
+                bool(rng.integers(2)), bool(rng.integers(2)), junk[rng.integers(len(junk))]]
+        try:
+            core.pointwise(*args)
+        except BaseException as exc:  # noqa: BLE001 - the point is to see every kind
+            assert isinstance(exc, Exception), f"{type(exc).__name__} escaped for {args!r}"
+            assert type(exc).__name__ != "PanicException", f"panic for {args!r}: {exc}"
