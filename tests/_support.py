@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from cases import PointwiseCase
 from numpy.typing import NDArray
 
 import descend as ds
+from cases import PointwiseCase
 from descend import reference
 
 WEIGHTED_OVER_COUNT = {"huber_loss"}
@@ -22,22 +22,30 @@ def oracle(case: PointwiseCase) -> Any:
     return getattr(reference, case.name)
 
 
-def reduce_like(case: PointwiseCase, elementwise: NDArray[Any], weight: NDArray[Any] | None,
-                reduction: str) -> Any:
+def reduce_like(
+    case: PointwiseCase, elementwise: NDArray[Any], weight: NDArray[Any] | None, reduction: str
+) -> Any:
     """Apply ``reduction`` as the loss does (used to reduce error bounds, not values)."""
     if reduction == "none":
         return elementwise
     total = np.float64(np.sum(elementwise))
     if reduction == "sum":
         return total
-    if weight is not None and case.name not in WEIGHTED_OVER_COUNT:
-        return total / np.float64(np.sum(weight))
-    return total / np.float64(elementwise.size)
+    count = np.sum(weight) if weight is not None and case.name not in WEIGHTED_OVER_COUNT else None
+    with np.errstate(invalid="ignore", divide="ignore"):  # empty: 0/0 is nan, as torch's mean
+        return total / np.float64(elementwise.size if count is None else count)
 
 
-def expected(case: PointwiseCase, x: NDArray[Any], y: NDArray[Any], dtype: type,
-             params: dict[str, Any], reduction: str, weight: NDArray[Any] | None,
-             upstream: NDArray[Any] | None = None) -> tuple[Any, Any, Any, Any]:
+def expected(
+    case: PointwiseCase,
+    x: NDArray[Any],
+    y: NDArray[Any],
+    dtype: type,
+    params: dict[str, Any],
+    reduction: str,
+    weight: NDArray[Any] | None,
+    upstream: NDArray[Any] | None = None,
+) -> tuple[Any, Any, Any, Any]:
     """(value, grad, value tolerance, grad tolerance) from the f64 oracle on the same inputs."""
     x64, y64 = x.astype(np.float64), y.astype(np.float64)
     w64 = None if weight is None else weight.astype(np.float64)

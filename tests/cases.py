@@ -120,8 +120,9 @@ REDUCTIONS = ("mean", "sum", "none")
 DTYPES = (np.float32, np.float64)
 
 
-def draw_inputs(case: PointwiseCase, params: dict[str, Any], rng: np.random.Generator,
-                shape: tuple[int, ...]) -> tuple[Array, Array]:
+def draw_inputs(
+    case: PointwiseCase, params: dict[str, Any], rng: np.random.Generator, shape: tuple[int, ...]
+) -> tuple[Array, Array]:
     """Inputs in the loss's domain: Poisson with ``log_input=False`` needs positive rates."""
     x = rate(rng, shape) if params.get("log_input", True) is False else case.input(rng, shape)
     return x, case.target(rng, shape)

@@ -21,8 +21,11 @@ def test_examples_run(name: str) -> None:
         assert "Examples" in doc and "torch" in doc, f"{name} lacks an example or torch note"
     parser = doctest.DocTestParser()
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    for test in doctest.DocTestFinder().find(obj, name) if not isinstance(obj, ds.Loss) else [
-            parser.get_doctest(doc, {}, name, None, 0)]:
+    for test in (
+        doctest.DocTestFinder().find(obj, name)
+        if not isinstance(obj, ds.Loss)
+        else [parser.get_doctest(doc, {}, name, None, 0)]
+    ):
         runner.run(test)
     assert runner.failures == 0
     assert runner.tries > 0

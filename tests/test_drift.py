@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import inspect
 
-from cases import POINTWISE
-
 import descend as ds
+from cases import POINTWISE
 from descend import reference
 
 

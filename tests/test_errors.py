@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from cases import POINTWISE
 
 import descend as ds
+from cases import POINTWISE
 
 X = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
 Y = np.zeros((3, 4))
@@ -21,12 +21,15 @@ def test_shape_mismatch_names_both_shapes() -> None:
         ds.mse_loss.grad(X, Y, reduction="none", upstream=np.ones(3))
 
 
-@pytest.mark.parametrize("bad", [
-    np.array([1 + 2j] * 12).reshape(3, 4),
-    np.array(["a"] * 12).reshape(3, 4),
-    np.array([object()] * 12).reshape(3, 4),
-    np.zeros((3, 4), "datetime64[s]"),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        np.array([1 + 2j] * 12).reshape(3, 4),
+        np.array(["a"] * 12).reshape(3, 4),
+        np.array([object()] * 12).reshape(3, 4),
+        np.zeros((3, 4), "datetime64[s]"),
+    ],
+)
 def test_non_real_dtypes_raise_type_error(bad: np.ndarray) -> None:
     with pytest.raises(TypeError, match="input"):
         ds.mse_loss(bad, Y)
@@ -68,11 +71,14 @@ def test_upstream_only_with_none_reduction() -> None:
         ds.mse_loss(X, Y, reduction="none", upstream=np.ones_like(X))
 
 
-@pytest.mark.parametrize("make_out", [
-    lambda: np.zeros((4, 3)),                      # wrong shape
-    lambda: np.zeros((3, 4), np.float32),          # wrong dtype
-    lambda: np.zeros((3, 4)).tolist(),             # not an array
-])
+@pytest.mark.parametrize(
+    "make_out",
+    [
+        lambda: np.zeros((4, 3)),  # wrong shape
+        lambda: np.zeros((3, 4), np.float32),  # wrong dtype
+        lambda: np.zeros((3, 4)).tolist(),  # not an array
+    ],
+)
 def test_bad_out_raises_and_writes_nothing(make_out: object) -> None:
     out = make_out()  # type: ignore[operator]
     before = np.array(out, copy=True)
@@ -111,18 +117,35 @@ def test_reduced_value_with_out_is_refused() -> None:
 def test_garbage_never_panics() -> None:
     """Throw junk at the native entry point: only ordinary exceptions may come out."""
     core = ds._core
-    junk: list[object] = [None, 1, "x", [1.0], np.zeros(3), np.zeros((0,)), np.zeros(3, np.int8),
-                          np.zeros(3, np.float32), np.zeros((2, 2))[:, 0], object()]
+    junk: list[object] = [
+        None,
+        1,
+        "x",
+        [1.0],
+        np.zeros(3),
+        np.zeros((0,)),
+        np.zeros(3, np.int8),
+        np.zeros(3, np.float32),
+        np.zeros((2, 2))[:, 0],
+        object(),
+    ]
     names = [c.name for c in POINTWISE] + ["nope", ""]
     rng = np.random.default_rng(0)
     for _ in range(3000):
-        args = [rng.choice(names), junk[rng.integers(len(junk))], junk[rng.integers(len(junk))],
-                junk[rng.integers(len(junk))], junk[rng.integers(len(junk))],
-                rng.choice(["mean", "sum", "none", "bogus"]),
-                [("delta", float(rng.choice([-1.0, 0.5, np.nan])))] if rng.random() < 0.3 else [],
-                bool(rng.integers(2)), bool(rng.integers(2)), junk[rng.integers(len(junk))]]
+        args = [
+            rng.choice(names),
+            junk[rng.integers(len(junk))],
+            junk[rng.integers(len(junk))],
+            junk[rng.integers(len(junk))],
+            junk[rng.integers(len(junk))],
+            rng.choice(["mean", "sum", "none", "bogus"]),
+            [("delta", float(rng.choice([-1.0, 0.5, np.nan])))] if rng.random() < 0.3 else [],
+            bool(rng.integers(2)),
+            bool(rng.integers(2)),
+            junk[rng.integers(len(junk))],
+        ]
         try:
             core.pointwise(*args)
-        except BaseException as exc:  # noqa: BLE001 - the point is to see every kind
+        except BaseException as exc:
             assert isinstance(exc, Exception), f"{type(exc).__name__} escaped for {args!r}"
             assert type(exc).__name__ != "PanicException", f"panic for {args!r}: {exc}"

@@ -36,15 +36,20 @@ print(digest.hexdigest())
 
 def available_paths() -> list[str]:
     best = ds.simd_level()
-    order = {"scalar": ["scalar"], "avx2": ["scalar", "avx2"],
-             "avx512": ["scalar", "avx2", "avx512"], "neon": ["scalar", "neon"]}
+    order = {
+        "scalar": ["scalar"],
+        "avx2": ["scalar", "avx2"],
+        "avx512": ["scalar", "avx2", "avx512"],
+        "neon": ["scalar", "neon"],
+    }
     return order[best]
 
 
 def run_forced(level: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DESCEND_SIMD": level}
-    return subprocess.run([sys.executable, "-c", SCRIPT, level], env=env, capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, level], env=env, capture_output=True, text=True, check=False
+    )
 
 
 def test_forced_paths_agree_bitwise() -> None:
@@ -62,8 +67,13 @@ def test_unavailable_path_warns_and_falls_back() -> None:
     level = "avx512" if ds.simd_level() != "avx512" else "neon"
     env = {**os.environ, "DESCEND_SIMD": level}
     code = "import warnings, descend as ds; print(ds.simd_level())"
-    result = subprocess.run([sys.executable, "-W", "always", "-c", code], env=env,
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert result.stdout.strip() == ds.simd_level()
     assert "RuntimeWarning" in result.stderr and level in result.stderr
 
@@ -71,8 +81,13 @@ def test_unavailable_path_warns_and_falls_back() -> None:
 @pytest.mark.parametrize("bogus", ["sse9", "AVX2x"])
 def test_unknown_path_warns(bogus: str) -> None:
     env = {**os.environ, "DESCEND_SIMD": bogus}
-    result = subprocess.run([sys.executable, "-W", "always", "-c", "import descend"], env=env,
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "-c", "import descend"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert bogus in result.stderr
     with warnings.catch_warnings():
         warnings.simplefilter("error")

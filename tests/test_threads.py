@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from cases import POINTWISE
 
 import descend as ds
+from cases import POINTWISE
 
 CHUNK = ds._core.chunk_size()
 
@@ -46,8 +46,16 @@ def test_bitwise_equal_across_thread_counts(case: object, dtype: type) -> None:
     for threads in (1, 2, 3):
         with ds.threads(threads):
             for reduction in ("mean", "sum", "none"):
-                results.append((threads, reduction, run_on_threads(
-                    threads, lambda r=reduction: f.value_and_grad(x, y, reduction=r, weight=w))))
+                results.append(
+                    (
+                        threads,
+                        reduction,
+                        run_on_threads(
+                            threads,
+                            lambda r=reduction: f.value_and_grad(x, y, reduction=r, weight=w),
+                        ),
+                    )
+                )
     by_reduction: dict[str, list[tuple[object, np.ndarray]]] = {}
     for _, reduction, (value, grad) in results:
         by_reduction.setdefault(reduction, []).append((value, grad))
@@ -74,15 +82,22 @@ def test_thread_controls() -> None:
 
 @pytest.mark.parametrize(
     ("env", "expected"),
-    [({"DESCEND_NUM_THREADS": "3"}, 3), ({"OMP_NUM_THREADS": "2"}, 2),
-     ({"DESCEND_NUM_THREADS": "1", "OMP_NUM_THREADS": "3"}, 1)],
+    [
+        ({"DESCEND_NUM_THREADS": "3"}, 3),
+        ({"OMP_NUM_THREADS": "2"}, 2),
+        ({"DESCEND_NUM_THREADS": "1", "OMP_NUM_THREADS": "3"}, 1),
+    ],
 )
 def test_thread_count_from_environment(env: dict[str, str], expected: int) -> None:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in ("DESCEND_NUM_THREADS", "OMP_NUM_THREADS")}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("DESCEND_NUM_THREADS", "OMP_NUM_THREADS")
+    }
     out = subprocess.run(
         [sys.executable, "-c", "import descend; print(descend.get_num_threads())"],
-        env={**clean, **env}, capture_output=True, text=True, check=True,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert int(out.stdout) == expected
 

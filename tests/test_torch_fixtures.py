@@ -24,8 +24,14 @@ def test_matches_torch(case: dict[str, Any]) -> None:
     arrays = {name: FIXTURES[f"{key}/{name}"] for name in ("input", "target")}
     weight = FIXTURES[f"{key}/weight"] if case["has_weight"] else None
     upstream = FIXTURES[f"{key}/upstream"] if reduction == "none" else None
-    value, grad = loss.value_and_grad(arrays["input"], arrays["target"], reduction=reduction,
-                                      weight=weight, upstream=upstream, **kwargs)
+    value, grad = loss.value_and_grad(
+        arrays["input"],
+        arrays["target"],
+        reduction=reduction,
+        weight=weight,
+        upstream=upstream,
+        **kwargs,
+    )
     # Both sides are float64; they differ in summation order and exp/log rounding only.
     np.testing.assert_allclose(value, FIXTURES[f"{key}/value"], rtol=1e-12, atol=1e-300)
     np.testing.assert_allclose(grad, FIXTURES[f"{key}/grad"], rtol=1e-12, atol=1e-300)

@@ -11,8 +11,9 @@ from mypy import api
 def check(tmp_path: Path, code: str) -> tuple[str, int]:
     path = tmp_path / "snippet.py"
     path.write_text(code)
-    stdout, _, status = api.run(["--strict", "--no-incremental", "--cache-dir", str(tmp_path),
-                                 str(path)])
+    stdout, _, status = api.run(
+        ["--strict", "--no-incremental", "--cache-dir", str(tmp_path), str(path)]
+    )
     return stdout, status
 
 

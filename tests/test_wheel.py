@@ -43,10 +43,19 @@ def test_wheel_installs_and_runs_without_cargo(tmp_path: Path) -> None:
     python = venv / "bin" / "python"
     env = {**os.environ, "PATH": cargo_free_path()}
     env.pop("CARGO_HOME", None)
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    str(wheel)], check=True, env=env)
-    result = subprocess.run([str(python), "-c", SMOKE], env=env, cwd=tmp_path,
-                            capture_output=True, text=True, check=False)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
+        check=True,
+        env=env,
+    )
+    result = subprocess.run(
+        [str(python), "-c", SMOKE],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("0.")
 
@@ -56,13 +65,22 @@ def test_wheel_installs_and_runs_without_cargo(tmp_path: Path) -> None:
 def test_sdist_builds(tmp_path: Path) -> None:
     maturin = shutil.which("maturin", path=str(Path(sys.executable).parent))
     assert maturin is not None
-    subprocess.run([maturin, "sdist", "--out", str(tmp_path)], cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [maturin, "sdist", "--out", str(tmp_path)], cwd=ROOT, check=True, capture_output=True
+    )
     (sdist,) = tmp_path.glob("descend-*.tar.gz")
     with tarfile.open(sdist) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
-    for needed in ("pyproject.toml", "Cargo.toml", "Cargo.lock", "LICENSE", "README.md",
-                   "rust/descend-core/src/lib.rs", "rust/descend-py/src/lib.rs",
-                   "python/descend/__init__.py", "python/descend/py.typed",
-                   "python/descend/_core.pyi"):
+    for needed in (
+        "pyproject.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+        "LICENSE",
+        "README.md",
+        "rust/descend-core/src/lib.rs",
+        "rust/descend-py/src/lib.rs",
+        "python/descend/__init__.py",
+        "python/descend/py.typed",
+        "python/descend/_core.pyi",
+    ):
         assert needed in names, f"{needed} missing from the sdist"

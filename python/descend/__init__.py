@@ -51,7 +51,9 @@ __all__ = [
 
 
 def simd_level() -> str:
-    """Return the instruction set kernels run with: ``"scalar"``, ``"avx2"``, ``"avx512"``, ``"neon"``.
+    """Return the instruction set kernels run with.
+
+    One of ``"scalar"``, ``"avx2"``, ``"avx512"``, ``"neon"``.
 
     ``DESCEND_SIMD`` (read at import) forces a path; one the CPU lacks falls back with a warning.
     """

@@ -3,6 +3,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+__all__ = [
+    "chunk_size",
+    "get_num_threads",
+    "inline_threshold",
+    "pointwise",
+    "pointwise_specs",
+    "set_num_threads",
+    "simd_level",
+    "simd_warning",
+    "threads_used_by_last_call",
+]
+
 def pointwise(
     loss: str,
     input: NDArray[np.floating[Any]],

@@ -74,8 +74,7 @@ def gradcheck(
     analytic = np.asarray(grad_fn(x0.copy()), dtype=np.float64)
     if analytic.shape != x0.shape:
         return _fail(
-            f"gradcheck: grad_fn returned shape {analytic.shape}, "
-            f"expected x's shape {x0.shape}",
+            f"gradcheck: grad_fn returned shape {analytic.shape}, expected x's shape {x0.shape}",
             raise_exception,
         )
     numeric = np.empty_like(x0)

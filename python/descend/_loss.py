@@ -79,7 +79,7 @@ class Loss(Generic[P]):
         target: Any,
         /,
         *,
-        reduction: str = "mean",
+        reduction: Any = "mean",
         weight: Any = None,
         upstream: Any = None,
         out: Any = None,

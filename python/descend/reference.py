@@ -122,9 +122,7 @@ def _quantile_deriv(x: Array, y: Array, *, q: float) -> Array:
     return np.sign(d) * np.where(d > 0.0, 1.0 - q, q)
 
 
-def _poisson_value(
-    x: Array, y: Array, *, log_input: bool, full: bool, eps: float
-) -> Array:
+def _poisson_value(x: Array, y: Array, *, log_input: bool, full: bool, eps: float) -> Array:
     loss = np.exp(x) - y * x if log_input else x - y * np.log(x + eps)
     if full:
         # Stirling approximation of log(y!); constant in x, so no gradient.
@@ -134,9 +132,7 @@ def _poisson_value(
     return loss
 
 
-def _poisson_deriv(
-    x: Array, y: Array, *, log_input: bool, full: bool, eps: float
-) -> Array:
+def _poisson_deriv(x: Array, y: Array, *, log_input: bool, full: bool, eps: float) -> Array:
     return np.exp(x) - y if log_input else 1.0 - y / (x + eps)
 
 
@@ -286,8 +282,7 @@ class _ReferenceLoss:
         name = self.__name__
         if reduction not in _REDUCTIONS:
             raise ValueError(
-                f"{name}: reduction must be one of 'none', 'mean', 'sum', "
-                f"got {reduction!r}"
+                f"{name}: reduction must be one of 'none', 'mean', 'sum', got {reduction!r}"
             )
         unknown = sorted(params.keys() - self.defaults.keys())
         if unknown:
@@ -298,9 +293,7 @@ class _ReferenceLoss:
         x = np.asarray(input, dtype=np.float64)
         y = np.asarray(target, dtype=np.float64)
         if x.shape != y.shape:
-            raise ValueError(
-                f"{name}: input shape {x.shape} and target shape {y.shape} differ"
-            )
+            raise ValueError(f"{name}: input shape {x.shape} and target shape {y.shape} differ")
         w = None if weight is None else _shaped(weight, x.shape, name, "weight")
         return x, y, w, merged
 
@@ -347,9 +340,7 @@ class _ReferenceLoss:
 def _shaped(a: ArrayLike, shape: tuple[int, ...], name: str, what: str) -> Array:
     arr = np.asarray(a, dtype=np.float64)
     if arr.shape != shape:
-        raise ValueError(
-            f"{name}: {what} shape {arr.shape} differs from input shape {shape}"
-        )
+        raise ValueError(f"{name}: {what} shape {arr.shape} differs from input shape {shape}")
     return arr
 
 

@@ -53,7 +53,11 @@ pub trait Float:
     /// gradient uses (so a NaN difference gets a zero l1 gradient in torch, and here).
     #[inline(always)]
     fn signum0(self) -> Self {
-        Self::select(self > Self::ZERO, Self::ONE, Self::select(self < Self::ZERO, -Self::ONE, Self::ZERO))
+        Self::select(
+            self > Self::ZERO,
+            Self::ONE,
+            Self::select(self < Self::ZERO, -Self::ONE, Self::ZERO),
+        )
     }
     /// True for NaN.
     #[inline(always)]

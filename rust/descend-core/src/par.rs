@@ -36,7 +36,10 @@ static THREADS_SEEN: AtomicU64 = AtomicU64::new(0);
 
 fn threads_from_env() -> usize {
     let from = |var: &str| {
-        std::env::var(var).ok().and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0)
+        std::env::var(var)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
     };
     from("DESCEND_NUM_THREADS")
         .or_else(|| from("OMP_NUM_THREADS"))
@@ -59,7 +62,9 @@ pub fn num_threads() -> usize {
 /// Sets the thread count for later calls and returns the previous one.
 pub fn set_num_threads(n: usize) -> Result<usize> {
     if n == 0 {
-        return Err(Error::Value("the number of threads must be >= 1, got 0".into()));
+        return Err(Error::Value(
+            "the number of threads must be >= 1, got 0".into(),
+        ));
     }
     let old = num_threads();
     THREADS.store(n, Ordering::Relaxed);
@@ -98,9 +103,18 @@ fn pool() -> Arc<rayon::ThreadPool> {
         .map(Arc::new)
         // Thread creation failing (resource limits) leaves a one-thread pool rather than a panic.
         .unwrap_or_else(|_| {
-            Arc::new(rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("one thread"))
+            Arc::new(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .build()
+                    .expect("one thread"),
+            )
         });
-    *guard = Some(Pool { pool: Arc::clone(&pool), threads, pid });
+    *guard = Some(Pool {
+        pool: Arc::clone(&pool),
+        threads,
+        pid,
+    });
     pool
 }
 

@@ -55,13 +55,20 @@ pub struct ParamSpec {
 impl ParamSpec {
     /// Shorthand for declaring a spec in a `const`.
     pub const fn new(name: &'static str, default: f64, domain: Domain) -> Self {
-        Self { name, default, domain }
+        Self {
+            name,
+            default,
+            domain,
+        }
     }
 }
 
 /// Resolves `given` (name, value) pairs against `specs`, in spec order, defaults filled in.
 pub fn resolve(kernel: &str, specs: &[ParamSpec], given: &[(&str, f64)]) -> Result<Vec<f64>> {
-    if let Some((name, _)) = given.iter().find(|(n, _)| !specs.iter().any(|s| s.name == *n)) {
+    if let Some((name, _)) = given
+        .iter()
+        .find(|(n, _)| !specs.iter().any(|s| s.name == *n))
+    {
         let known: Vec<&str> = specs.iter().map(|s| s.name).collect();
         return Err(Error::Value(format!(
             "{kernel} got an unexpected parameter {name:?}; it takes {known:?}"
@@ -70,7 +77,11 @@ pub fn resolve(kernel: &str, specs: &[ParamSpec], given: &[(&str, f64)]) -> Resu
     specs
         .iter()
         .map(|spec| {
-            let v = given.iter().rev().find(|(n, _)| *n == spec.name).map_or(spec.default, |g| g.1);
+            let v = given
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == spec.name)
+                .map_or(spec.default, |g| g.1);
             if spec.domain.contains(v) {
                 Ok(v)
             } else {

@@ -56,7 +56,10 @@ mod tests {
         assert_eq!(pairwise_sum(&[]), 0.0);
         assert_eq!(pairwise_sum(&[1.0, 2.0, 3.0]), 6.0);
         // (1e16 + 1) + (-1e16 + 1) pairs differently from a left fold, which loses both ones.
-        assert_eq!(pairwise_sum(&[1.0, 1e16, -1e16, 1.0]), 1.0 + (-1e16 + 1.0) + 1e16);
+        assert_eq!(
+            pairwise_sum(&[1.0, 1e16, -1e16, 1.0]),
+            1.0 + (-1e16 + 1.0) + 1e16
+        );
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! not C-contiguous already), outputs C-contiguous and writable, nothing else.
 
 use descend_core::loss::pointwise::driver::{Operand, Output};
-use numpy::{Element, PyArrayDyn, PyArrayMethods, PyReadonlyArrayDyn, PyReadwriteArrayDyn, PyUntypedArrayMethods};
+use numpy::{
+    Element, PyArrayDyn, PyArrayMethods, PyReadonlyArrayDyn, PyReadwriteArrayDyn,
+    PyUntypedArrayMethods,
+};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
@@ -18,11 +21,17 @@ impl<'py, F: Element + Copy> Input<'py, F> {
     pub fn borrow(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Self> {
         let array = obj
             .cast::<PyArrayDyn<F>>()
-            .map_err(|_| PyTypeError::new_err(format!("{name} must be an ndarray of the input's dtype")))?
+            .map_err(|_| {
+                PyTypeError::new_err(format!("{name} must be an ndarray of the input's dtype"))
+            })?
             .readonly();
         let shape = array.shape().to_vec();
         // as_slice() also accepts Fortran order, which would hand the core memory order.
-        let copy = if array.is_c_contiguous() { None } else { Some(array.as_array().iter().copied().collect()) };
+        let copy = if array.is_c_contiguous() {
+            None
+        } else {
+            Some(array.as_array().iter().copied().collect())
+        };
         Ok(Self { array, copy, shape })
     }
 
@@ -32,7 +41,10 @@ impl<'py, F: Element + Copy> Input<'py, F> {
             Some(copy) => copy.as_slice(),
             None => self.array.as_slice().unwrap_or_default(),
         };
-        Operand { data, shape: &self.shape }
+        Operand {
+            data,
+            shape: &self.shape,
+        }
     }
 
     /// The input's shape.
@@ -64,7 +76,10 @@ impl<'py, F: Element> Target<'py, F> {
         let array = obj
             .cast::<PyArrayDyn<F>>()
             .map_err(|_| {
-                PyTypeError::new_err(format!("out must be an ndarray of dtype {}", std::any::type_name::<F>()))
+                PyTypeError::new_err(format!(
+                    "out must be an ndarray of dtype {}",
+                    std::any::type_name::<F>()
+                ))
             })?
             .clone();
         Self::wrap(array)
@@ -75,15 +90,24 @@ impl<'py, F: Element> Target<'py, F> {
             return Err(PyValueError::new_err("out must be C-contiguous"));
         }
         let guard = array.try_readwrite().map_err(|e| {
-            PyValueError::new_err(format!("out must be writable and must not overlap an input ({e})"))
+            PyValueError::new_err(format!(
+                "out must be writable and must not overlap an input ({e})"
+            ))
         })?;
         let shape = array.shape().to_vec();
-        Ok(Self { array, guard, shape })
+        Ok(Self {
+            array,
+            guard,
+            shape,
+        })
     }
 
     /// The output as the core sees it.
     pub fn output(&mut self) -> Output<'_, F> {
-        Output { data: self.guard.as_slice_mut().unwrap_or_default(), shape: &self.shape }
+        Output {
+            data: self.guard.as_slice_mut().unwrap_or_default(),
+            shape: &self.shape,
+        }
     }
 
     /// Gives the array back to Python.

@@ -21,6 +21,10 @@ where
     T: Send,
     W: FnOnce() -> descend_core::Result<T> + Send,
 {
-    let result = if par::runs_inline(len) { work() } else { py.detach(work) };
+    let result = if par::runs_inline(len) {
+        work()
+    } else {
+        py.detach(work)
+    };
     result.map_err(to_py_err)
 }

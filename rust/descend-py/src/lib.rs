@@ -60,11 +60,19 @@ mod runtime {
     /// (name, [(param, default, domain)], weighted-mean rule) for every pointwise loss.
     #[pyfunction]
     #[allow(clippy::type_complexity)]
-    pub fn pointwise_specs() -> Vec<(&'static str, Vec<(&'static str, f64, &'static str)>, &'static str)> {
+    pub fn pointwise_specs() -> Vec<(
+        &'static str,
+        Vec<(&'static str, f64, &'static str)>,
+        &'static str,
+    )> {
         LOSSES
             .iter()
             .map(|spec| {
-                let params = spec.params.iter().map(|p| (p.name, p.default, p.domain.describe())).collect();
+                let params = spec
+                    .params
+                    .iter()
+                    .map(|p| (p.name, p.default, p.domain.describe()))
+                    .collect();
                 let mean = match spec.weighted_mean {
                     descend_core::loss::pointwise::WeightedMean::OverWeights => "sum_w",
                     descend_core::loss::pointwise::WeightedMean::OverCount => "count",

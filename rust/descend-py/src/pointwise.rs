@@ -28,7 +28,13 @@ pub fn pointwise<'py>(
     want_grad: bool,
     out: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let call = Call { loss, reduction: Reduction::parse(reduction).map_err(to_py_err)?, params, want_value, want_grad };
+    let call = Call {
+        loss,
+        reduction: Reduction::parse(reduction).map_err(to_py_err)?,
+        params,
+        want_value,
+        want_grad,
+    };
     let dtype = input
         .cast::<PyUntypedArray>()
         .map_err(|_| PyTypeError::new_err("input must be an ndarray"))?
@@ -38,7 +44,9 @@ pub fn pointwise<'py>(
     } else if dtype.is_equiv_to(&numpy::dtype::<f32>(py)) {
         call.run::<f32>(py, input, target, weight, upstream, out)
     } else {
-        Err(PyTypeError::new_err(format!("input has dtype {dtype}; supported dtypes are float32 and float64")))
+        Err(PyTypeError::new_err(format!(
+            "input has dtype {dtype}; supported dtypes are float32 and float64"
+        )))
     }
 }
 
@@ -62,12 +70,19 @@ impl Call<'_> {
     ) -> PyResult<Bound<'py, PyAny>> {
         let input = Input::<F>::borrow("input", input)?;
         let target = Input::<F>::borrow("target", target)?;
-        let weight = weight.map(|w| Input::<F>::borrow("weight", w)).transpose()?;
-        let upstream = upstream.map(|u| Input::<F>::borrow("upstream", u)).transpose()?;
+        let weight = weight
+            .map(|w| Input::<F>::borrow("weight", w))
+            .transpose()?;
+        let upstream = upstream
+            .map(|u| Input::<F>::borrow("upstream", u))
+            .transpose()?;
         let elementwise = self.want_value && self.reduction == Reduction::None;
         // `out=` takes the gradient when there is one, else the elementwise values.
         let (mut values, mut grad) = match (elementwise, self.want_grad) {
-            (true, true) => (Some(Target::fresh(py, input.shape())?), Some(Self::target(py, &input, out)?)),
+            (true, true) => (
+                Some(Target::fresh(py, input.shape())?),
+                Some(Self::target(py, &input, out)?),
+            ),
             (true, false) => (Some(Self::target(py, &input, out)?), None),
             (false, true) => (None, Some(Self::target(py, &input, out)?)),
             (false, false) => (None, None),
@@ -95,7 +110,9 @@ impl Call<'_> {
         match (value, grad) {
             (Some(v), Some(g)) => Ok(PyTuple::new(py, [v, g])?.into_any()),
             (Some(x), None) | (None, Some(x)) => Ok(x),
-            (None, None) => Err(to_py_err(descend_core::Error::Value("nothing to compute".into()))),
+            (None, None) => Err(to_py_err(descend_core::Error::Value(
+                "nothing to compute".into(),
+            ))),
         }
     }
 

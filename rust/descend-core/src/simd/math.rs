@@ -10,6 +10,9 @@
 //! Padé quotient is used bare near 0) on the sampled ranges. f32 callers round these f64
 //! results, which keeps their error within 1 f32 ULP. Non-FMA by design (see `float.rs`).
 
+// Coefficients are kept digit for digit as published, so they can be checked against the source.
+#![allow(clippy::excessive_precision)]
+
 const MAGIC: f64 = 6_755_399_441_055_744.0; // 1.5 * 2^52: adding it rounds to an integer
 const LOG2_E: f64 = std::f64::consts::LOG2_E;
 const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
@@ -52,8 +55,9 @@ fn exp_parts(x: f64) -> (f64, f64, f64) {
     let (nf, n) = round_magic(x * LOG2_E);
     let r = (x - nf * C1) - nf * C2;
     let rr = r * r;
-    let p = r * ((1.261_771_930_748_105_908_78e-4 * rr + 3.029_944_077_074_419_613_00e-2) * rr
-        + 9.999_999_999_999_999_999_10e-1);
+    let p = r
+        * ((1.261_771_930_748_105_908_78e-4 * rr + 3.029_944_077_074_419_613_00e-2) * rr
+            + 9.999_999_999_999_999_999_10e-1);
     let q = ((3.001_985_051_386_644_550_42e-6 * rr + 2.524_483_403_496_841_041_92e-3) * rr
         + 2.272_655_482_081_550_287_66e-1)
         * rr
@@ -85,7 +89,11 @@ pub fn exp_m1(x: f64) -> f64 {
 #[inline(always)]
 pub fn ln(x: f64) -> f64 {
     let subnormal = x < f64::MIN_POSITIVE;
-    let scaled = if subnormal { x * 18_014_398_509_481_984.0 } else { x }; // 2^54
+    let scaled = if subnormal {
+        x * 18_014_398_509_481_984.0
+    } else {
+        x
+    }; // 2^54
     let bits = scaled.to_bits();
     // Shift the exponent so the mantissa lands in [√½, √2) (musl's trick on the high word).
     let hx = (bits >> 32) + (0x3ff0_0000 - 0x3fe6_a09e);
@@ -98,11 +106,13 @@ pub fn ln(x: f64) -> f64 {
     let s = f / (2.0 + f);
     let z = s * s;
     let w = z * z;
-    let t1 = w * (3.999_999_999_940_941_908e-1
-        + w * (2.222_219_843_214_978_396e-1 + w * 1.531_383_769_920_937_332e-1));
-    let t2 = z * (6.666_666_666_666_735_130e-1
-        + w * (2.857_142_874_366_239_149e-1
-            + w * (1.818_357_216_161_805_012e-1 + w * 1.479_819_860_511_658_591e-1)));
+    let t1 = w
+        * (3.999_999_999_940_941_908e-1
+            + w * (2.222_219_843_214_978_396e-1 + w * 1.531_383_769_920_937_332e-1));
+    let t2 = z
+        * (6.666_666_666_666_735_130e-1
+            + w * (2.857_142_874_366_239_149e-1
+                + w * (1.818_357_216_161_805_012e-1 + w * 1.479_819_860_511_658_591e-1)));
     let r = t2 + t1;
     let y = kf * LN2_HI - ((hfsq - (s * (hfsq + r) + kf * LN2_LO)) - f);
     let y = if x == f64::INFINITY { x } else { y };
@@ -120,7 +130,11 @@ pub fn ln_1p(x: f64) -> f64 {
     let u = 1.0 + x;
     // u = 1 + x rounded; (x − (u − 1)) / u corrects the log for that rounding to first order.
     let c = (x - (u - 1.0)) / u;
-    let c = if u == f64::INFINITY || u == 0.0 { 0.0 } else { c };
+    let c = if u == f64::INFINITY || u == 0.0 {
+        0.0
+    } else {
+        c
+    };
     ln(u) + c
 }
 

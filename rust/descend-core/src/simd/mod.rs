@@ -51,7 +51,10 @@ impl Level {
     }
 
     fn best() -> Self {
-        [Self::Avx512, Self::Avx2, Self::Neon].into_iter().find(|l| l.available()).unwrap_or(Self::Scalar)
+        [Self::Avx512, Self::Avx2, Self::Neon]
+            .into_iter()
+            .find(|l| l.available())
+            .unwrap_or(Self::Scalar)
     }
 }
 
@@ -73,7 +76,11 @@ fn choose(forced: Option<&str>) -> (Level, Option<String>) {
         Some(level) if level.available() => (level, None),
         Some(level) => (
             best,
-            Some(format!("DESCEND_SIMD={} is not supported by this CPU; using {}", level.name(), best.name())),
+            Some(format!(
+                "DESCEND_SIMD={} is not supported by this CPU; using {}",
+                level.name(),
+                best.name()
+            )),
         ),
         None => (
             best,

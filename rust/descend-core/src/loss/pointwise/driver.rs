@@ -62,7 +62,9 @@ pub struct Request<'a, F> {
 pub fn run<F: Float>(loss: &str, request: Request<'_, F>) -> Result<Option<f64>> {
     visit(loss, request).unwrap_or_else(|_| {
         let known: Vec<&str> = super::LOSSES.iter().map(|s| s.name).collect();
-        Err(Error::Value(format!("unknown pointwise loss {loss:?}; known: {known:?}")))
+        Err(Error::Value(format!(
+            "unknown pointwise loss {loss:?}; known: {known:?}"
+        )))
     })
 }
 
@@ -79,7 +81,14 @@ impl<F: Float> Visitor for Request<'_, F> {
 fn shape_str(shape: &[usize]) -> String {
     match shape {
         [n] => format!("({n},)"),
-        _ => format!("({})", shape.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+        _ => format!(
+            "({})",
+            shape
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -92,7 +101,10 @@ fn check_shape(name: &str, shape: &[usize], len: usize, input: &[usize]) -> Resu
         )));
     }
     if len != shape.iter().product::<usize>() {
-        return Err(Error::Shape(format!("{name} holds {len} elements but has shape {}", shape_str(shape))));
+        return Err(Error::Shape(format!(
+            "{name} holds {len} elements but has shape {}",
+            shape_str(shape)
+        )));
     }
     Ok(())
 }
@@ -112,15 +124,20 @@ impl<F: Float> Request<'_, F> {
         }
         if self.upstream.is_some() && self.reduction != Reduction::None {
             return Err(Error::Value(
-                "upstream is only used with reduction='none'; a reduced loss has a scalar upstream".into(),
+                "upstream is only used with reduction='none'; a reduced loss has a scalar upstream"
+                    .into(),
             ));
         }
         let wants_values = self.want_value && self.reduction == Reduction::None;
         if wants_values != self.values.is_some() {
-            return Err(Error::Value("an elementwise value buffer is needed exactly when reduction='none'".into()));
+            return Err(Error::Value(
+                "an elementwise value buffer is needed exactly when reduction='none'".into(),
+            ));
         }
         if !self.want_value && self.grad.is_none() {
-            return Err(Error::Value("nothing to compute: ask for the value, the gradient or both".into()));
+            return Err(Error::Value(
+                "nothing to compute: ask for the value, the gradient or both".into(),
+            ));
         }
         Ok(())
     }
@@ -157,7 +174,15 @@ impl<F: Float> Request<'_, F> {
 
 /// Σ w over the weights, chunked and summed exactly like a loss value.
 fn weight_sum<F: Float>(w: &[F]) -> f64 {
-    let pass = Pass { x: w, y: w, upstream: None, values: None, grad: None, accumulate: true, scale: F::ONE };
+    let pass = Pass {
+        x: w,
+        y: w,
+        upstream: None,
+        values: None,
+        grad: None,
+        accumulate: true,
+        scale: F::ONE,
+    };
     pass.run(Identity, Ones)
 }
 
@@ -166,8 +191,11 @@ fn weight_sum<F: Float>(w: &[F]) -> f64 {
 struct Identity;
 
 impl PointwiseLoss for Identity {
-    const SPEC: super::LossSpec =
-        super::LossSpec { name: "identity", params: &[], weighted_mean: WeightedMean::OverCount };
+    const SPEC: super::LossSpec = super::LossSpec {
+        name: "identity",
+        params: &[],
+        weighted_mean: WeightedMean::OverCount,
+    };
     fn new(_: &[f64]) -> Self {
         Self
     }
@@ -197,15 +225,27 @@ impl<F: Float> Pass<'_, F> {
     fn run<K: PointwiseLoss, W: Stream<F>>(self, k: K, w: W) -> f64 {
         let (x, y, s) = (self.x, self.y, self.scale);
         match (self.values, self.grad, self.upstream) {
-            (None, None, _) => chunked::<K, F, W, Ones, Off, Off, true>(k, x, y, w, Ones, Off, Off, s),
+            (None, None, _) => {
+                chunked::<K, F, W, Ones, Off, Off, true>(k, x, y, w, Ones, Off, Off, s)
+            }
             (None, Some(g), None) if self.accumulate => {
                 chunked::<K, F, W, Ones, Off, _, true>(k, x, y, w, Ones, Off, g, s)
             }
-            (None, Some(g), None) => chunked::<K, F, W, Ones, Off, _, false>(k, x, y, w, Ones, Off, g, s),
-            (None, Some(g), Some(u)) => chunked::<K, F, W, _, Off, _, false>(k, x, y, w, u, Off, g, s),
-            (Some(v), None, _) => chunked::<K, F, W, Ones, _, Off, false>(k, x, y, w, Ones, v, Off, s),
-            (Some(v), Some(g), None) => chunked::<K, F, W, Ones, _, _, false>(k, x, y, w, Ones, v, g, s),
-            (Some(v), Some(g), Some(u)) => chunked::<K, F, W, _, _, _, false>(k, x, y, w, u, v, g, s),
+            (None, Some(g), None) => {
+                chunked::<K, F, W, Ones, Off, _, false>(k, x, y, w, Ones, Off, g, s)
+            }
+            (None, Some(g), Some(u)) => {
+                chunked::<K, F, W, _, Off, _, false>(k, x, y, w, u, Off, g, s)
+            }
+            (Some(v), None, _) => {
+                chunked::<K, F, W, Ones, _, Off, false>(k, x, y, w, Ones, v, Off, s)
+            }
+            (Some(v), Some(g), None) => {
+                chunked::<K, F, W, Ones, _, _, false>(k, x, y, w, Ones, v, g, s)
+            }
+            (Some(v), Some(g), Some(u)) => {
+                chunked::<K, F, W, _, _, _, false>(k, x, y, w, u, v, g, s)
+            }
         }
     }
 }
@@ -315,7 +355,16 @@ where
         let (u0, u1) = u.split(mid);
         let (v0, v1) = v.split(mid);
         let (g0, g1) = g.split(mid);
-        tasks.push(Chunk::<K, F, W, U, V, G, ACC> { k, x: x0, y: y0, w: w0, u: u0, v: v0, g: g0, scale });
+        tasks.push(Chunk::<K, F, W, U, V, G, ACC> {
+            k,
+            x: x0,
+            y: y0,
+            w: w0,
+            u: u0,
+            v: v0,
+            g: g0,
+            scale,
+        });
         (x, y, w, u, v, g) = (x1, y1, w1, u1, v1, g1);
     }
     let partials = run_tasks(n, tasks, crate::simd::dispatch);
@@ -335,7 +384,16 @@ where
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) -> f64 {
-        let Self { k, x, y, w, u, mut v, mut g, scale } = self;
+        let Self {
+            k,
+            x,
+            y,
+            w,
+            u,
+            mut v,
+            mut g,
+            scale,
+        } = self;
         let n = x.len();
         let mut lanes = [0.0_f64; LANES];
         let mut step = |i: usize, lane: usize| {

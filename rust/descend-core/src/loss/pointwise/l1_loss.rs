@@ -11,8 +11,11 @@ use crate::float::Float;
 pub struct L1Loss;
 
 impl PointwiseLoss for L1Loss {
-    const SPEC: LossSpec =
-        LossSpec { name: "l1_loss", params: &[], weighted_mean: WeightedMean::OverWeights };
+    const SPEC: LossSpec = LossSpec {
+        name: "l1_loss",
+        params: &[],
+        weighted_mean: WeightedMean::OverWeights,
+    };
 
     fn new(_: &[f64]) -> Self {
         Self

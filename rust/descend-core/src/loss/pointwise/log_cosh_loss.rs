@@ -36,8 +36,11 @@ impl LogCoshLoss {
 }
 
 impl PointwiseLoss for LogCoshLoss {
-    const SPEC: LossSpec =
-        LossSpec { name: "log_cosh_loss", params: &[], weighted_mean: WeightedMean::OverWeights };
+    const SPEC: LossSpec = LossSpec {
+        name: "log_cosh_loss",
+        params: &[],
+        weighted_mean: WeightedMean::OverWeights,
+    };
 
     fn new(_: &[f64]) -> Self {
         Self
@@ -68,11 +71,20 @@ mod tests {
 
     #[test]
     fn matches_std_and_never_overflows() {
-        for d in [-30.0_f64, -3.0, -0.7, -1e-5, 0.0, 1e-9, 0.5, 0.999, 1.0, 2.0, 20.0] {
+        for d in [
+            -30.0_f64, -3.0, -0.7, -1e-5, 0.0, 1e-9, 0.5, 0.999, 1.0, 2.0, 20.0,
+        ] {
             // std's cosh-then-ln loses everything near 0, where the series is exact enough.
-            let want = if d.abs() < 1e-3 { d * d / 2.0 - d.powi(4) / 12.0 } else { d.cosh().ln() };
+            let want = if d.abs() < 1e-3 {
+                d * d / 2.0 - d.powi(4) / 12.0
+            } else {
+                d.cosh().ln()
+            };
             let got = LogCoshLoss.value(d, 0.0);
-            assert!((got - want).abs() <= 4.0 * f64::EPSILON * want.abs(), "{d}: {got} vs {want}");
+            assert!(
+                (got - want).abs() <= 4.0 * f64::EPSILON * want.abs(),
+                "{d}: {got} vs {want}"
+            );
             assert!((LogCoshLoss.grad(d, 0.0) - d.tanh()).abs() <= 2.0 * f64::EPSILON);
         }
         assert!((LogCoshLoss.value(1e30_f32, 0.0) - 1e30).abs() <= 1e24);

@@ -12,8 +12,11 @@ use crate::float::Float;
 pub struct MseLoss;
 
 impl PointwiseLoss for MseLoss {
-    const SPEC: LossSpec =
-        LossSpec { name: "mse_loss", params: &[], weighted_mean: WeightedMean::OverWeights };
+    const SPEC: LossSpec = LossSpec {
+        name: "mse_loss",
+        params: &[],
+        weighted_mean: WeightedMean::OverWeights,
+    };
 
     fn new(_: &[f64]) -> Self {
         Self

@@ -40,13 +40,20 @@ impl PointwiseLoss for PoissonNllLoss {
     };
 
     fn new(params: &[f64]) -> Self {
-        Self { log_input: params[0] != 0.0, full: params[1] != 0.0, eps: params[2] }
+        Self {
+            log_input: params[0] != 0.0,
+            full: params[1] != 0.0,
+            eps: params[2],
+        }
     }
 
     #[inline(always)]
     fn value<F: Float>(self, x: F, y: F) -> F {
-        let nll =
-            if self.log_input { x.exp() - y * x } else { x - y * (x + F::from_f64(self.eps)).ln() };
+        let nll = if self.log_input {
+            x.exp() - y * x
+        } else {
+            x - y * (x + F::from_f64(self.eps)).ln()
+        };
         if self.full {
             nll + Self::stirling(y)
         } else {
@@ -75,7 +82,9 @@ mod tests {
         assert!((k.grad(0.5_f64, 2.0) - (0.5f64.exp() - 2.0)).abs() < 1e-15);
         let k = PoissonNllLoss::new(&[0.0, 1.0, 1e-8]);
         let stirling = 3.0 * 3f64.ln() - 3.0 + 0.5 * (std::f64::consts::TAU * 3.0).ln();
-        assert!((k.value(2.0_f64, 3.0) - (2.0 - 3.0 * (2.0f64 + 1e-8).ln() + stirling)).abs() < 1e-14);
+        assert!(
+            (k.value(2.0_f64, 3.0) - (2.0 - 3.0 * (2.0f64 + 1e-8).ln() + stirling)).abs() < 1e-14
+        );
         assert_eq!(k.value(2.0_f64, 1.0), 2.0 - (2.0f64 + 1e-8).ln());
     }
 }

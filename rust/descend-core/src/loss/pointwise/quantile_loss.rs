@@ -45,7 +45,11 @@ impl PointwiseLoss for QuantileLoss {
         let q = F::from_f64(self.q);
         let d = x - y;
         // d·0 is 0 at the kink and NaN for a NaN difference: a NaN is not silenced here.
-        F::select(d > F::ZERO, F::ONE - q, F::select(d < F::ZERO, -q, d * F::ZERO))
+        F::select(
+            d > F::ZERO,
+            F::ONE - q,
+            F::select(d < F::ZERO, -q, d * F::ZERO),
+        )
     }
 }
 
