@@ -13,6 +13,7 @@ __all__ = [
     "simd_level",
     "simd_warning",
     "threads_used_by_last_call",
+    "triad",
 ]
 
 def pointwise(
@@ -35,3 +36,9 @@ def inline_threshold() -> int: ...
 def threads_used_by_last_call() -> int: ...
 def chunk_size() -> int: ...
 def pointwise_specs() -> list[tuple[str, list[tuple[str, float, str]], str]]: ...
+def triad(
+    a: NDArray[np.floating[Any]],
+    b: NDArray[np.floating[Any]],
+    c: NDArray[np.floating[Any]],
+    scalar: float,
+) -> None: ...

@@ -9,6 +9,7 @@ pub mod float;
 pub mod loss;
 pub mod par;
 pub mod param;
+pub mod probe;
 pub mod reduce;
 pub mod simd;
 

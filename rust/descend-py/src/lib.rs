@@ -5,6 +5,7 @@
 mod arrays;
 mod door;
 mod pointwise;
+mod probe;
 
 use pyo3::prelude::*;
 
@@ -87,6 +88,7 @@ mod runtime {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pointwise::pointwise, m)?)?;
+    m.add_function(wrap_pyfunction!(probe::triad, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_level, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_warning, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::get_num_threads, m)?)?;

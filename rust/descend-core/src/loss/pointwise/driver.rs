@@ -383,47 +383,75 @@ where
     type Output = f64;
 
     #[inline(always)]
-    fn with_simd<S: Simd>(self, _: S) -> f64 {
-        let Self {
-            k,
-            x,
-            y,
-            w,
-            u,
-            mut v,
-            mut g,
-            scale,
-        } = self;
-        let n = x.len();
+    fn with_simd<S: Simd>(mut self, _: S) -> f64 {
+        let n = self.x.len();
         let mut lanes = [0.0_f64; LANES];
-        let mut step = |i: usize, lane: usize| {
-            // SAFETY: every stream and sink of a chunk has the chunk's length n, and i < n.
-            unsafe {
-                let (xi, yi) = (*x.get_unchecked(i), *y.get_unchecked(i));
-                let (l, d) = match (ACC || V::ON, G::ON) {
-                    (true, true) => k.value_and_grad(xi, yi),
-                    (false, true) => (F::ZERO, k.grad(xi, yi)),
-                    _ => (k.value(xi, yi), F::ZERO),
-                };
-                let wi = w.at(i);
-                if ACC {
-                    lanes[lane] += (l * wi).to_f64();
-                }
-                v.put(i, l * wi);
-                g.put(i, d * wi * u.at(i) * scale);
+        // Each block runs as two flat loops LLVM vectorises: the kernel over the block (values
+        // parked in an L1-resident buffer), then the f64 lane sums over the buffer. One fused
+        // loop with the lane sums inside it stays scalar: the sums cannot be reassociated.
+        let mut values = [F::ZERO; BLOCK];
+        for start in (0..n).step_by(BLOCK) {
+            let len = BLOCK.min(n - start);
+            for (i, value) in (start..start + len).zip(values.iter_mut()) {
+                // SAFETY: i < n, the length of every stream and sink of the chunk.
+                *value = unsafe { self.step(i) };
             }
-        };
-        let body = n - n % LANES;
-        for block in (0..body).step_by(LANES) {
-            for lane in 0..LANES {
-                step(block + lane, lane);
+            if ACC {
+                add_to_lanes(&mut lanes, &values[..len]);
             }
-        }
-        // The tail goes through the same lanes, so a sum does not depend on where it starts.
-        for i in body..n {
-            step(i, i - body);
         }
         let [a, b, c, d, e, f, g, h] = lanes;
         ((a + b) + (c + d)) + ((e + f) + (g + h))
+    }
+}
+
+/// Elements per block of a chunk: a multiple of [`LANES`], and small enough (2 KiB of f64)
+/// that the parked values never leave L1.
+const BLOCK: usize = 256;
+
+/// Adds `values[i]` to lane `i % LANES`, in order: the same sum whatever the vector width.
+#[inline(always)]
+fn add_to_lanes<F: Float>(lanes: &mut [f64; LANES], values: &[F]) {
+    let mut blocks = values.chunks_exact(LANES);
+    for block in &mut blocks {
+        for (lane, &v) in lanes.iter_mut().zip(block) {
+            *lane += v.to_f64();
+        }
+    }
+    for (lane, &v) in lanes.iter_mut().zip(blocks.remainder()) {
+        *lane += v.to_f64();
+    }
+}
+
+impl<K, F, W, U, V, G, const ACC: bool> Chunk<'_, K, F, W, U, V, G, ACC>
+where
+    K: PointwiseLoss,
+    F: Float,
+    W: Stream<F>,
+    U: Stream<F>,
+    V: Sink<F>,
+    G: Sink<F>,
+{
+    /// One element: writes what is asked for and returns w·ℓ for the sum. A function, not a
+    /// closure: closures are separate functions that do not inherit the caller's target
+    /// features, which left the loop scalar.
+    ///
+    /// # Safety
+    /// `i` is below the chunk's length.
+    #[inline(always)]
+    unsafe fn step(&mut self, i: usize) -> F {
+        // SAFETY: every stream and sink of a chunk has the chunk's length, and i is below it.
+        unsafe {
+            let (x, y) = (*self.x.get_unchecked(i), *self.y.get_unchecked(i));
+            let (l, d) = match (ACC || V::ON, G::ON) {
+                (true, true) => self.k.value_and_grad(x, y),
+                (false, true) => (F::ZERO, self.k.grad(x, y)),
+                _ => (self.k.value(x, y), F::ZERO),
+            };
+            let w = self.w.at(i);
+            self.v.put(i, l * w);
+            self.g.put(i, d * w * self.u.at(i) * self.scale);
+            l * w
+        }
     }
 }
