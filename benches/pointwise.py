@@ -228,24 +228,23 @@ def report(row: dict[str, Any]) -> None:
 
 
 def threshold(repeats: int) -> None:
-    """Is a second thread worth it at two chunks, the smallest parallel size?"""
+    """1 vs 2 threads for a memory-bound and a compute-bound kernel: where does a second pay?"""
     chunk = _core.chunk_size()
-    print(f"inline below {_core.inline_threshold()} elements; chunk {chunk}")
-    for chunks in (2, 3, 4, 8, 16):
-        n = chunks * chunk
-        x = np.random.default_rng(1).standard_normal(n).astype(np.float32)
-        y = np.zeros_like(x)
-        out = np.empty_like(x)
-        impls = {}
-        for t in (1, 2):
-            def call(t: int = t) -> Any:
+    print(f"GIL released from {_core.gil_release_threshold()} elements; chunk {chunk}")
+    for name in ("mse_loss", "log_cosh_loss"):
+        f = getattr(ds, name)
+        for chunks in (2, 4, 16, 64, 128, 256, 512):
+            n = chunks * chunk
+            x = np.random.default_rng(1).standard_normal(n).astype(np.float32)
+            y = np.zeros_like(x)
+            out = np.empty_like(x)
+            times = {}
+            for t in (1, 2):  # a pool per thread count is kept, so switching is cheap
                 with ds.threads(t):
-                    return ds.mse_loss.value_and_grad(x, y, out=out)
-            impls[f"t{t}"] = call
-        times = measure(impls, repeats)
-        t1, t2 = statistics.median(times["t1"]), statistics.median(times["t2"])
-        print(f"n={n:>8}: 1 thread {t1 * 1e6:7.1f}us  2 threads {t2 * 1e6:7.1f}us  "
-              f"speed-up {t1 / t2:4.2f}")
+                    times[t] = measure({"call": lambda: f.value_and_grad(x, y, out=out)}, repeats)
+            t1, t2 = statistics.median(times[1]["call"]), statistics.median(times[2]["call"])
+            print(f"{name:>14} n={n:>8}: 1 thread {t1 * 1e6:8.1f}us  2 threads {t2 * 1e6:8.1f}us"
+                  f"  speed-up {t1 / t2:4.2f}")
 
 
 def machine() -> dict[str, Any]:

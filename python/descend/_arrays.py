@@ -29,6 +29,8 @@ def as_float(name: str, value: ArrayLike) -> FloatArray:
         return array
     if dtype.kind in "biu":
         return array.astype(_F64)
+    if dtype.kind == "f" and dtype.itemsize in (4, 8):  # non-native byte order
+        return array.astype(dtype.newbyteorder("="))
     if dtype.kind == "f":
         raise TypeError(
             f"{name} has dtype {dtype}; supported dtypes are float32 and float64 "

@@ -10,12 +10,12 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any, Generic, Literal, ParamSpec
+from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec
 
 import numpy as np
 
 from descend import _core
-from descend._arrays import SUPPORTED, FloatArray, operands
+from descend._arrays import FloatArray, operands
 
 P = ParamSpec("P")
 Reduction = Literal["none", "mean", "sum"]
@@ -60,85 +60,145 @@ class Loss(Generic[P]):
         # Pickled by reference to the module-level name, like functions and ufuncs.
         return self.__qualname__
 
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> LossValue:
-        return self._run(True, False, *args, **kwargs)  # type: ignore[no-any-return]
+    if TYPE_CHECKING:
+        # What type checkers see: the declaration's own signature, through ParamSpec.
+        def __call__(self, *args: P.args, **kwargs: P.kwargs) -> LossValue: ...
+        def grad(self, *args: P.args, **kwargs: P.kwargs) -> FloatArray: ...
+        def value_and_grad(
+            self, *args: P.args, **kwargs: P.kwargs
+        ) -> tuple[LossValue, FloatArray]: ...
 
-    def grad(self, *args: P.args, **kwargs: P.kwargs) -> FloatArray:
-        """Gradient of the loss with respect to ``input``; see the class docstring."""
-        return self._run(False, True, *args, **kwargs)  # type: ignore[no-any-return]
+    else:
+        # What runs: explicit signatures, which Python binds faster than *args/**kwargs.
+        def __call__(
+            self,
+            input,
+            target,
+            /,
+            *,
+            reduction="mean",
+            weight=None,
+            upstream=None,
+            out=None,
+            **params,
+        ):
+            if upstream is not None:
+                raise ValueError(f"upstream is used by {self.__name__}.grad and .value_and_grad")
+            if out is not None and reduction != "none":
+                raise ValueError("out= receives an array; a reduced value is a float")
+            return self._native(True, False, input, target, reduction, weight, None, out, params)
 
-    def value_and_grad(self, *args: P.args, **kwargs: P.kwargs) -> tuple[LossValue, FloatArray]:
-        """Value and gradient from one pass over memory; see the class docstring."""
-        return self._run(True, True, *args, **kwargs)  # type: ignore[no-any-return]
+        def grad(
+            self,
+            input,
+            target,
+            /,
+            *,
+            reduction="mean",
+            weight=None,
+            upstream=None,
+            out=None,
+            **params,
+        ):
+            """Gradient of the loss with respect to ``input``; see the class docstring."""
+            return self._native(
+                False, True, input, target, reduction, weight, upstream, out, params
+            )
 
-    def _run(
+        def value_and_grad(
+            self,
+            input,
+            target,
+            /,
+            *,
+            reduction="mean",
+            weight=None,
+            upstream=None,
+            out=None,
+            **params,
+        ):
+            """Value and gradient from one pass over memory; see the class docstring."""
+            return self._native(True, True, input, target, reduction, weight, upstream, out, params)
+
+    def _native(
         self,
         want_value: bool,
         want_grad: bool,
         input: Any,
         target: Any,
-        /,
-        *,
-        reduction: Any = "mean",
-        weight: Any = None,
-        upstream: Any = None,
-        out: Any = None,
-        **params: Any,
+        reduction: Any,
+        weight: Any,
+        upstream: Any,
+        out: Any,
+        params: dict[str, Any],
     ) -> Any:
-        if params and not params.keys() <= self.defaults.keys():
-            unknown = sorted(params.keys() - self.defaults.keys())
-            raise TypeError(f"{self.__name__}() got an unexpected keyword argument {unknown[0]!r}")
-        if not want_grad and upstream is not None:
-            raise ValueError(f"upstream is used by {self.__name__}.grad and .value_and_grad only")
-        if out is not None and not want_grad and reduction != "none":
-            raise ValueError("out= receives an array; a reduced value is a float")
-        if (
-            input.__class__ is np.ndarray
-            and target.__class__ is np.ndarray
-            and input.dtype is target.dtype
-            and input.dtype in SUPPORTED
-            and weight is None
-            and upstream is None
-        ):
-            x, y, w, u = input, target, None, None
-        else:
-            x, y, w, u = operands(input, target, weight, upstream)
-        staged = None
-        if out is not None:
-            out, staged = _writable_out(out, x.dtype)
-            if staged is not None and any(
-                a is not None and np.may_share_memory(staged, a) for a in (x, y, w, u)
-            ):
-                raise ValueError("out must not overlap an input")
-        pairs = [(name, float(value)) for name, value in params.items()] if params else []
+        pairs = self._pairs(params) if params else []
+        if out is not None and (out.__class__ is not np.ndarray or not out.flags.c_contiguous):
+            return self._staged(
+                want_value, want_grad, input, target, reduction, weight, upstream, out, pairs
+            )
         result = _core.pointwise(
-            self.__name__, x, y, w, u, reduction, pairs, want_value, want_grad, out
+            self.__name__,
+            input,
+            target,
+            weight,
+            upstream,
+            reduction,
+            pairs,
+            want_value,
+            want_grad,
+            out,
         )
-        if staged is not None:
-            np.copyto(staged, out)
-            result = _replace_out(result, out, staged)
+        if result is None:  # not all ndarrays of one float dtype: apply the coercion rules
+            x, y, w, u = operands(input, target, weight, upstream)
+            result = _core.pointwise(
+                self.__name__, x, y, w, u, reduction, pairs, want_value, want_grad, out
+            )
         return result
 
+    def _pairs(self, params: dict[str, Any]) -> list[tuple[str, float]]:
+        unknown = params.keys() - self.defaults.keys()
+        if unknown:
+            raise TypeError(
+                f"{self.__name__}() got an unexpected keyword argument {min(unknown)!r}"
+            )
+        return [(name, float(value)) for name, value in params.items()]
 
-def _writable_out(out: Any, dtype: np.dtype[Any]) -> tuple[FloatArray, FloatArray | None]:
-    """Check ``out=`` and, for a non-contiguous one, stage the result in a contiguous buffer."""
+    def _staged(
+        self,
+        want_value: bool,
+        want_grad: bool,
+        input: Any,
+        target: Any,
+        reduction: Any,
+        weight: Any,
+        upstream: Any,
+        out: Any,
+        pairs: list[tuple[str, float]],
+    ) -> Any:
+        """Fill a non-contiguous ``out=`` through a contiguous buffer."""
+        x, y, w, u = operands(input, target, weight, upstream)
+        buffer = _writable_out(out, x.dtype)
+        if any(a is not None and np.may_share_memory(out, a) for a in (x, y, w, u)):
+            raise ValueError("out must not overlap an input")
+        result = _core.pointwise(
+            self.__name__, x, y, w, u, reduction, pairs, want_value, want_grad, buffer
+        )
+        np.copyto(out, buffer)
+        if isinstance(result, tuple):
+            return tuple(out if r is buffer else r for r in result)
+        return out
+
+
+def _writable_out(out: Any, dtype: np.dtype[Any]) -> FloatArray:
+    """Check a non-contiguous ``out=`` and return the contiguous buffer that stands in for it."""
     if not isinstance(out, np.ndarray):
         raise TypeError(f"out must be a numpy array, got {type(out).__name__}")
     if out.dtype != dtype:
         raise TypeError(f"out has dtype {out.dtype} but the result has dtype {dtype}")
     if not out.flags.writeable:
         raise ValueError("out is read-only")
-    if out.flags.c_contiguous:
-        return out, None
-    return np.empty(out.shape, dtype), out
-
-
-def _replace_out(result: Any, buffer: FloatArray, staged: FloatArray) -> Any:
-    if result is buffer:
-        return staged
-    if isinstance(result, tuple):
-        return tuple(staged if r is buffer else r for r in result)
-    return result
+    return np.empty(out.shape, dtype)
 
 
 def pointwise(declaration: Callable[P, None]) -> Loss[P]:

@@ -3,8 +3,9 @@
 //!
 //! Work is cut into chunks of [`CHUNK`] elements whatever the thread count, and per-chunk
 //! results come back in chunk order, so results are bitwise the same for 1, 2, 3 ... threads.
-//! The pool is rebuilt lazily when the thread count changes or when the process id changes: a
-//! child created by `fork` inherits the pool's bookkeeping but none of its threads.
+//! One pool is kept per thread count used (so `with descend.threads(1):` blocks do not respawn
+//! threads), and all are rebuilt lazily when the process id changes: a child created by `fork`
+//! inherits the pools' bookkeeping but none of their threads.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -17,18 +18,41 @@ use crate::error::{Error, Result};
 /// memory-bound kernel (≥ 64 KiB of traffic) dwarfs rayon's per-task cost of about a microsecond.
 pub const CHUNK: usize = 1 << 14;
 
-/// Inputs with fewer elements run on the calling thread, which also keeps the GIL. Measured
-/// with `benches/pointwise.py --threshold` on the 2-core development machine: below two chunks
-/// a second thread does not pay for waking it.
-pub const INLINE_BELOW: usize = 2 * CHUNK;
+/// Calls over fewer elements keep the GIL: they take at most ~10 µs, and releasing and
+/// re-taking it (~0.3 µs, plus convoy waits behind other Python threads) is not worth it.
+pub const GIL_RELEASE_FROM: usize = 2 * CHUNK;
 
-struct Pool {
-    pool: Arc<rayon::ThreadPool>,
-    threads: usize,
-    pid: u32,
+/// What limits a kernel's speed, which decides when a second thread pays for waking it.
+/// Measured with `benches/pointwise.py --threshold` on the 2-core development machine
+/// (value_and_grad, f32, 1 vs 2 threads, medians of 11):
+/// - memory-bound (`mse_loss`): one thread already streams at the memory limit, and a second
+///   one is slower up to 2M elements (speed-up 0.66 at 32K, 0.92 at 1M, 0.98 at 2M, 1.23 at 8M);
+/// - compute-bound (`log_cosh_loss`, exp/log per element): 1.85× at 32K (two chunks) already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// A few flops per element: limited by memory bandwidth.
+    Memory,
+    /// Transcendentals or divisions per element: limited by arithmetic.
+    Compute,
 }
 
-static POOL: Mutex<Option<Pool>> = Mutex::new(None);
+impl Bound {
+    /// Elements from which a call runs on the pool.
+    pub const fn parallel_from(self) -> usize {
+        match self {
+            Self::Memory => 1 << 22,
+            Self::Compute => 2 * CHUNK,
+        }
+    }
+}
+
+struct Pools {
+    pid: u32,
+    /// (thread count, pool); a handful of entries at most.
+    by_threads: Vec<(usize, Arc<rayon::ThreadPool>)>,
+}
+
+static POOLS: Mutex<Option<Pools>> = Mutex::new(None);
 /// 0 until first use, then the configured thread count.
 static THREADS: AtomicUsize = AtomicUsize::new(0);
 /// Bit i set when pool thread i ran a chunk of the most recent parallel call (a test hook).
@@ -76,25 +100,26 @@ pub fn threads_used_by_last_call() -> u32 {
     THREADS_SEEN.load(Ordering::Relaxed).count_ones()
 }
 
-/// Whether a call over `len` elements runs on the calling thread.
-pub fn runs_inline(len: usize) -> bool {
-    len < INLINE_BELOW || num_threads() == 1
+/// Whether a call over `len` elements should release the GIL.
+pub fn releases_gil(len: usize) -> bool {
+    len >= GIL_RELEASE_FROM
 }
 
 fn pool() -> Arc<rayon::ThreadPool> {
     let threads = num_threads();
     let pid = std::process::id();
-    let mut guard = POOL.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(current) = guard.as_ref() {
-        if current.pid == pid && current.threads == threads {
-            return Arc::clone(&current.pool);
-        }
+    let mut guard = POOLS.lock().unwrap_or_else(PoisonError::into_inner);
+    if guard.as_ref().is_some_and(|pools| pools.pid != pid) {
+        // Inherited through fork: their threads do not exist here, so dropping them would
+        // signal ghosts. Leak the bookkeeping instead.
+        std::mem::forget(guard.take());
     }
-    if let Some(stale) = guard.take() {
-        if stale.pid != pid {
-            // Its threads do not exist in this process; dropping would signal ghosts.
-            std::mem::forget(stale);
-        }
+    let pools = guard.get_or_insert_with(|| Pools {
+        pid,
+        by_threads: Vec::new(),
+    });
+    if let Some((_, pool)) = pools.by_threads.iter().find(|(n, _)| *n == threads) {
+        return Arc::clone(pool);
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -110,23 +135,20 @@ fn pool() -> Arc<rayon::ThreadPool> {
                     .expect("one thread"),
             )
         });
-    *guard = Some(Pool {
-        pool: Arc::clone(&pool),
-        threads,
-        pid,
-    });
+    pools.by_threads.push((threads, Arc::clone(&pool)));
     pool
 }
 
-/// Runs `work` on every task and returns the results in task order. `len` is the total number
-/// of elements, used to decide between the calling thread and the pool.
-pub fn run_tasks<T, R, W>(len: usize, tasks: Vec<T>, work: W) -> Vec<R>
+/// Runs `work` on every task and returns the results in task order, on the pool when `len`
+/// elements of a `bound` kernel are worth it, else on the calling thread. The results are the
+/// same either way: the tasks are.
+pub fn run_tasks<T, R, W>(len: usize, bound: Bound, tasks: Vec<T>, work: W) -> Vec<R>
 where
     T: Send,
     R: Send,
     W: Fn(T) -> R + Sync + Send,
 {
-    if tasks.len() < 2 || runs_inline(len) {
+    if tasks.len() < 2 || len < bound.parallel_from() || num_threads() == 1 {
         return tasks.into_iter().map(work).collect();
     }
     THREADS_SEEN.store(0, Ordering::Relaxed);
@@ -150,7 +172,7 @@ mod tests {
     #[test]
     fn results_come_back_in_task_order() {
         let tasks: Vec<usize> = (0..100).collect();
-        let out = run_tasks(usize::MAX, tasks, |t| t * 2);
+        let out = run_tasks(usize::MAX, Bound::Compute, tasks, |t| t * 2);
         assert_eq!(out, (0..100).map(|t| t * 2).collect::<Vec<_>>());
         assert!(set_num_threads(0).is_err());
     }

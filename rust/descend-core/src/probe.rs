@@ -6,7 +6,7 @@ use pulp::{Simd, WithSimd};
 
 use crate::error::{Error, Result};
 use crate::float::Float;
-use crate::par::{run_tasks, CHUNK};
+use crate::par::{run_tasks, Bound, CHUNK};
 
 /// STREAM triad a = b + s·c: two streams read, one written in place (12 bytes per f32).
 pub fn triad<F: Float>(a: &mut [F], b: &[F], c: &[F], s: F) -> Result<()> {
@@ -24,7 +24,7 @@ pub fn triad<F: Float>(a: &mut [F], b: &[F], c: &[F], s: F) -> Result<()> {
         .zip(b.chunks(CHUNK).zip(c.chunks(CHUNK)))
         .map(|(a, (b, c))| Triad { a, b, c, s })
         .collect();
-    run_tasks(n, tasks, crate::simd::dispatch);
+    run_tasks(n, Bound::Memory, tasks, crate::simd::dispatch);
     Ok(())
 }
 

@@ -1,118 +1,160 @@
 //! Borrowing numpy arrays as slices: inputs in any layout (copied to C order only when they are
 //! not C-contiguous already), outputs C-contiguous and writable, nothing else.
+//!
+//! rust-numpy's dynamic borrow tracking is not used: it costs more than a whole small kernel
+//! call, and it cannot see overlap between arrays that do not share a base object. Instead the
+//! writable flag is read directly and every output's byte range is checked against every
+//! input's extent, so `out=` aliasing an input is refused before anything is written.
+
+use std::ops::Range;
 
 use descend_core::loss::pointwise::driver::{Operand, Output};
+use numpy::npyffi::{self, NPY_TYPES};
 use numpy::{
-    Element, PyArrayDyn, PyArrayMethods, PyReadonlyArrayDyn, PyReadwriteArrayDyn,
-    PyUntypedArrayMethods,
+    Element, PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
-/// A read-only input, borrowed in place when C-contiguous.
+/// The float dtypes the kernels take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloatType {
+    F32,
+    F64,
+}
+
+/// The dtype of `obj` if it is an ndarray of native-endian float32 or float64.
+pub fn float_type(obj: &Bound<'_, PyAny>) -> Option<FloatType> {
+    let array = obj.cast::<PyUntypedArray>().ok()?;
+    let descr = array.dtype();
+    if descr.is_native_byteorder() == Some(false) {
+        return None;
+    }
+    match descr.num() {
+        n if n == NPY_TYPES::NPY_DOUBLE as i32 => Some(FloatType::F64),
+        n if n == NPY_TYPES::NPY_FLOAT as i32 => Some(FloatType::F32),
+        _ => None,
+    }
+}
+
+/// Byte range an array's elements can touch, whatever its strides.
+fn extent<F: Element>(array: &Bound<'_, PyArrayDyn<F>>) -> Range<usize> {
+    let start = array.data() as usize;
+    if array.len() == 0 {
+        return start..start;
+    }
+    let (mut low, mut high) = (0_isize, 0_isize);
+    for (&dim, &stride) in array.shape().iter().zip(array.strides()) {
+        let reach = stride * (dim as isize - 1);
+        if reach < 0 {
+            low += reach;
+        } else {
+            high += reach;
+        }
+    }
+    let item = std::mem::size_of::<F>() as isize;
+    (start as isize + low) as usize..(start as isize + high + item) as usize
+}
+
+/// A read-only input, read in place when C-contiguous.
 pub struct Input<'py, F: Element> {
-    array: PyReadonlyArrayDyn<'py, F>,
+    array: Bound<'py, PyArrayDyn<F>>,
     copy: Option<Vec<F>>,
-    shape: Vec<usize>,
 }
 
 impl<'py, F: Element + Copy> Input<'py, F> {
-    /// Borrows `obj`, which must be an ndarray of dtype `F` (the Python layer casts).
-    pub fn borrow(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Self> {
-        let array = obj
-            .cast::<PyArrayDyn<F>>()
-            .map_err(|_| {
-                PyTypeError::new_err(format!("{name} must be an ndarray of the input's dtype"))
-            })?
-            .readonly();
-        let shape = array.shape().to_vec();
-        // as_slice() also accepts Fortran order, which would hand the core memory order.
+    /// Wraps `obj`, whose dtype the caller has checked with [`float_type`].
+    pub fn new(obj: &Bound<'py, PyAny>) -> Self {
+        // SAFETY: the caller checked that obj is an ndarray whose dtype is F.
+        let array = unsafe { obj.cast_unchecked::<PyArrayDyn<F>>() }.clone();
         let copy = if array.is_c_contiguous() {
             None
         } else {
-            Some(array.as_array().iter().copied().collect())
+            // SAFETY: read under the GIL, before any kernel runs; no Rust borrow aliases it.
+            Some(unsafe { array.as_array() }.iter().copied().collect())
         };
-        Ok(Self { array, copy, shape })
+        Self { array, copy }
     }
 
-    /// The borrow as the core sees it.
+    /// The elements in C order, as the core sees them.
     pub fn operand(&self) -> Operand<'_, F> {
         let data = match &self.copy {
             Some(copy) => copy.as_slice(),
-            None => self.array.as_slice().unwrap_or_default(),
+            // SAFETY: C-contiguous (checked in `new`); outputs were checked not to overlap it.
+            None => unsafe { self.array.as_slice() }.unwrap_or_default(),
         };
         Operand {
             data,
-            shape: &self.shape,
+            shape: self.array.shape(),
         }
     }
 
     /// The input's shape.
     pub fn shape(&self) -> &[usize] {
-        &self.shape
+        self.array.shape()
+    }
+
+    fn extent(&self) -> Range<usize> {
+        extent(&self.array)
     }
 }
 
 /// A writable output: the caller's `out=` or a fresh numpy array.
 pub struct Target<'py, F: Element> {
     array: Bound<'py, PyArrayDyn<F>>,
-    guard: PyReadwriteArrayDyn<'py, F>,
-    shape: Vec<usize>,
 }
 
-impl<'py, F: Element> Target<'py, F> {
+impl<'py, F: Element + Copy> Target<'py, F> {
     /// A new uninitialised array from numpy's allocator (which asks for huge pages for large
     /// blocks); the kernel writes every element, and first-touches the pages on its threads.
-    pub fn fresh(py: Python<'py>, shape: &[usize]) -> PyResult<Self> {
+    pub fn fresh(py: Python<'py>, shape: &[usize]) -> Self {
         // SAFETY: the array is returned to Python only after the kernel has written all of it;
         // if the call fails first, it is dropped unread.
         let array = unsafe { PyArrayDyn::<F>::new(py, shape, false) };
-        Self::wrap(array)
+        Self { array }
     }
 
-    /// The caller's `out=`: must have dtype `F`, be writable, C-contiguous and not overlap an
-    /// input (rust-numpy's borrow tracking refuses a view of a borrowed array).
-    pub fn out(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+    /// The caller's `out=`: dtype `F`, writable, C-contiguous, and not overlapping `inputs`.
+    pub fn out(
+        obj: &Bound<'py, PyAny>,
+        dtype: &str,
+        inputs: &[Option<&Input<'py, F>>],
+    ) -> PyResult<Self> {
         let array = obj
             .cast::<PyArrayDyn<F>>()
-            .map_err(|_| {
-                PyTypeError::new_err(format!(
-                    "out must be an ndarray of dtype {}",
-                    std::any::type_name::<F>()
-                ))
-            })?
+            .map_err(|_| PyTypeError::new_err(format!("out must be an ndarray of dtype {dtype}")))?
             .clone();
-        Self::wrap(array)
-    }
-
-    fn wrap(array: Bound<'py, PyArrayDyn<F>>) -> PyResult<Self> {
+        // SAFETY: reading the flags field of a live array object.
+        let flags = unsafe { (*array.as_array_ptr()).flags };
+        if flags & npyffi::NPY_ARRAY_WRITEABLE == 0 {
+            return Err(PyValueError::new_err("out is read-only"));
+        }
         if !array.is_c_contiguous() {
             return Err(PyValueError::new_err("out must be C-contiguous"));
         }
-        let guard = array.try_readwrite().map_err(|e| {
-            PyValueError::new_err(format!(
-                "out must be writable and must not overlap an input ({e})"
-            ))
-        })?;
-        let shape = array.shape().to_vec();
-        Ok(Self {
-            array,
-            guard,
-            shape,
-        })
+        let bytes = extent(&array);
+        for input in inputs.iter().flatten() {
+            let other = input.extent();
+            if bytes.start < other.end && other.start < bytes.end {
+                return Err(PyValueError::new_err("out must not overlap an input"));
+            }
+        }
+        Ok(Self { array })
     }
 
     /// The output as the core sees it.
     pub fn output(&mut self) -> Output<'_, F> {
+        // SAFETY: C-contiguous and writable (checked), disjoint from every input (checked), and
+        // this is the only Rust view of it for the duration of the call.
+        let data = unsafe { self.array.as_slice_mut() }.unwrap_or_default();
         Output {
-            data: self.guard.as_slice_mut().unwrap_or_default(),
-            shape: &self.shape,
+            data,
+            shape: self.array.shape(),
         }
     }
 
     /// Gives the array back to Python.
     pub fn into_array(self) -> Bound<'py, PyArrayDyn<F>> {
-        drop(self.guard);
         self.array
     }
 }

@@ -14,17 +14,17 @@ pub fn to_py_err(err: Error) -> PyErr {
     }
 }
 
-/// Runs `work` over `len` elements: on the calling thread with the GIL held when the core
-/// would run it inline anyway (releasing costs more than such work), detached otherwise.
+/// Runs `work` over `len` elements: with the GIL held when the work is small (releasing costs
+/// more than such work), detached from the interpreter otherwise.
 pub fn enter<T, W>(py: Python<'_>, len: usize, work: W) -> PyResult<T>
 where
     T: Send,
     W: FnOnce() -> descend_core::Result<T> + Send,
 {
-    let result = if par::runs_inline(len) {
-        work()
-    } else {
+    let result = if par::releases_gil(len) {
         py.detach(work)
+    } else {
+        work()
     };
     result.map_err(to_py_err)
 }

@@ -40,10 +40,10 @@ mod runtime {
         par::set_num_threads(n).map_err(to_py_err)
     }
 
-    /// Elements below which a call runs on the calling thread, holding the GIL.
+    /// Elements from which a call releases the GIL.
     #[pyfunction]
-    pub fn inline_threshold() -> usize {
-        par::INLINE_BELOW
+    pub fn gil_release_threshold() -> usize {
+        par::GIL_RELEASE_FROM
     }
 
     /// Distinct pool threads that ran chunks in the most recent parallel call (a test hook).
@@ -93,7 +93,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::simd_warning, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::set_num_threads, m)?)?;
-    m.add_function(wrap_pyfunction!(runtime::inline_threshold, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::gil_release_threshold, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::threads_used_by_last_call, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::chunk_size, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::pointwise_specs, m)?)?;

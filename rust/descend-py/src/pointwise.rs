@@ -3,15 +3,17 @@
 use descend_core::loss::pointwise::{run as run_pointwise, Request};
 use descend_core::reduce::Reduction;
 use descend_core::Float;
-use numpy::{Element, PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
-use pyo3::exceptions::PyTypeError;
+use numpy::Element;
 use pyo3::prelude::*;
 use pyo3::types::{PyFloat, PyTuple};
 
-use crate::arrays::{Input, Target};
+use crate::arrays::{float_type, FloatType, Input, Target};
 use crate::door::{enter, to_py_err};
 
 /// Value and/or gradient of the pointwise loss `loss` (see `descend._loss`).
+///
+/// Returns `None`, having done nothing, when the arrays are not all ndarrays of one native
+/// float32/float64 dtype: the Python layer then applies the coercion rules and calls again.
 #[pyfunction]
 #[pyo3(signature = (loss, input, target, weight, upstream, reduction, params, want_value, want_grad, out))]
 #[allow(clippy::too_many_arguments)]
@@ -27,7 +29,14 @@ pub fn pointwise<'py>(
     want_value: bool,
     want_grad: bool,
     out: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let Some(dtype) = float_type(input) else {
+        return Ok(None);
+    };
+    let same = |a: Option<&Bound<'py, PyAny>>| a.is_none_or(|a| float_type(a) == Some(dtype));
+    if !(same(Some(target)) && same(weight) && same(upstream)) {
+        return Ok(None);
+    }
     let call = Call {
         loss,
         reduction: Reduction::parse(reduction).map_err(to_py_err)?,
@@ -35,18 +44,16 @@ pub fn pointwise<'py>(
         want_value,
         want_grad,
     };
-    let dtype = input
-        .cast::<PyUntypedArray>()
-        .map_err(|_| PyTypeError::new_err("input must be an ndarray"))?
-        .dtype();
-    if dtype.is_equiv_to(&numpy::dtype::<f64>(py)) {
-        call.run::<f64>(py, input, target, weight, upstream, out)
-    } else if dtype.is_equiv_to(&numpy::dtype::<f32>(py)) {
-        call.run::<f32>(py, input, target, weight, upstream, out)
-    } else {
-        Err(PyTypeError::new_err(format!(
-            "input has dtype {dtype}; supported dtypes are float32 and float64"
-        )))
+    let arrays = Arrays {
+        input,
+        target,
+        weight,
+        upstream,
+        out,
+    };
+    match dtype {
+        FloatType::F64 => call.run::<f64>(py, arrays).map(Some),
+        FloatType::F32 => call.run::<f32>(py, arrays).map(Some),
     }
 }
 
@@ -58,33 +65,43 @@ struct Call<'a> {
     want_grad: bool,
 }
 
+struct Arrays<'a, 'py> {
+    input: &'a Bound<'py, PyAny>,
+    target: &'a Bound<'py, PyAny>,
+    weight: Option<&'a Bound<'py, PyAny>>,
+    upstream: Option<&'a Bound<'py, PyAny>>,
+    out: Option<&'a Bound<'py, PyAny>>,
+}
+
 impl Call<'_> {
     fn run<'py, F: Float + Element>(
         &self,
         py: Python<'py>,
-        input: &Bound<'py, PyAny>,
-        target: &Bound<'py, PyAny>,
-        weight: Option<&Bound<'py, PyAny>>,
-        upstream: Option<&Bound<'py, PyAny>>,
-        out: Option<&Bound<'py, PyAny>>,
+        arrays: Arrays<'_, 'py>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let input = Input::<F>::borrow("input", input)?;
-        let target = Input::<F>::borrow("target", target)?;
-        let weight = weight
-            .map(|w| Input::<F>::borrow("weight", w))
-            .transpose()?;
-        let upstream = upstream
-            .map(|u| Input::<F>::borrow("upstream", u))
-            .transpose()?;
+        let input = Input::<F>::new(arrays.input);
+        let target = Input::<F>::new(arrays.target);
+        let weight = arrays.weight.map(Input::<F>::new);
+        let upstream = arrays.upstream.map(Input::<F>::new);
+        let inputs = [
+            Some(&input),
+            Some(&target),
+            weight.as_ref(),
+            upstream.as_ref(),
+        ];
+        let target_for = |out: Option<&Bound<'py, PyAny>>| match out {
+            Some(out) => Target::out(out, F::DTYPE, &inputs),
+            None => Ok(Target::fresh(py, input.shape())),
+        };
         let elementwise = self.want_value && self.reduction == Reduction::None;
         // `out=` takes the gradient when there is one, else the elementwise values.
         let (mut values, mut grad) = match (elementwise, self.want_grad) {
             (true, true) => (
-                Some(Target::fresh(py, input.shape())?),
-                Some(Self::target(py, &input, out)?),
+                Some(Target::fresh(py, input.shape())),
+                Some(target_for(arrays.out)?),
             ),
-            (true, false) => (Some(Self::target(py, &input, out)?), None),
-            (false, true) => (None, Some(Self::target(py, &input, out)?)),
+            (true, false) => (Some(target_for(arrays.out)?), None),
+            (false, true) => (None, Some(target_for(arrays.out)?)),
             (false, false) => (None, None),
         };
         let params: Vec<(&str, f64)> = self.params.iter().map(|(n, v)| (n.as_str(), *v)).collect();
@@ -101,7 +118,7 @@ impl Call<'_> {
         };
         let len = request.input.data.len();
         let reduced = enter(py, len, || run_pointwise(self.loss, request))?;
-        let value: Option<Bound<'py, PyAny>> = match (reduced, values) {
+        let value = match (reduced, values) {
             (Some(v), _) => Some(PyFloat::new(py, v).into_any()),
             (None, Some(values)) => Some(values.into_array().into_any()),
             (None, None) => None,
@@ -113,17 +130,6 @@ impl Call<'_> {
             (None, None) => Err(to_py_err(descend_core::Error::Value(
                 "nothing to compute".into(),
             ))),
-        }
-    }
-
-    fn target<'py, F: Float + Element>(
-        py: Python<'py>,
-        input: &Input<'py, F>,
-        out: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Target<'py, F>> {
-        match out {
-            Some(out) => Target::out(out),
-            None => Target::fresh(py, input.shape()),
         }
     }
 }

@@ -1,14 +1,14 @@
 //! Binding of the roofline probes (used by the benchmarks).
 
 use descend_core::{probe, Float};
-use numpy::{Element, PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
+use numpy::Element;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
-use crate::arrays::{Input, Target};
+use crate::arrays::{float_type, FloatType, Input, Target};
 use crate::door::enter;
 
-/// STREAM triad `a = b + scalar * c` in place, over C-contiguous arrays of one float dtype.
+/// STREAM triad `a = b + scalar * c` in place, over arrays of one float dtype.
 #[pyfunction]
 pub fn triad<'py>(
     py: Python<'py>,
@@ -17,14 +17,18 @@ pub fn triad<'py>(
     c: &Bound<'py, PyAny>,
     scalar: f64,
 ) -> PyResult<()> {
-    let dtype = a
-        .cast::<PyUntypedArray>()
-        .map_err(|_| PyTypeError::new_err("a must be an ndarray"))?
-        .dtype();
-    if dtype.is_equiv_to(&numpy::dtype::<f64>(py)) {
-        run::<f64>(py, a, b, c, scalar)
-    } else {
-        run::<f32>(py, a, b, c, scalar)
+    let dtype = float_type(a);
+    if [b, c].iter().any(|x| float_type(x) != dtype) {
+        return Err(PyTypeError::new_err(
+            "triad arrays must share one float dtype",
+        ));
+    }
+    match dtype {
+        Some(FloatType::F64) => run::<f64>(py, a, b, c, scalar),
+        Some(FloatType::F32) => run::<f32>(py, a, b, c, scalar),
+        None => Err(PyTypeError::new_err(
+            "triad takes float32 or float64 arrays",
+        )),
     }
 }
 
@@ -35,8 +39,8 @@ fn run<'py, F: Float + Element>(
     c: &Bound<'py, PyAny>,
     scalar: f64,
 ) -> PyResult<()> {
-    let mut a = Target::<F>::out(a)?;
-    let (b, c) = (Input::<F>::borrow("b", b)?, Input::<F>::borrow("c", c)?);
+    let (b, c) = (Input::<F>::new(b), Input::<F>::new(c));
+    let mut a = Target::<F>::out(a, F::DTYPE, &[Some(&b), Some(&c)])?;
     let (a, b, c) = (a.output().data, b.operand().data, c.operand().data);
     enter(py, a.len(), || probe::triad(a, b, c, F::from_f64(scalar)))
 }

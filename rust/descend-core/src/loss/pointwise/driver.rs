@@ -9,10 +9,10 @@
 
 use pulp::{Simd, WithSimd};
 
-use super::{visit, PointwiseLoss, Visitor, WeightedMean};
+use super::{visit, KernelUser, PointwiseLoss, Visitor, WeightedMean};
 use crate::error::{Error, Result};
 use crate::float::Float;
-use crate::par::{run_tasks, CHUNK};
+use crate::par::{run_tasks, Bound, CHUNK};
 use crate::param::resolve;
 use crate::reduce::{pairwise_sum, Reduction, LANES};
 
@@ -74,7 +74,27 @@ impl<F: Float> Visitor for Request<'_, F> {
     fn visit<K: PointwiseLoss>(self) -> Self::Output {
         let params = resolve(K::SPEC.name, K::SPEC.params, self.params)?;
         self.validate()?;
-        Ok(self.execute(K::new(&params), K::SPEC.weighted_mean))
+        Ok(K::specialise(
+            &params,
+            Execute {
+                request: self,
+                weighted_mean: K::SPEC.weighted_mean,
+            },
+        ))
+    }
+}
+
+/// A validated request waiting for its kernel.
+struct Execute<'a, F> {
+    request: Request<'a, F>,
+    weighted_mean: WeightedMean,
+}
+
+impl<F: Float> KernelUser for Execute<'_, F> {
+    type Output = Option<f64>;
+
+    fn run<K: PointwiseLoss>(self, kernel: K) -> Option<f64> {
+        self.request.execute(kernel, self.weighted_mean)
     }
 }
 
@@ -195,6 +215,7 @@ impl PointwiseLoss for Identity {
         name: "identity",
         params: &[],
         weighted_mean: WeightedMean::OverCount,
+        bound: Bound::Memory,
     };
     fn new(_: &[f64]) -> Self {
         Self
@@ -367,7 +388,7 @@ where
         });
         (x, y, w, u, v, g) = (x1, y1, w1, u1, v1, g1);
     }
-    let partials = run_tasks(n, tasks, crate::simd::dispatch);
+    let partials = run_tasks(n, K::SPEC.bound, tasks, crate::simd::dispatch);
     pairwise_sum(&partials)
 }
 

@@ -7,6 +7,7 @@
 
 use super::{LossSpec, PointwiseLoss, WeightedMean};
 use crate::float::Float;
+use crate::par::Bound;
 use crate::param::{Domain, ParamSpec};
 
 /// Huber kernel with threshold `delta`.
@@ -20,6 +21,7 @@ impl PointwiseLoss for HuberLoss {
         name: "huber_loss",
         params: &[ParamSpec::new("delta", 1.0, Domain::Positive)],
         weighted_mean: WeightedMean::OverCount,
+        bound: Bound::Memory,
     };
 
     fn new(params: &[f64]) -> Self {

@@ -5,6 +5,7 @@
 
 use super::{LossSpec, PointwiseLoss, WeightedMean};
 use crate::float::Float;
+use crate::par::Bound;
 
 /// Absolute error kernel.
 #[derive(Debug, Clone, Copy)]
@@ -15,6 +16,7 @@ impl PointwiseLoss for L1Loss {
         name: "l1_loss",
         params: &[],
         weighted_mean: WeightedMean::OverWeights,
+        bound: Bound::Memory,
     };
 
     fn new(_: &[f64]) -> Self {

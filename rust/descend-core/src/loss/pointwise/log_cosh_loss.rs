@@ -10,6 +10,7 @@
 
 use super::{LossSpec, PointwiseLoss, WeightedMean};
 use crate::float::Float;
+use crate::par::Bound;
 
 /// Log-cosh kernel.
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +41,7 @@ impl PointwiseLoss for LogCoshLoss {
         name: "log_cosh_loss",
         params: &[],
         weighted_mean: WeightedMean::OverWeights,
+        bound: Bound::Compute,
     };
 
     fn new(_: &[f64]) -> Self {

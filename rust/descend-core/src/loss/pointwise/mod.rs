@@ -15,6 +15,7 @@ mod quantile_loss;
 mod smooth_l1_loss;
 
 use crate::float::Float;
+use crate::par::Bound;
 use crate::param::ParamSpec;
 
 pub use driver::{run, Operand, Output, Request};
@@ -37,6 +38,8 @@ pub struct LossSpec {
     pub params: &'static [ParamSpec],
     /// Rule for `reduction="mean"` with `weight=`.
     pub weighted_mean: WeightedMean,
+    /// What limits its speed (decides when threads pay).
+    pub bound: Bound,
 }
 
 /// An elementwise loss. Implementations are branch-free (selects, not jumps) so the driver's
@@ -46,6 +49,13 @@ pub trait PointwiseLoss: Copy + Send + Sync + 'static {
     const SPEC: LossSpec;
     /// Builds the kernel from hyperparameters already resolved and checked against `SPEC`.
     fn new(params: &[f64]) -> Self;
+    /// Hands `user` the kernel for `params`. A kernel with on/off options overrides this to
+    /// pick one monomorphised type per combination, so the option is decided once, before the
+    /// loop: a runtime flag inside the loop makes LLVM evaluate both branches in every lane.
+    #[inline]
+    fn specialise<U: KernelUser>(params: &[f64], user: U) -> U::Output {
+        user.run(Self::new(params))
+    }
     /// ℓ(x, y).
     fn value<F: Float>(self, x: F, y: F) -> F;
     /// ∂ℓ/∂x at (x, y).
@@ -55,6 +65,14 @@ pub trait PointwiseLoss: Copy + Send + Sync + 'static {
     fn value_and_grad<F: Float>(self, x: F, y: F) -> (F, F) {
         (self.value(x, y), self.grad(x, y))
     }
+}
+
+/// Something that runs a kernel value (see [`PointwiseLoss::specialise`]).
+pub trait KernelUser {
+    /// What the run returns.
+    type Output;
+    /// Called with the kernel, its options resolved into its type and fields.
+    fn run<K: PointwiseLoss>(self, kernel: K) -> Self::Output;
 }
 
 /// Something generic over the kernel type, run by [`visit`] once the name is resolved.

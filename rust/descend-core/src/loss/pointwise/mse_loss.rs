@@ -6,6 +6,7 @@
 
 use super::{LossSpec, PointwiseLoss, WeightedMean};
 use crate::float::Float;
+use crate::par::Bound;
 
 /// Squared error kernel.
 #[derive(Debug, Clone, Copy)]
@@ -16,6 +17,7 @@ impl PointwiseLoss for MseLoss {
         name: "mse_loss",
         params: &[],
         weighted_mean: WeightedMean::OverWeights,
+        bound: Bound::Memory,
     };
 
     fn new(_: &[f64]) -> Self {

@@ -6,29 +6,29 @@
 //! stay NaN, as torch's `masked_fill(target <= 1, 0)`); it does not depend on x.
 //! torch has no `weight` here; descend's weighted `"mean"` is Σ w·ℓ / Σ w.
 
-use super::{LossSpec, PointwiseLoss, WeightedMean};
+use super::{KernelUser, LossSpec, PointwiseLoss, WeightedMean};
 use crate::float::Float;
+use crate::par::Bound;
 use crate::param::{Domain, ParamSpec};
 
-/// Poisson NLL kernel.
+/// Poisson NLL kernel; the two flags are type parameters (see [`PointwiseLoss::specialise`]).
 #[derive(Debug, Clone, Copy)]
-pub struct PoissonNllLoss {
-    log_input: bool,
-    full: bool,
+pub struct PoissonNllLoss<const LOG_INPUT: bool = true, const FULL: bool = false> {
     eps: f64,
 }
 
-impl PoissonNllLoss {
+impl<const LOG_INPUT: bool, const FULL: bool> PoissonNllLoss<LOG_INPUT, FULL> {
     #[inline(always)]
     fn stirling<F: Float>(y: F) -> F {
         let half = F::from_f64(0.5);
         let two_pi = F::from_f64(std::f64::consts::TAU);
+        // torch's log(2πy) is one more log; reusing log y here would round differently.
         let term = y * y.ln() - y + half * (two_pi * y).ln();
         F::select(y <= F::ONE, F::ZERO, term)
     }
 }
 
-impl PointwiseLoss for PoissonNllLoss {
+impl<const LOG_INPUT: bool, const FULL: bool> PointwiseLoss for PoissonNllLoss<LOG_INPUT, FULL> {
     const SPEC: LossSpec = LossSpec {
         name: "poisson_nll_loss",
         params: &[
@@ -37,24 +37,31 @@ impl PointwiseLoss for PoissonNllLoss {
             ParamSpec::new("eps", 1e-8, Domain::Positive),
         ],
         weighted_mean: WeightedMean::OverWeights,
+        bound: Bound::Compute,
     };
 
     fn new(params: &[f64]) -> Self {
-        Self {
-            log_input: params[0] != 0.0,
-            full: params[1] != 0.0,
-            eps: params[2],
+        Self { eps: params[2] }
+    }
+
+    fn specialise<U: KernelUser>(params: &[f64], user: U) -> U::Output {
+        let eps = params[2];
+        match (params[0] != 0.0, params[1] != 0.0) {
+            (true, false) => user.run(PoissonNllLoss::<true, false> { eps }),
+            (true, true) => user.run(PoissonNllLoss::<true, true> { eps }),
+            (false, false) => user.run(PoissonNllLoss::<false, false> { eps }),
+            (false, true) => user.run(PoissonNllLoss::<false, true> { eps }),
         }
     }
 
     #[inline(always)]
     fn value<F: Float>(self, x: F, y: F) -> F {
-        let nll = if self.log_input {
+        let nll = if LOG_INPUT {
             x.exp() - y * x
         } else {
             x - y * (x + F::from_f64(self.eps)).ln()
         };
-        if self.full {
+        if FULL {
             nll + Self::stirling(y)
         } else {
             nll
@@ -63,7 +70,7 @@ impl PointwiseLoss for PoissonNllLoss {
 
     #[inline(always)]
     fn grad<F: Float>(self, x: F, y: F) -> F {
-        if self.log_input {
+        if LOG_INPUT {
             x.exp() - y
         } else {
             F::ONE - y / (x + F::from_f64(self.eps))
@@ -77,10 +84,10 @@ mod tests {
 
     #[test]
     fn both_input_spaces() {
-        let k = PoissonNllLoss::new(&[1.0, 0.0, 1e-8]);
+        let k = PoissonNllLoss::<true, false>::new(&[1.0, 0.0, 1e-8]);
         assert!((k.value(0.5_f64, 2.0) - (0.5f64.exp() - 1.0)).abs() < 1e-15);
         assert!((k.grad(0.5_f64, 2.0) - (0.5f64.exp() - 2.0)).abs() < 1e-15);
-        let k = PoissonNllLoss::new(&[0.0, 1.0, 1e-8]);
+        let k = PoissonNllLoss::<false, true>::new(&[0.0, 1.0, 1e-8]);
         let stirling = 3.0 * 3f64.ln() - 3.0 + 0.5 * (std::f64::consts::TAU * 3.0).ln();
         assert!(
             (k.value(2.0_f64, 3.0) - (2.0 - 3.0 * (2.0f64 + 1e-8).ln() + stirling)).abs() < 1e-14

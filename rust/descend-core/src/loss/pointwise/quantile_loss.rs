@@ -7,6 +7,7 @@
 
 use super::{LossSpec, PointwiseLoss, WeightedMean};
 use crate::float::Float;
+use crate::par::Bound;
 use crate::param::{Domain, ParamSpec};
 
 /// Pinball kernel for quantile `q`.
@@ -28,6 +29,7 @@ impl PointwiseLoss for QuantileLoss {
         name: "quantile_loss",
         params: &[ParamSpec::new("q", 0.5, Domain::OpenUnit)],
         weighted_mean: WeightedMean::OverWeights,
+        bound: Bound::Memory,
     };
 
     fn new(params: &[f64]) -> Self {

@@ -7,6 +7,7 @@
 
 use super::{LossSpec, PointwiseLoss, WeightedMean};
 use crate::float::Float;
+use crate::par::Bound;
 use crate::param::{Domain, ParamSpec};
 
 /// Smooth L1 kernel with threshold `beta`.
@@ -20,6 +21,7 @@ impl PointwiseLoss for SmoothL1Loss {
         name: "smooth_l1_loss",
         params: &[ParamSpec::new("beta", 1.0, Domain::NonNegative)],
         weighted_mean: WeightedMean::OverWeights,
+        bound: Bound::Memory,
     };
 
     fn new(params: &[f64]) -> Self {
