@@ -23,7 +23,7 @@ def pointwise(
     weight: NDArray[np.floating[Any]] | None,
     upstream: NDArray[np.floating[Any]] | None,
     reduction: str,
-    params: list[tuple[str, float]],
+    params: dict[str, float] | None,
     want_value: bool,
     want_grad: bool,
     out: NDArray[np.floating[Any]] | None,

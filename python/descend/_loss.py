@@ -52,6 +52,7 @@ class Loss(Generic[P]):
         self.defaults: dict[str, Any] = {
             name: signature.parameters[name].default for name in self.params
         }
+        self._param_names = frozenset(self.params)
 
     def __repr__(self) -> str:
         return f"<descend.Loss {self.__name__}>"
@@ -132,7 +133,10 @@ class Loss(Generic[P]):
         out: Any,
         params: dict[str, Any],
     ) -> Any:
-        pairs = self._pairs(params) if params else []
+        if params and not self._param_names.issuperset(params):
+            unknown = min(params.keys() - self._param_names)
+            raise TypeError(f"{self.__name__}() got an unexpected keyword argument {unknown!r}")
+        pairs = params or None
         if out is not None and (out.__class__ is not np.ndarray or not out.flags.c_contiguous):
             return self._staged(
                 want_value, want_grad, input, target, reduction, weight, upstream, out, pairs
@@ -156,14 +160,6 @@ class Loss(Generic[P]):
             )
         return result
 
-    def _pairs(self, params: dict[str, Any]) -> list[tuple[str, float]]:
-        unknown = params.keys() - self.defaults.keys()
-        if unknown:
-            raise TypeError(
-                f"{self.__name__}() got an unexpected keyword argument {min(unknown)!r}"
-            )
-        return [(name, float(value)) for name, value in params.items()]
-
     def _staged(
         self,
         want_value: bool,
@@ -174,7 +170,7 @@ class Loss(Generic[P]):
         weight: Any,
         upstream: Any,
         out: Any,
-        pairs: list[tuple[str, float]],
+        pairs: dict[str, Any] | None,
     ) -> Any:
         """Fill a non-contiguous ``out=`` through a contiguous buffer."""
         x, y, w, u = operands(input, target, weight, upstream)

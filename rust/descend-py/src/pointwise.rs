@@ -5,7 +5,7 @@ use descend_core::reduce::Reduction;
 use descend_core::Float;
 use numpy::Element;
 use pyo3::prelude::*;
-use pyo3::types::{PyFloat, PyTuple};
+use pyo3::types::{PyDict, PyFloat, PyString, PyTuple};
 
 use crate::arrays::{float_type, FloatType, Input, Target};
 use crate::door::{enter, to_py_err};
@@ -25,7 +25,7 @@ pub fn pointwise<'py>(
     weight: Option<&Bound<'py, PyAny>>,
     upstream: Option<&Bound<'py, PyAny>>,
     reduction: &str,
-    params: Vec<(String, f64)>,
+    params: Option<&Bound<'py, PyDict>>,
     want_value: bool,
     want_grad: bool,
     out: Option<&Bound<'py, PyAny>>,
@@ -37,6 +37,23 @@ pub fn pointwise<'py>(
     if !(same(Some(target)) && same(weight) && same(upstream)) {
         return Ok(None);
     }
+    // Hyperparameters by name; numbers and bools both read as f64.
+    let params = params
+        .map(|dict| {
+            dict.iter()
+                .map(|(name, value)| Ok((name.cast_into::<PyString>()?, value.extract::<f64>()?)))
+                .collect::<PyResult<Vec<_>>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    let names = params
+        .iter()
+        .map(|(name, _)| name.to_str())
+        .collect::<PyResult<Vec<_>>>()?;
+    let params: Vec<(&str, f64)> = names
+        .into_iter()
+        .zip(params.iter().map(|(_, v)| *v))
+        .collect();
     let call = Call {
         loss,
         reduction: Reduction::parse(reduction).map_err(to_py_err)?,
@@ -60,7 +77,7 @@ pub fn pointwise<'py>(
 struct Call<'a> {
     loss: &'a str,
     reduction: Reduction,
-    params: Vec<(String, f64)>,
+    params: Vec<(&'a str, f64)>,
     want_value: bool,
     want_grad: bool,
 }
@@ -104,14 +121,13 @@ impl Call<'_> {
             (false, true) => (None, Some(target_for(arrays.out)?)),
             (false, false) => (None, None),
         };
-        let params: Vec<(&str, f64)> = self.params.iter().map(|(n, v)| (n.as_str(), *v)).collect();
         let request = Request {
             input: input.operand(),
             target: target.operand(),
             weight: weight.as_ref().map(Input::operand),
             upstream: upstream.as_ref().map(Input::operand),
             reduction: self.reduction,
-            params: &params,
+            params: &self.params,
             want_value: self.want_value,
             values: values.as_mut().map(Target::output),
             grad: grad.as_mut().map(Target::output),
