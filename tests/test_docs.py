@@ -29,3 +29,13 @@ def test_examples_run(name: str) -> None:
         runner.run(test)
     assert runner.failures == 0
     assert runner.tries > 0
+
+
+def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from descend import __main__
+
+    __main__.main(["demo", "-n", "100000"])
+    out = capsys.readouterr().out
+    for name in ("mse_loss", "huber_loss", "log_cosh_loss"):
+        assert name in out
+    assert "checked against descend.reference" in out
