@@ -12,6 +12,7 @@ pub mod param;
 pub mod probe;
 pub mod reduce;
 pub mod simd;
+pub mod stream;
 
 pub use error::{Error, Result};
 pub use float::Float;

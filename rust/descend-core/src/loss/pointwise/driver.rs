@@ -15,6 +15,7 @@ use crate::float::Float;
 use crate::par::{run_tasks, Bound, CHUNK};
 use crate::param::resolve;
 use crate::reduce::{pairwise_sum, Reduction, LANES};
+use crate::stream::{Off, Ones, Sink, Stream};
 
 /// A read-only array with the shape it has in Python (for messages and checks).
 #[derive(Debug, Clone, Copy)]
@@ -268,70 +269,6 @@ impl<F: Float> Pass<'_, F> {
                 chunked::<K, F, W, _, _, _, false>(k, x, y, w, u, v, g, s)
             }
         }
-    }
-}
-
-/// An input stream: a slice, or implicit ones.
-trait Stream<F>: Copy + Send + Sync {
-    fn split(self, mid: usize) -> (Self, Self);
-    /// # Safety
-    /// `i` is below the stream's length (validated by the driver).
-    unsafe fn at(self, i: usize) -> F;
-}
-
-/// An output stream: a mutable slice, or nothing.
-trait Sink<F>: Send + Sized {
-    const ON: bool;
-    fn split(self, mid: usize) -> (Self, Self);
-    /// # Safety
-    /// `i` is below the sink's length (validated by the driver).
-    unsafe fn put(&mut self, i: usize, v: F);
-}
-
-#[derive(Clone, Copy)]
-struct Ones;
-
-struct Off;
-
-impl<F: Float> Stream<F> for Ones {
-    fn split(self, _: usize) -> (Self, Self) {
-        (Ones, Ones)
-    }
-    #[inline(always)]
-    unsafe fn at(self, _: usize) -> F {
-        F::ONE
-    }
-}
-
-impl<F: Float> Stream<F> for &[F] {
-    fn split(self, mid: usize) -> (Self, Self) {
-        self.split_at(mid)
-    }
-    #[inline(always)]
-    unsafe fn at(self, i: usize) -> F {
-        // SAFETY: the caller guarantees i < self.len().
-        unsafe { *self.get_unchecked(i) }
-    }
-}
-
-impl<F: Float> Sink<F> for Off {
-    const ON: bool = false;
-    fn split(self, _: usize) -> (Self, Self) {
-        (Off, Off)
-    }
-    #[inline(always)]
-    unsafe fn put(&mut self, _: usize, _: F) {}
-}
-
-impl<F: Float> Sink<F> for &mut [F] {
-    const ON: bool = true;
-    fn split(self, mid: usize) -> (Self, Self) {
-        self.split_at_mut(mid)
-    }
-    #[inline(always)]
-    unsafe fn put(&mut self, i: usize, v: F) {
-        // SAFETY: the caller guarantees i < self.len().
-        unsafe { *self.get_unchecked_mut(i) = v };
     }
 }
 
