@@ -13,6 +13,7 @@ Usage: python benches/pointwise.py [--sizes 1e2,1e4,1e6,1e7] [--threads 1,2] [--
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -202,7 +203,10 @@ def run(sizes: list[int], thread_counts: list[int], repeats: int) -> dict[str, A
                             times = measure(impls, repeats)
                             nbytes = traffic(op, n, item)
                             row: dict[str, Any] = {
-                                "kernel": name, "op": op, "n": n, "dtype": np.dtype(dtype).name,
+                                "kernel": name,
+                                "op": op,
+                                "n": n,
+                                "dtype": np.dtype(dtype).name,
                                 "threads": threads,
                                 "results": {k: summary(v, nbytes) for k, v in times.items()},
                             }
@@ -241,10 +245,13 @@ def threshold(repeats: int) -> None:
             times = {}
             for t in (1, 2):  # a pool per thread count is kept, so switching is cheap
                 with ds.threads(t):
-                    times[t] = measure({"call": lambda: f.value_and_grad(x, y, out=out)}, repeats)
+                    call = functools.partial(f.value_and_grad, x, y, out=out)
+                    times[t] = measure({"call": call}, repeats)
             t1, t2 = statistics.median(times[1]["call"]), statistics.median(times[2]["call"])
-            print(f"{name:>14} n={n:>8}: 1 thread {t1 * 1e6:8.1f}us  2 threads {t2 * 1e6:8.1f}us"
-                  f"  speed-up {t1 / t2:4.2f}")
+            print(
+                f"{name:>14} n={n:>8}: 1 thread {t1 * 1e6:8.1f}us  2 threads {t2 * 1e6:8.1f}us"
+                f"  speed-up {t1 / t2:4.2f}"
+            )
 
 
 def machine() -> dict[str, Any]:
@@ -255,8 +262,12 @@ def machine() -> dict[str, Any]:
     except (OSError, StopIteration):
         pass
     return {
-        "cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-        "numpy": np.__version__, "descend": ds.__version__, "simd": ds.simd_level(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "descend": ds.__version__,
+        "simd": ds.simd_level(),
     }
 
 
