@@ -1,7 +1,8 @@
 """Pointwise-loss benchmark: descend against idiomatic numpy and numpy with ``out=`` buffers.
 
 For each kernel, size, dtype and thread count the implementations are timed interleaved
-(A B C A B C ...) so drift hits all alike; the median of ``--repeats`` samples is reported with
+(A B C, B C A, C A B, ...) so drift and cache write-backs hit all alike; the median of
+``--repeats`` samples is reported with
 min and max, as time, GB/s of the minimum traffic (read input and target, write what the call
 returns) and ratios against the numpy peers. A STREAM triad (Rust, same chunks and threads)
 measured in the same run gives the machine's bandwidth for the same two-reads-one-write pattern.
@@ -164,9 +165,12 @@ def calibrate(fn: Impl, budget: float = 2e-3) -> int:
 def measure(impls: dict[str, Impl], repeats: int) -> dict[str, list[float]]:
     inner = {k: calibrate(fn) for k, fn in impls.items()}
     times: dict[str, list[float]] = {k: [] for k in impls}
-    for _ in range(repeats):
-        for key, fn in impls.items():
-            times[key].append(sample(fn, inner[key]))
+    keys = list(impls)
+    for r in range(repeats):
+        # Rotate the order each round: a large kernel pays for writing back the lines its
+        # predecessor left dirty in L3, so a fixed order would always charge the same one.
+        for key in keys[r % len(keys) :] + keys[: r % len(keys)]:
+            times[key].append(sample(impls[key], inner[key]))
     return times
 
 
