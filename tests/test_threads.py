@@ -35,9 +35,10 @@ def run_on_threads(threads: int, call: Callable[[], Any]) -> Any:
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_bitwise_equal_across_thread_counts(case: object, dtype: type) -> None:
     rng = np.random.default_rng(11)
-    # Enough chunks that the pool's second thread wakes in time to steal some even when the
-    # machine is busy (fast kernels finish a handful of chunks on one thread), plus a ragged tail.
-    n = 256 * CHUNK + 5
+    # Above the memory-bound kernels' parallel threshold (4M elements), with enough chunks that
+    # the pool's second thread wakes in time to steal some even when the machine is busy, plus a
+    # ragged tail.
+    n = 300 * CHUNK + 5
     x = rng.uniform(0.1, 3.0, n).astype(dtype)
     y = rng.poisson(2.0, n).astype(dtype)
     w = rng.uniform(0.0, 2.0, n).astype(dtype)
@@ -102,24 +103,27 @@ def test_thread_count_from_environment(env: dict[str, str], expected: int) -> No
     assert int(out.stdout) == expected
 
 
+# log_cosh_loss is compute-bound, so eight chunks run on the pool with two threads.
+FORK_INPUT = np.linspace(-3.0, 3.0, 8 * CHUNK, dtype=np.float32)
+
+
 def _child_runs_parallel(queue: multiprocessing.Queue[float]) -> None:
-    x = np.ones(8 * CHUNK, np.float32)
     with ds.threads(2):
-        queue.put(ds.mse_loss(x, np.zeros_like(x)))
+        queue.put(ds.log_cosh_loss(FORK_INPUT, np.zeros_like(FORK_INPUT)))
 
 
 @pytest.mark.timeout(60)
 def test_fork_after_parallel_call_does_not_hang() -> None:
-    x = np.ones(8 * CHUNK, np.float32)
     with ds.threads(2):
-        ds.mse_loss.grad(x, np.zeros_like(x))  # the parent's pool now has live threads
+        want = ds.log_cosh_loss(FORK_INPUT, np.zeros_like(FORK_INPUT))
+        assert ds._core.threads_used_by_last_call() >= 1  # the parent's pool has live threads
     ctx = multiprocessing.get_context("fork")
     queue: multiprocessing.Queue[float] = ctx.Queue()
     child = ctx.Process(target=_child_runs_parallel, args=(queue,))
     child.start()
     child.join(30)
     assert child.exitcode == 0, "forked child hung or crashed in a parallel call"
-    assert queue.get(timeout=5) == 1.0
+    assert queue.get(timeout=5) == want
 
 
 def test_concurrent_python_threads() -> None:
