@@ -3,8 +3,9 @@
 For each kernel, size, dtype and thread count the implementations are timed interleaved
 (A B C, B C A, C A B, ...) so drift and cache write-backs hit all alike; the median of
 ``--repeats`` samples is reported with min and max, as time, GB/s of the minimum traffic (read
-input and target, write what the call returns) and ratios against the numpy peers. A STREAM triad (Rust, same chunks and threads)
-measured in the same run gives the machine's bandwidth for the same two-reads-one-write pattern.
+input and target, write what the call returns) and ratios against the numpy peers. A STREAM
+triad (Rust, same chunks and threads) measured in the same run stands for the machine's bandwidth
+for the same two-reads-one-write pattern.
 
 Usage: python benches/pointwise.py [--sizes 1e2,1e4,1e6,1e7] [--threads 1,2] [--json PATH]
        python benches/pointwise.py --threshold     # 1 vs 2 threads, memory- vs compute-bound
