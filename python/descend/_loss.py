@@ -136,10 +136,10 @@ class Loss(Generic[P]):
         if params and not self._param_names.issuperset(params):
             unknown = min(params.keys() - self._param_names)
             raise TypeError(f"{self.__name__}() got an unexpected keyword argument {unknown!r}")
-        pairs = params or None
+        options = params or None
         if out is not None and (out.__class__ is not np.ndarray or not out.flags.c_contiguous):
             return self._staged(
-                want_value, want_grad, input, target, reduction, weight, upstream, out, pairs
+                want_value, want_grad, input, target, reduction, weight, upstream, out, options
             )
         result = _core.pointwise(
             self.__name__,
@@ -148,7 +148,7 @@ class Loss(Generic[P]):
             weight,
             upstream,
             reduction,
-            pairs,
+            options,
             want_value,
             want_grad,
             out,
@@ -156,7 +156,7 @@ class Loss(Generic[P]):
         if result is None:  # not all ndarrays of one float dtype: apply the coercion rules
             x, y, w, u = operands(input, target, weight, upstream)
             result = _core.pointwise(
-                self.__name__, x, y, w, u, reduction, pairs, want_value, want_grad, out
+                self.__name__, x, y, w, u, reduction, options, want_value, want_grad, out
             )
         return result
 
@@ -170,7 +170,7 @@ class Loss(Generic[P]):
         weight: Any,
         upstream: Any,
         out: Any,
-        pairs: dict[str, Any] | None,
+        options: dict[str, Any] | None,
     ) -> Any:
         """Fill a non-contiguous ``out=`` through a contiguous buffer."""
         x, y, w, u = operands(input, target, weight, upstream)
@@ -178,7 +178,7 @@ class Loss(Generic[P]):
         if any(a is not None and np.may_share_memory(out, a) for a in (x, y, w, u)):
             raise ValueError("out must not overlap an input")
         result = _core.pointwise(
-            self.__name__, x, y, w, u, reduction, pairs, want_value, want_grad, buffer
+            self.__name__, x, y, w, u, reduction, options, want_value, want_grad, buffer
         )
         np.copyto(out, buffer)
         if isinstance(result, tuple):
