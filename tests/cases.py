@@ -116,6 +116,64 @@ POINTWISE: tuple[PointwiseCase, ...] = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class RowwiseCase:
+    """One row-wise loss under test: scores (N, C, d…) against class labels or distributions.
+
+    f32 tolerances are relative to each row's scale, not to the result: a row's loss is
+    lse − x_y, which cancels, so its f32 error is ~eps32 × (|x|max + log C) however small the
+    loss; a gradient entry's error is ~eps32 × the row's coefficient (w_y · upstream / den).
+    """
+
+    name: str
+    params: tuple[dict[str, Any], ...] = ()
+    bad_params: tuple[dict[str, Any], ...] = ()
+    # Whether float targets (class probabilities of the input's shape) are accepted.
+    dense: bool = False
+    # Scores: logits, or log-probabilities for nll_loss.
+    input: Draw = normal
+    rtol32: float = 1e-6
+    rtol64: float = 1e-13
+    torch: str | None = None
+    notes: str = field(default="", compare=False)
+
+
+def log_probabilities(rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    x = rng.standard_normal(shape) * 2.0
+    axis = 1 if len(shape) > 1 else 0
+    return x - np.log(np.sum(np.exp(x), axis=axis, keepdims=True))
+
+
+ROWWISE: tuple[RowwiseCase, ...] = (
+    # f32: exp to ≤ 2 f32 ULP per element, sums in f64, lse in f64: 4e-6 of the row scale.
+    RowwiseCase(
+        "cross_entropy",
+        params=(
+            {"label_smoothing": 0.1},
+            {"ignore_index": 1},
+            {"label_smoothing": 1.0, "ignore_index": 0},
+        ),
+        bad_params=(
+            {"label_smoothing": -0.1},
+            {"label_smoothing": 1.5},
+            {"ignore_index": 0.5},
+        ),
+        dense=True,
+        rtol32=4e-6,
+        rtol64=1e-12,
+        torch="cross_entropy",
+    ),
+    # Reads one element per row and scales it: one f32 rounding.
+    RowwiseCase(
+        "nll_loss",
+        params=({"ignore_index": 2},),
+        bad_params=({"ignore_index": 1.5},),
+        input=log_probabilities,
+        torch="nll_loss",
+    ),
+)
+
 REDUCTIONS = ("mean", "sum", "none")
 DTYPES = (np.float32, np.float64)
 

@@ -5,21 +5,41 @@ from __future__ import annotations
 import inspect
 
 import descend as ds
-from cases import POINTWISE
+from cases import POINTWISE, ROWWISE
 from descend import reference
+
+# In the reference (written ahead, from the formulas) but not native yet: issue 3's remainder.
+PENDING = {
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "gaussian_nll_loss",
+    "hinge_embedding_loss",
+    "kl_div",
+    "multi_margin_loss",
+    "multilabel_soft_margin_loss",
+    "soft_margin_loss",
+}
+
+
+def native_specs() -> list[tuple[str, list[tuple[str, float, str]]]]:
+    pointwise = [(name, params) for name, params, _ in ds._core.pointwise_specs()]
+    rowwise = [(name, params) for name, params, _ in ds._core.rowwise_specs()]
+    return pointwise + rowwise
 
 
 def test_registry_api_reference_and_table_agree() -> None:
-    native = {name for name, _, _ in ds._core.pointwise_specs()}
+    native = {name for name, _ in native_specs()}
     public = set(ds.losses.__all__)
-    table = {c.name for c in POINTWISE}
-    assert native == public == table == set(reference.LOSSES)
+    table = {c.name for c in POINTWISE + ROWWISE}
+    assert native == public == table == set(reference.LOSSES) - PENDING
     assert all(isinstance(getattr(ds, n), ds.Loss) for n in public)
     assert set(ds.__all__) >= public
+    dense = {name for name, _, dense in ds._core.rowwise_specs() if dense}
+    assert dense == {c.name for c in ROWWISE if c.dense}
 
 
 def test_parameters_and_defaults_agree() -> None:
-    for name, params, _ in ds._core.pointwise_specs():
+    for name, params in native_specs():
         loss = getattr(ds, name)
         native_defaults = {p: d for p, d, _ in params}
         assert loss.defaults == native_defaults, name

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import descend as ds
-from cases import POINTWISE
+from cases import POINTWISE, ROWWISE
 
 X = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
 Y = np.zeros((3, 4))
@@ -125,11 +125,14 @@ def test_garbage_never_panics() -> None:
         np.zeros(3),
         np.zeros((0,)),
         np.zeros(3, np.int8),
+        np.zeros(3, np.int64),
+        np.full(3, -7, np.int32),
+        np.zeros((3, 3)),
         np.zeros(3, np.float32),
         np.zeros((2, 2))[:, 0],
         object(),
     ]
-    names = [c.name for c in POINTWISE] + ["nope", ""]
+    names = [c.name for c in POINTWISE + ROWWISE] + ["nope", ""]
     rng = np.random.default_rng(0)
     for _ in range(3000):
         args = [
@@ -144,8 +147,9 @@ def test_garbage_never_panics() -> None:
             bool(rng.integers(2)),
             junk[rng.integers(len(junk))],
         ]
+        family = core.pointwise if rng.random() < 0.5 else core.rowwise
         try:
-            core.pointwise(*args)
+            family(*args)
         except BaseException as exc:
             assert isinstance(exc, Exception), f"{type(exc).__name__} escaped for {args!r}"
             assert type(exc).__name__ != "PanicException", f"panic for {args!r}: {exc}"

@@ -24,10 +24,20 @@ for dtype in (np.float32, np.float64):
         x = rng.uniform(-4, 4, n).astype(dtype)
         y = rng.poisson(2.0, n).astype(dtype)
         w = rng.uniform(0, 2, n).astype(dtype)
-        for name in sorted(ds.losses.__all__):
+        for name in sorted(ds.losses.regression.__all__):
             f = getattr(ds, name)
             for reduction in ("mean", "sum", "none"):
                 v, g = f.value_and_grad(x, y, reduction=reduction, weight=w)
+                digest.update(np.asarray(v, dtype=np.float64).tobytes())
+                digest.update(g.tobytes())
+        logits = x.repeat(7).reshape(n, 7) * np.arange(1, 8, dtype=dtype)
+        labels = rng.integers(0, 7, n)
+        for name in sorted(ds.losses.classification.__all__):
+            f = getattr(ds, name)
+            for reduction in ("mean", "sum", "none"):
+                v, g = f.value_and_grad(
+                    logits, labels, reduction=reduction, weight=w[:7] if n >= 7 else None
+                )
                 digest.update(np.asarray(v, dtype=np.float64).tobytes())
                 digest.update(g.tobytes())
 print(digest.hexdigest())

@@ -19,10 +19,12 @@ from descend._gradcheck import GradcheckError, gradcheck
 from descend._loss import Loss
 from descend._threads import get_num_threads, set_num_threads, threads
 from descend.losses import (
+    cross_entropy,
     huber_loss,
     l1_loss,
     log_cosh_loss,
     mse_loss,
+    nll_loss,
     poisson_nll_loss,
     quantile_loss,
     smooth_l1_loss,
@@ -34,12 +36,14 @@ __all__ = [
     "GradcheckError",
     "Loss",
     "__version__",
+    "cross_entropy",
     "get_num_threads",
     "gradcheck",
     "huber_loss",
     "l1_loss",
     "log_cosh_loss",
     "mse_loss",
+    "nll_loss",
     "poisson_nll_loss",
     "quantile_loss",
     "reference",

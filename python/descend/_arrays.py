@@ -4,6 +4,7 @@
 - Integers and bools become float64; float32 with float64 gives float64, as numpy does.
 - float16, longdouble, complex, object, string and datetime arrays raise ``TypeError``.
 - Auxiliary arrays (weight, upstream) are cast to the result dtype of input and target.
+- Class labels stay integers: int32 and int64 as they are, other integer types as int64.
 Layout is not touched here: the native layer reads any strides (copying only non-contiguous
 inputs), so nothing is copied in Python that need not be.
 """
@@ -54,3 +55,29 @@ def operands(
     w = None if weight is None else as_float("weight", weight).astype(dtype, copy=False)
     u = None if upstream is None else as_float("upstream", upstream).astype(dtype, copy=False)
     return x, y, w, u
+
+
+_LABEL_TYPES = (np.dtype(np.int32), np.dtype(np.int64))
+
+
+def rowwise_operands(
+    input: ArrayLike,
+    target: ArrayLike,
+    weight: ArrayLike | None,
+    upstream: ArrayLike | None,
+) -> tuple[FloatArray, NDArray[Any], FloatArray | None, FloatArray | None]:
+    """Coerce a row-wise loss's arrays.
+
+    Integer targets are class labels; float ones are rows of class probabilities, which share
+    the input's dtype.
+    """
+    t = np.asarray(target)
+    if t.dtype.kind == "b":
+        raise TypeError("target has dtype bool; class labels must be integers")
+    if t.dtype.kind in "iu":
+        x = as_float("input", input)
+        labels = t if t.dtype in _LABEL_TYPES else t.astype(np.int64)
+        w = None if weight is None else as_float("weight", weight).astype(x.dtype, copy=False)
+        u = None if upstream is None else as_float("upstream", upstream).astype(x.dtype, copy=False)
+        return x, labels, w, u
+    return operands(input, t, weight, upstream)

@@ -9,6 +9,8 @@ __all__ = [
     "gil_release_threshold",
     "pointwise",
     "pointwise_specs",
+    "rowwise",
+    "rowwise_specs",
     "set_num_threads",
     "simd_level",
     "simd_warning",
@@ -28,6 +30,19 @@ def pointwise(
     want_grad: bool,
     out: NDArray[np.floating[Any]] | None,
 ) -> Any: ...
+def rowwise(
+    loss: str,
+    input: NDArray[np.floating[Any]],
+    target: NDArray[Any],
+    weight: NDArray[np.floating[Any]] | None,
+    upstream: NDArray[np.floating[Any]] | None,
+    reduction: str,
+    params: dict[str, float] | None,
+    want_value: bool,
+    want_grad: bool,
+    out: NDArray[np.floating[Any]] | None,
+) -> Any: ...
+def rowwise_specs() -> list[tuple[str, list[tuple[str, float, str]], bool]]: ...
 def simd_level() -> str: ...
 def simd_warning() -> str | None: ...
 def get_num_threads() -> int: ...

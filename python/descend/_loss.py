@@ -15,14 +15,17 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec
 import numpy as np
 
 from descend import _core
-from descend._arrays import FloatArray, operands
+from descend._arrays import FloatArray, operands, rowwise_operands
 
 P = ParamSpec("P")
 Reduction = Literal["none", "mean", "sum"]
 LossValue = float | FloatArray
 
-# Options every pointwise loss takes; the rest of a declaration's keywords are hyperparameters.
+# Options every loss takes; the rest of a declaration's keywords are hyperparameters.
 _COMMON = frozenset({"reduction", "weight", "upstream", "out"})
+
+Native = Callable[..., Any]
+Coerce = Callable[[Any, Any, Any, Any], tuple[Any, Any, Any, Any]]
 
 
 class Loss(Generic[P]):
@@ -37,8 +40,16 @@ class Loss(Generic[P]):
       separate calls.
     """
 
-    def __init__(self, declaration: Callable[P, None]) -> None:
+    def __init__(
+        self,
+        declaration: Callable[P, None],
+        native: Native = _core.pointwise,
+        coerce: Coerce = operands,
+    ) -> None:
         functools.update_wrapper(self, declaration)
+        # The family's native entry point, and the coercion it retries with when it declines.
+        self._call_native = native
+        self._coerce = coerce
         self.__name__: str = declaration.__name__
         self.__qualname__: str = declaration.__qualname__
         self.__module__: str = declaration.__module__
@@ -141,7 +152,7 @@ class Loss(Generic[P]):
             return self._staged(
                 want_value, want_grad, input, target, reduction, weight, upstream, out, options
             )
-        result = _core.pointwise(
+        result = self._call_native(
             self.__name__,
             input,
             target,
@@ -154,8 +165,8 @@ class Loss(Generic[P]):
             out,
         )
         if result is None:  # not all ndarrays of one float dtype: apply the coercion rules
-            x, y, w, u = operands(input, target, weight, upstream)
-            result = _core.pointwise(
+            x, y, w, u = self._coerce(input, target, weight, upstream)
+            result = self._call_native(
                 self.__name__, x, y, w, u, reduction, options, want_value, want_grad, out
             )
         return result
@@ -173,11 +184,11 @@ class Loss(Generic[P]):
         options: dict[str, Any] | None,
     ) -> Any:
         """Fill a non-contiguous ``out=`` through a contiguous buffer."""
-        x, y, w, u = operands(input, target, weight, upstream)
+        x, y, w, u = self._coerce(input, target, weight, upstream)
         buffer = _writable_out(out, x.dtype)
         if any(a is not None and np.may_share_memory(out, a) for a in (x, y, w, u)):
             raise ValueError("out must not overlap an input")
-        result = _core.pointwise(
+        result = self._call_native(
             self.__name__, x, y, w, u, reduction, options, want_value, want_grad, buffer
         )
         np.copyto(out, buffer)
@@ -200,3 +211,8 @@ def _writable_out(out: Any, dtype: np.dtype[Any]) -> FloatArray:
 def pointwise(declaration: Callable[P, None]) -> Loss[P]:
     """Turn a declaration (signature + docstring, empty body) into a native pointwise ``Loss``."""
     return Loss(declaration)
+
+
+def rowwise(declaration: Callable[P, None]) -> Loss[P]:
+    """Turn a declaration into a native row-wise ``Loss`` (a loss over each row's classes)."""
+    return Loss(declaration, _core.rowwise, rowwise_operands)

@@ -14,6 +14,10 @@ pub enum Domain {
     NonNegative,
     /// Strictly between 0 and 1.
     OpenUnit,
+    /// Between 0 and 1, both included.
+    UnitInterval,
+    /// A whole number (exactly representable, |v| < 2^53), e.g. a class index.
+    Integer,
     /// A boolean flag, passed as 0.0 or 1.0.
     Flag,
 }
@@ -25,6 +29,8 @@ impl Domain {
             Self::Positive => v.is_finite() && v > 0.0,
             Self::NonNegative => v.is_finite() && v >= 0.0,
             Self::OpenUnit => v > 0.0 && v < 1.0,
+            Self::UnitInterval => (0.0..=1.0).contains(&v),
+            Self::Integer => v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0,
             Self::Flag => v == 0.0 || v == 1.0,
         }
     }
@@ -36,6 +42,8 @@ impl Domain {
             Self::Positive => "a finite number > 0",
             Self::NonNegative => "a finite number >= 0",
             Self::OpenUnit => "a number in the open interval (0, 1)",
+            Self::UnitInterval => "a number in [0, 1]",
+            Self::Integer => "an integer",
             Self::Flag => "a bool",
         }
     }

@@ -6,6 +6,7 @@
 //! count, the SIMD path and the alignment of the data.
 
 use crate::error::{Error, Result};
+use crate::float::Float;
 
 /// Number of f64 accumulators per chunk: four AVX2 registers, so the adds of one block overlap
 /// their latency instead of waiting on it (8 lanes made `value_and_grad` measurably slower than
@@ -46,6 +47,20 @@ pub fn pairwise_sum(values: &[f64]) -> f64 {
             let (left, right) = values.split_at(n / 2);
             pairwise_sum(left) + pairwise_sum(right)
         }
+    }
+}
+
+/// Adds `values[i]` to lane `i % LANES`, in order: the same sum whatever the vector width.
+#[inline(always)]
+pub fn add_to_lanes<F: Float>(lanes: &mut [f64; LANES], values: &[F]) {
+    let mut blocks = values.chunks_exact(LANES);
+    for block in &mut blocks {
+        for (lane, &v) in lanes.iter_mut().zip(block) {
+            *lane += v.to_f64();
+        }
+    }
+    for (lane, &v) in lanes.iter_mut().zip(blocks.remainder()) {
+        *lane += v.to_f64();
     }
 }
 

@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use descend_core::loss::pointwise::driver::{Operand, Output};
+use descend_core::array::{Operand, Output};
 use numpy::npyffi::{self, NPY_TYPES};
 use numpy::{
     Element, PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
@@ -34,6 +34,29 @@ pub fn float_type(obj: &Bound<'_, PyAny>) -> Option<FloatType> {
         n if n == NPY_TYPES::NPY_DOUBLE as i32 => Some(FloatType::F64),
         n if n == NPY_TYPES::NPY_FLOAT as i32 => Some(FloatType::F32),
         _ => None,
+    }
+}
+
+/// The integer dtypes class labels come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntType {
+    I32,
+    I64,
+}
+
+/// The dtype of `obj` if it is an ndarray of native-endian int32 or int64.
+pub fn int_type(obj: &Bound<'_, PyAny>) -> Option<IntType> {
+    let array = obj.cast::<PyUntypedArray>().ok()?;
+    let descr = array.dtype();
+    if descr.is_native_byteorder() == Some(false) {
+        return None;
+    }
+    if descr.is_equiv_to(&numpy::dtype::<i64>(obj.py())) {
+        Some(IntType::I64)
+    } else if descr.is_equiv_to(&numpy::dtype::<i32>(obj.py())) {
+        Some(IntType::I32)
+    } else {
+        None
     }
 }
 
@@ -94,7 +117,8 @@ impl<'py, F: Element + Copy> Input<'py, F> {
         self.array.shape()
     }
 
-    fn extent(&self) -> Range<usize> {
+    /// The bytes its elements can touch, for overlap checks.
+    pub fn extent(&self) -> Range<usize> {
         extent(&self.array)
     }
 }
@@ -114,12 +138,9 @@ impl<'py, F: Element + Copy> Target<'py, F> {
         Self { array }
     }
 
-    /// The caller's `out=`: dtype `F`, writable, C-contiguous, and not overlapping `inputs`.
-    pub fn out(
-        obj: &Bound<'py, PyAny>,
-        dtype: &str,
-        inputs: &[Option<&Input<'py, F>>],
-    ) -> PyResult<Self> {
+    /// The caller's `out=`: dtype `F`, writable, C-contiguous, and not overlapping `inputs`
+    /// (their byte extents).
+    pub fn out(obj: &Bound<'py, PyAny>, dtype: &str, inputs: &[Range<usize>]) -> PyResult<Self> {
         let array = obj
             .cast::<PyArrayDyn<F>>()
             .map_err(|_| PyTypeError::new_err(format!("out must be an ndarray of dtype {dtype}")))?
@@ -133,8 +154,7 @@ impl<'py, F: Element + Copy> Target<'py, F> {
             return Err(PyValueError::new_err("out must be C-contiguous"));
         }
         let bytes = extent(&array);
-        for input in inputs.iter().flatten() {
-            let other = input.extent();
+        for other in inputs {
             if bytes.start < other.end && other.start < bytes.end {
                 return Err(PyValueError::new_err("out must not overlap an input"));
             }

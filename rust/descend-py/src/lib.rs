@@ -3,14 +3,17 @@
 //! by a string, so adding one to the core's registry needs no change in this crate.
 
 mod arrays;
+mod call;
 mod door;
 mod pointwise;
 mod probe;
+mod rowwise;
 
 use pyo3::prelude::*;
 
 /// Threads, SIMD level and specs: the small introspection surface of the core.
 mod runtime {
+    use descend_core::param::ParamSpec;
     use descend_core::{loss::pointwise::LOSSES, par, simd};
     use pyo3::prelude::*;
 
@@ -69,11 +72,7 @@ mod runtime {
         LOSSES
             .iter()
             .map(|spec| {
-                let params = spec
-                    .params
-                    .iter()
-                    .map(|p| (p.name, p.default, p.domain.describe()))
-                    .collect();
+                let params = describe(spec.params);
                 let mean = match spec.weighted_mean {
                     descend_core::loss::pointwise::WeightedMean::OverWeights => "sum_w",
                     descend_core::loss::pointwise::WeightedMean::OverCount => "count",
@@ -82,12 +81,31 @@ mod runtime {
             })
             .collect()
     }
+
+    /// (name, [(param, default, domain)], accepts class distributions) for every row-wise loss.
+    #[pyfunction]
+    #[allow(clippy::type_complexity)]
+    pub fn rowwise_specs() -> Vec<(&'static str, Vec<(&'static str, f64, &'static str)>, bool)> {
+        descend_core::loss::rowwise::LOSSES
+            .iter()
+            .map(|spec| (spec.name, describe(spec.params), spec.dense_targets))
+            .collect()
+    }
+
+    fn describe(params: &[ParamSpec]) -> Vec<(&'static str, f64, &'static str)> {
+        params
+            .iter()
+            .map(|p| (p.name, p.default, p.domain.describe()))
+            .collect()
+    }
 }
 
 /// The native module `descend._core`.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pointwise::pointwise, m)?)?;
+    m.add_function(wrap_pyfunction!(rowwise::rowwise, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::rowwise_specs, m)?)?;
     m.add_function(wrap_pyfunction!(probe::triad, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_level, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_warning, m)?)?;

@@ -40,7 +40,7 @@ fn run<'py, F: Float + Element>(
     scalar: f64,
 ) -> PyResult<()> {
     let (b, c) = (Input::<F>::new(b), Input::<F>::new(c));
-    let mut a = Target::<F>::out(a, F::DTYPE, &[Some(&b), Some(&c)])?;
+    let mut a = Target::<F>::out(a, F::DTYPE, &[b.extent(), c.extent()])?;
     let (a, b, c) = (a.output().data, b.operand().data, c.operand().data);
     enter(py, a.len(), || probe::triad(a, b, c, F::from_f64(scalar)))
 }

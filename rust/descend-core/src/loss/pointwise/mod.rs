@@ -18,7 +18,8 @@ use crate::float::Float;
 use crate::par::Bound;
 use crate::param::ParamSpec;
 
-pub use driver::{run, Operand, Output, Request};
+pub use crate::array::{Operand, Output};
+pub use driver::{run, Request};
 
 /// How a weighted `"mean"` is normalised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,131 @@
+//! Softmax cross-entropy, torch's `cross_entropy(weight=None, ignore_index=-100,
+//! label_smoothing=0.0)`.
+//!
+//! With p = softmax(x) computed as log-sum-exp (lse = m + log Σ e^(x_c − m), m = max x):
+//! - label y, smoothing ε, class weights w (all 1 without weights), W = Σ w:
+//!   ℓ = (1 − ε)·w_y·(lse − x_y) + (ε/C)·Σ_c w_c·(lse − x_c), and
+//!   ∂ℓ/∂x_c = p_c·((1 − ε)·w_y + (ε/C)·W) − (ε/C)·w_c − [c = y]·(1 − ε)·w_y.
+//! - target distribution t: with t' = (1 − ε)·t + ε/C and a_c = w_c·t'_c,
+//!   ℓ = Σ_c a_c·(lse − x_c) = lse·Σa − Σ a_c·x_c, ∂ℓ/∂x_c = p_c·Σa − a_c.
+//!
+//! One exponential per element: e^(x_c − m) goes to the gradient row and is scaled there.
+//! lse and the loss are formed in f64. NaN anywhere in a row makes that row's loss and gradient
+//! NaN, and so does +inf (inf − inf), as torch's `log_softmax`.
+
+use super::row;
+use super::{DenseRow, LabelRow, RowSpec, RowwiseLoss, DEFAULT_IGNORE_INDEX};
+use crate::float::Float;
+use crate::par::Bound;
+use crate::param::{Domain, ParamSpec};
+
+/// Cross-entropy kernel.
+#[derive(Debug, Clone, Copy)]
+pub struct CrossEntropy {
+    ignore_index: i64,
+    smoothing: f64,
+}
+
+/// log-sum-exp of a row and Σ e^(x_c − max), the exponentials stored in `grad` if given.
+#[inline(always)]
+fn log_sum_exp<F: Float>(x: &[F], grad: Option<&mut [F]>) -> (f64, f64) {
+    let m = row::max(x);
+    let s = row::exp_sum(x, m, grad);
+    (m.to_f64() + <f64 as Float>::ln(s), s)
+}
+
+impl RowwiseLoss for CrossEntropy {
+    const SPEC: RowSpec = RowSpec {
+        name: "cross_entropy",
+        params: &[
+            ParamSpec::new("ignore_index", DEFAULT_IGNORE_INDEX as f64, Domain::Integer),
+            ParamSpec::new("label_smoothing", 0.0, Domain::UnitInterval),
+        ],
+        dense_targets: true,
+        bound: Bound::Compute,
+    };
+
+    fn new(params: &[f64]) -> Self {
+        Self {
+            ignore_index: params[0] as i64,
+            smoothing: params[1],
+        }
+    }
+
+    fn ignore_index(self) -> Option<i64> {
+        Some(self.ignore_index)
+    }
+
+    #[inline(always)]
+    fn label_row<F: Float>(self, row: LabelRow<'_, F>, mut grad: Option<&mut [F]>) -> f64 {
+        let (x, y, eps) = (row.x, row.label, self.smoothing);
+        let share = eps / x.len() as f64;
+        let (lse, s) = log_sum_exp(x, grad.as_deref_mut());
+        let w_y = row.weight.map_or(1.0, |w| w[y].to_f64());
+        let label = (1.0 - eps) * w_y * (lse - x[y].to_f64());
+        // torch adds no smoothing term at ε = 0, so neither may its NaN (0·∞) appear here.
+        let spread = if eps > 0.0 {
+            let weighted_logits = row.weight.map_or_else(|| row::sum(x), |w| row::dot(w, x));
+            share * (lse * row.weight_sum - weighted_logits)
+        } else {
+            0.0
+        };
+        if let Some(g) = grad {
+            let a = (1.0 - eps) * w_y * row.coef;
+            let b = share * row.coef;
+            let k = F::from_f64((a + b * row.weight_sum) / s);
+            row::scale_sub(g, k, F::from_f64(b), row.weight);
+            g[y] = g[y] - F::from_f64(a);
+        }
+        label + spread
+    }
+
+    #[inline(always)]
+    fn dense_row<F: Float>(self, row: DenseRow<'_, F>, mut grad: Option<&mut [F]>) -> f64 {
+        let (x, eps) = (row.x, self.smoothing);
+        let keep = F::from_f64(1.0 - eps);
+        let share = F::from_f64(eps / x.len() as f64);
+        // a_c = w_c·((1 − ε)·t_c + ε/C), in the element type as torch forms it.
+        let a = row.scratch;
+        match row.weight {
+            Some(w) => {
+                for ((ac, &tc), &wc) in a.iter_mut().zip(row.target).zip(w) {
+                    *ac = (tc * keep + share) * wc;
+                }
+            }
+            None => {
+                for (ac, &tc) in a.iter_mut().zip(row.target) {
+                    *ac = tc * keep + share;
+                }
+            }
+        }
+        let (lse, s) = log_sum_exp(x, grad.as_deref_mut());
+        let total = row::sum(a);
+        if let Some(g) = grad {
+            let k = F::from_f64(row.coef * total / s);
+            row::scale_sub(g, k, F::from_f64(row.coef), Some(a));
+        }
+        lse * total - row::dot(a, x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uniform_logits_cost_log_c() {
+        let k = CrossEntropy::new(&[-100.0, 0.0]);
+        let x = [0.5_f64; 4];
+        let mut g = [0.0; 4];
+        let row = LabelRow {
+            x: &x,
+            label: 1,
+            weight: None,
+            weight_sum: 4.0,
+            coef: 1.0,
+        };
+        let value = k.label_row(row, Some(&mut g));
+        assert!((value - 4f64.ln()).abs() < 1e-15);
+        assert_eq!(g, [0.25, -0.75, 0.25, 0.25]);
+    }
+}

@@ -1,0 +1,110 @@
+//! Row-wise losses: a loss over the class axis of each row (softmax cross-entropy, NLL), then
+//! reduced over rows by the driver.
+//!
+//! A kernel is one small `Copy` struct implementing [`RowwiseLoss`]: the math of one row, given
+//! its logits, its target (a class label or a row of probabilities), the class weights and the
+//! coefficients its gradient is scaled by. [`registry!`] below is the only list of them. Shapes,
+//! label checks, ignored rows, denominators, the class axis of K-dimensional inputs, chunks of
+//! rows, threads and SIMD are in [`driver`]; the vectorised row primitives in [`row`].
+
+pub mod driver;
+pub mod row;
+
+mod cross_entropy;
+mod nll_loss;
+
+use crate::float::Float;
+use crate::par::Bound;
+use crate::param::ParamSpec;
+
+pub use driver::{loss_shape, run, Labels, Request, Target};
+
+/// torch's default `ignore_index`, the only one it allows with class-probability targets.
+pub const DEFAULT_IGNORE_INDEX: i64 = -100;
+
+/// What the bindings and the drift test need to know about a row-wise loss.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RowSpec {
+    /// Registry name = file stem = Python name.
+    pub name: &'static str,
+    /// Hyperparameters in declaration order.
+    pub params: &'static [ParamSpec],
+    /// Whether rows of class probabilities (a float target of the input's shape) are accepted.
+    pub dense_targets: bool,
+    /// What limits its speed (decides when threads pay).
+    pub bound: Bound,
+}
+
+/// A row with a class label, ready for its kernel.
+#[derive(Debug)]
+pub struct LabelRow<'a, F> {
+    /// The row's scores (logits, or log-probabilities for NLL).
+    pub x: &'a [F],
+    /// Its class, in range (ignored rows never reach a kernel).
+    pub label: usize,
+    /// Class weights, if any, of the row's length.
+    pub weight: Option<&'a [F]>,
+    /// Σ of the class weights (the class count when there are none).
+    pub weight_sum: f64,
+    /// d(reduced loss)/d(row loss).
+    pub coef: f64,
+}
+
+/// A row with a target distribution over the classes.
+#[derive(Debug)]
+pub struct DenseRow<'a, F> {
+    /// The row's scores.
+    pub x: &'a [F],
+    /// Its target, of the row's length.
+    pub target: &'a [F],
+    /// Class weights, if any, of the row's length.
+    pub weight: Option<&'a [F]>,
+    /// d(reduced loss)/d(row loss).
+    pub coef: f64,
+    /// Working space of the row's length, contents unspecified.
+    pub scratch: &'a mut [F],
+}
+
+/// A loss over the classes of one row. Row methods are `#[inline(always)]` so they compile
+/// inside the driver's SIMD context; they use [`row`]'s primitives for their loops.
+pub trait RowwiseLoss: Copy + Send + Sync + 'static {
+    /// Name, hyperparameters and accepted targets.
+    const SPEC: RowSpec;
+    /// Builds the kernel from hyperparameters resolved and checked against `SPEC`.
+    fn new(params: &[f64]) -> Self;
+    /// The label that marks a row to skip, if the loss has one (torch's `ignore_index`).
+    fn ignore_index(self) -> Option<i64>;
+    /// The loss of a labelled row; writes the row's gradient into `grad` if given.
+    fn label_row<F: Float>(self, row: LabelRow<'_, F>, grad: Option<&mut [F]>) -> f64;
+    /// The loss of a row with a target distribution; writes its gradient into `grad` if given.
+    /// Only called when `SPEC.dense_targets` is true.
+    fn dense_row<F: Float>(self, row: DenseRow<'_, F>, grad: Option<&mut [F]>) -> f64;
+}
+
+/// Something generic over the kernel type, run by [`visit`] once the name is resolved.
+pub trait Visitor {
+    /// What the visit returns.
+    type Output;
+    /// Called with the kernel type the name resolved to.
+    fn visit<K: RowwiseLoss>(self) -> Self::Output;
+}
+
+macro_rules! registry {
+    ($($kernel:ty),* $(,)?) => {
+        /// Every row-wise loss, in registry order.
+        pub const LOSSES: &[RowSpec] = &[$(<$kernel as RowwiseLoss>::SPEC),*];
+
+        /// Runs `visitor` with the kernel called `name`, or returns it back if there is none.
+        pub fn visit<V: Visitor>(name: &str, visitor: V) -> Result<V::Output, V> {
+            $(if name == <$kernel as RowwiseLoss>::SPEC.name {
+                return Ok(visitor.visit::<$kernel>());
+            })*
+            Err(visitor)
+        }
+    };
+}
+
+registry! {
+    cross_entropy::CrossEntropy,
+    nll_loss::NllLoss,
+}

@@ -1,0 +1,122 @@
+//! The loops of a row, written once for every row-wise kernel: max, the shifted exp-sum of
+//! log-sum-exp, sums, dot products and the final gradient update.
+//!
+//! Each is a flat loop over the row that LLVM vectorises when inlined into the driver's SIMD
+//! context. Sums go to [`LANES`] f64 accumulators, element `c` always to lane `c % LANES`, so a
+//! row's result does not depend on the vector width; `exp_sum` gives the same bits whether or
+//! not it also stores the exponentials (`value` and `value_and_grad` agree bitwise).
+
+use crate::float::Float;
+use crate::reduce::{add_to_lanes, pairwise_sum, LANES};
+
+/// Elements a stack buffer holds while a row without a gradient is exponentiated.
+const BLOCK: usize = 64;
+
+/// The largest element; −inf for an empty row. NaN is passed over here: log-sum-exp still
+/// turns it into NaN through the exp-sum, as torch's does.
+#[inline(always)]
+pub fn max<F: Float>(x: &[F]) -> F {
+    let mut lanes = [F::from_f64(f64::NEG_INFINITY); LANES];
+    let mut blocks = x.chunks_exact(LANES);
+    for block in &mut blocks {
+        for (lane, &v) in lanes.iter_mut().zip(block) {
+            *lane = F::select(v > *lane, v, *lane);
+        }
+    }
+    for (lane, &v) in lanes.iter_mut().zip(blocks.remainder()) {
+        *lane = F::select(v > *lane, v, *lane);
+    }
+    lanes.iter().fold(lanes[0], |m, &v| F::select(v > m, v, m))
+}
+
+/// Σ e^(x_c − shift) in f64; each e^(x_c − shift) is also written to `dst` when given.
+#[inline(always)]
+pub fn exp_sum<F: Float>(x: &[F], shift: F, dst: Option<&mut [F]>) -> f64 {
+    let mut lanes = [0.0_f64; LANES];
+    match dst {
+        Some(dst) => {
+            for (xs, ds) in x.chunks(BLOCK).zip(dst.chunks_mut(BLOCK)) {
+                for (d, &v) in ds.iter_mut().zip(xs) {
+                    *d = (v - shift).exp();
+                }
+                add_to_lanes(&mut lanes, ds);
+            }
+        }
+        None => {
+            let mut buffer = [F::ZERO; BLOCK];
+            for xs in x.chunks(BLOCK) {
+                let ds = &mut buffer[..xs.len()];
+                for (d, &v) in ds.iter_mut().zip(xs) {
+                    *d = (v - shift).exp();
+                }
+                add_to_lanes(&mut lanes, ds);
+            }
+        }
+    }
+    pairwise_sum(&lanes)
+}
+
+/// Σ x_c in f64.
+#[inline(always)]
+pub fn sum<F: Float>(x: &[F]) -> f64 {
+    let mut lanes = [0.0_f64; LANES];
+    add_to_lanes(&mut lanes, x);
+    pairwise_sum(&lanes)
+}
+
+/// Σ a_c·x_c, products and sum in f64 (so f32 products round once, at the end).
+#[inline(always)]
+pub fn dot<F: Float>(a: &[F], x: &[F]) -> f64 {
+    let mut lanes = [0.0_f64; LANES];
+    let mut blocks = a.chunks_exact(LANES).zip(x.chunks_exact(LANES));
+    for (ab, xb) in &mut blocks {
+        for ((lane, &ai), &xi) in lanes.iter_mut().zip(ab).zip(xb) {
+            *lane += ai.to_f64() * xi.to_f64();
+        }
+    }
+    let tail = a.len() - a.len() % LANES;
+    for ((lane, &ai), &xi) in lanes.iter_mut().zip(&a[tail..]).zip(&x[tail..]) {
+        *lane += ai.to_f64() * xi.to_f64();
+    }
+    pairwise_sum(&lanes)
+}
+
+/// g_c ← g_c·k − b·w_c (w_c = 1 without weights): turns the stored exponentials into
+/// the gradient p·A − B of a softmax loss.
+#[inline(always)]
+pub fn scale_sub<F: Float>(g: &mut [F], k: F, b: F, w: Option<&[F]>) {
+    match w {
+        Some(w) => {
+            for (gc, &wc) in g.iter_mut().zip(w) {
+                *gc = *gc * k - b * wc;
+            }
+        }
+        None => {
+            for gc in g.iter_mut() {
+                *gc = *gc * k - b;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn primitives() {
+        let x: Vec<f64> = (0..37).map(|i| f64::from(i % 11) - 3.0).collect();
+        assert_eq!(max(&x), 7.0);
+        assert_eq!(max::<f64>(&[]), f64::NEG_INFINITY);
+        assert_eq!(sum(&x), x.iter().sum::<f64>());
+        let want: f64 = x.iter().map(|v| (v - 7.0).exp()).sum();
+        let mut stored = vec![0.0; x.len()];
+        let with = exp_sum(&x, 7.0, Some(&mut stored));
+        assert_eq!(with, exp_sum(&x, 7.0, None));
+        assert!((with - want).abs() < 1e-14 * want);
+        assert_eq!(dot(&x, &x), x.iter().map(|v| v * v).sum::<f64>());
+        let mut g = vec![2.0, 4.0];
+        scale_sub(&mut g, 0.5, 1.0, Some(&[1.0, 3.0]));
+        assert_eq!(g, [0.0, -1.0]);
+    }
+}

@@ -1,0 +1,112 @@
+//! What every loss binding shares: reading the options, planning the output arrays, and
+//! turning the core's answer into Python objects.
+
+use std::ops::Range;
+
+use descend_core::reduce::Reduction;
+use descend_core::Float;
+use numpy::Element;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyFloat, PyString, PyTuple};
+
+use crate::arrays::Target;
+use crate::door::to_py_err;
+
+/// Hyperparameters by name, as the Python layer passed them (numbers and bools read as f64).
+pub struct Params<'py>(Vec<(Bound<'py, PyString>, f64)>);
+
+impl<'py> Params<'py> {
+    /// Reads the options dict (`None`: all defaults).
+    pub fn read(dict: Option<&Bound<'py, PyDict>>) -> PyResult<Self> {
+        let pairs = dict
+            .map(|dict| {
+                dict.iter()
+                    .map(|(name, value)| Ok((name.cast_into::<PyString>()?, value.extract()?)))
+                    .collect::<PyResult<Vec<_>>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        Ok(Self(pairs))
+    }
+
+    /// The (name, value) pairs the core takes.
+    pub fn pairs(&self) -> PyResult<Vec<(&str, f64)>> {
+        self.0
+            .iter()
+            .map(|(name, value)| Ok((name.to_str()?, *value)))
+            .collect()
+    }
+}
+
+/// What a call asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask {
+    /// torch's `reduction=`.
+    pub reduction: Reduction,
+    /// The loss value.
+    pub want_value: bool,
+    /// The gradient.
+    pub want_grad: bool,
+}
+
+impl Ask {
+    /// Parses the reduction and keeps the flags.
+    pub fn new(reduction: &str, want_value: bool, want_grad: bool) -> PyResult<Self> {
+        Ok(Self {
+            reduction: Reduction::parse(reduction).map_err(to_py_err)?,
+            want_value,
+            want_grad,
+        })
+    }
+
+    /// The arrays the call writes: unreduced values (shaped `value_shape`) and the gradient
+    /// (shaped `grad_shape`). `out=` takes the gradient when there is one, else the values;
+    /// it must not overlap any of `inputs` (byte extents).
+    pub fn outputs<'py, F: Float + Element>(
+        self,
+        py: Python<'py>,
+        value_shape: &[usize],
+        grad_shape: &[usize],
+        out: Option<&Bound<'py, PyAny>>,
+        inputs: &[Range<usize>],
+    ) -> PyResult<Outputs<'py, F>> {
+        let take = |out: Option<&Bound<'py, PyAny>>, shape: &[usize]| match out {
+            Some(out) => Target::out(out, F::DTYPE, inputs),
+            None => Ok(Target::fresh(py, shape)),
+        };
+        let elementwise = self.want_value && self.reduction == Reduction::None;
+        Ok(match (elementwise, self.want_grad) {
+            (true, true) => (
+                Some(Target::fresh(py, value_shape)),
+                Some(take(out, grad_shape)?),
+            ),
+            (true, false) => (Some(take(out, value_shape)?), None),
+            (false, true) => (None, Some(take(out, grad_shape)?)),
+            (false, false) => (None, None),
+        })
+    }
+}
+
+/// (unreduced values, gradient), each present when asked for.
+pub type Outputs<'py, F> = (Option<Target<'py, F>>, Option<Target<'py, F>>);
+
+/// The Python result: the value (a float, or the values array), the gradient, or both.
+pub fn finish<'py, F: Float + Element>(
+    py: Python<'py>,
+    reduced: Option<f64>,
+    (values, grad): Outputs<'py, F>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let value = match (reduced, values) {
+        (Some(v), _) => Some(PyFloat::new(py, v).into_any()),
+        (None, Some(values)) => Some(values.into_array().into_any()),
+        (None, None) => None,
+    };
+    let grad = grad.map(|g| g.into_array().into_any());
+    match (value, grad) {
+        (Some(v), Some(g)) => Ok(PyTuple::new(py, [v, g])?.into_any()),
+        (Some(x), None) | (None, Some(x)) => Ok(x),
+        (None, None) => Err(to_py_err(descend_core::Error::Value(
+            "nothing to compute".into(),
+        ))),
+    }
+}

@@ -1,0 +1,70 @@
+"""torch's classification losses, recorded by fixtures/make_torch_classification.py, without torch.
+
+The fixture file covers every classification loss and activation of torch; each case runs here
+once descend implements the function it names (the drift test keeps that list honest).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import descend as ds
+
+FIXTURES = np.load(Path(__file__).parent / "fixtures" / "torch_classification.npz")
+CASES: list[dict[str, Any]] = json.loads(str(FIXTURES["cases"]))
+NATIVE = [c for c in CASES if isinstance(getattr(ds, c["descend"], None), ds.Loss)]
+# Where descend deliberately differs from torch, and the error it raises instead.
+STRICTER = {
+    "ce-ls-negative-mean": ValueError,  # torch takes label_smoothing < 0 as 0, silently
+}
+
+
+def arrays(case: dict[str, Any], names: list[str]) -> list[np.ndarray]:
+    return [FIXTURES[f"{case['id']}/{name}"] for name in names]
+
+
+def ignored_rows(case: dict[str, Any], grad_shape: tuple[int, ...]) -> np.ndarray:
+    """Elements of rows whose label is ignore_index: torch's gradient there is NaN when the row
+    holds a NaN or +inf (log_softmax's backward multiplies it by 0); descend's is 0."""
+    (target,) = arrays(case, ["target"])
+    if target.dtype.kind not in "iu":
+        return np.zeros(grad_shape, bool)
+    rows = target == case["kwargs"].get("ignore_index", -100)
+    return np.broadcast_to(np.expand_dims(rows, 1) if rows.ndim else rows, grad_shape)
+
+
+@pytest.mark.parametrize("case", NATIVE, ids=[c["id"] for c in NATIVE])
+def test_matches_torch(case: dict[str, Any]) -> None:
+    kwargs = dict(case["kwargs"])
+    reduction = kwargs.pop("reduction")
+    loss = getattr(ds, case["descend"])
+    inputs = arrays(case, case["arrays"])
+    options = dict(zip(case["options"], arrays(case, case["options"]), strict=True))
+    if case["id"] in STRICTER:
+        with pytest.raises(STRICTER[case["id"]]):
+            loss(*inputs, reduction=reduction, **options, **kwargs)
+        return
+    if "raises" in case:
+        if "torch-rejects" in case["id"]:  # int32 labels: a torch-only restriction
+            loss(*inputs, reduction=reduction, **options, **kwargs)
+            return
+        expected = IndexError if case["raises"] == "IndexError" else (ValueError, TypeError)
+        with pytest.raises(expected):
+            loss(*inputs, reduction=reduction, **options, **kwargs)
+        return
+    upstream = FIXTURES[f"{case['id']}/upstream"] if f"{case['id']}/upstream" in FIXTURES else None
+    if upstream is not None and reduction != "none":
+        upstream = None  # a reduced value: its upstream is the scalar 1
+    value, grad = loss.value_and_grad(
+        *inputs, reduction=reduction, upstream=upstream, **options, **kwargs
+    )
+    want_value, want_grad = arrays(case, ["value", "grad"])
+    # Both sides are float64; they differ in summation order and exp/log rounding only.
+    np.testing.assert_allclose(value, want_value, rtol=1e-12, atol=1e-300)
+    known = ignored_rows(case, want_grad.shape) & np.isnan(want_grad) & (grad == 0)
+    np.testing.assert_allclose(np.where(known, np.nan, grad), want_grad, rtol=1e-11, atol=1e-15)
