@@ -1,14 +1,13 @@
-//! Branch-free f64 `exp`, `exp_m1`, `ln` and `ln_1p` that vectorise when inlined into a loop.
+//! Branch-free f64 `exp`, `exp_m1`, `ln`, `ln_1p` and `tanh` that vectorise when inlined into a
+//! loop.
 //!
-//! No libm calls, no `round`/`floor` (a libm call on baseline x86-64) and no float↔int `as`
-//! casts (saturating, and without AVX-512DQ scalarised for i64): rounding uses the 1.5·2^52
-//! "magic number" trick and exponents are assembled from bits. Special values are fixed up with
-//! selects at the end. Coefficients are Cephes' (exp, Padé form) and fdlibm's (log).
+//! Coefficients are Cephes' (exp, Padé form) and fdlibm's (log). tanh |x| = e / (e + 2) with
+//! e = e^(2|x|) − 1 from `exp_m1`, which keeps it accurate near 0 (no 1 − small cancellation).
 //!
 //! Error (measured by `exp_ulp_sweep` and friends below against `std`, which is correctly
-//! rounded to within 1 ULP on glibc): `exp`, `ln`, `ln_1p` ≤ 2 ULP and `exp_m1` ≤ 4 ULP (its
-//! Padé quotient is used bare near 0) on the sampled ranges. f32 callers round these f64
-//! results, which keeps their error within 1 f32 ULP. Non-FMA by design (see `float.rs`).
+//! rounded to within 1 ULP on glibc): `exp`, `ln`, `ln_1p` ≤ 2 ULP, `exp_m1` ≤ 4 ULP (its
+//! Padé quotient is used bare near 0) and `tanh` ≤ 5 ULP (the error of `exp_m1` plus two
+//! roundings) on the sampled ranges.
 
 // Coefficients are kept digit for digit as published, so they can be checked against the source.
 #![allow(clippy::excessive_precision)]
@@ -48,9 +47,9 @@ fn clamp_keep_nan(x: f64, lo: f64, hi: f64) -> f64 {
     }
 }
 
-/// Splits x = n·ln2 + r with |r| ≤ ln2/2 and returns (e^r − 1, 2^n as two factors).
+/// Splits x = n·ln2 + r with |r| ≤ ln2/2 and returns (e^r − 1, n1, n2) with n1 + n2 = n.
 #[inline(always)]
-fn exp_parts(x: f64) -> (f64, f64, f64) {
+fn exp_parts(x: f64) -> (f64, i64, i64) {
     let x = clamp_keep_nan(x, EXP_LO, EXP_HI);
     let (nf, n) = round_magic(x * LOG2_E);
     let r = (x - nf * C1) - nf * C2;
@@ -63,26 +62,27 @@ fn exp_parts(x: f64) -> (f64, f64, f64) {
         * rr
         + 2.000_000_000_000_000_000_09;
     let em1 = 2.0 * p / (q - p);
-    // Two factors keep every partial scale a normal number: results underflow gradually and
-    // overflow to inf instead of wrapping the exponent field.
+    // 2^n is applied as two factors so every partial scale is a normal number: results
+    // underflow gradually and overflow to inf instead of wrapping the exponent field.
     let n1 = n >> 1;
-    (em1, pow2(n1), pow2(n - n1))
+    (em1, n1, n - n1)
 }
 
 /// e^x.
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {
-    let (em1, s1, s2) = exp_parts(x);
-    (1.0 + em1) * s1 * s2
+    let (em1, n1, n2) = exp_parts(x);
+    (1.0 + em1) * pow2(n1) * pow2(n2)
 }
 
 /// e^x − 1, accurate for small |x|.
 #[inline(always)]
 pub fn exp_m1(x: f64) -> f64 {
-    let (em1, s1, s2) = exp_parts(x);
-    let s = s1 * s2;
-    // 2^n·(e^r − 1) + (2^n − 1): exact when n = 0, and no cancellation otherwise.
-    em1 * s + (s - 1.0)
+    let (em1, n1, n2) = exp_parts(x);
+    let s1 = pow2(n1);
+    // 2^n·(e^r − 1) + (2^n − 1), exact when n = 0 and free of cancellation otherwise, with the
+    // last factor 2^n2 applied outside (exactly) so 2^n itself never overflows near x = 709.78.
+    pow2(n2) * (em1 * s1 + (s1 - pow2(-n2)))
 }
 
 /// ln x for x in (0, inf) via fdlibm's reduction to [√½, √2); NaN below 0, −inf at 0.
@@ -138,6 +138,16 @@ pub fn ln_1p(x: f64) -> f64 {
     ln(u) + c
 }
 
+/// tanh x, with NaN passing through.
+#[inline(always)]
+pub fn tanh(x: f64) -> f64 {
+    // tanh 22 rounds to 1, and the clamp keeps e/(e + 2) away from inf/inf.
+    let a = x.abs();
+    let a = if a > 22.0 { 22.0 } else { a };
+    let e = exp_m1(a + a);
+    (e / (e + 2.0)).copysign(x)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +191,13 @@ mod tests {
     }
 
     #[test]
+    fn tanh_ulp_sweep() {
+        assert!(max_ulps(tanh, f64::tanh, sweep(-25.0, 25.0, 200_001)) <= 5.0);
+        assert!(max_ulps(tanh, f64::tanh, sweep(-1.0, 1.0, 200_001)) <= 5.0);
+        assert!(max_ulps(tanh, f64::tanh, sweep(-1e-9, 1e-9, 20_001)) <= 5.0);
+    }
+
+    #[test]
     fn special_values() {
         assert_eq!(exp(f64::INFINITY), f64::INFINITY);
         assert_eq!(exp(f64::NEG_INFINITY), 0.0);
@@ -188,6 +205,13 @@ mod tests {
         assert_eq!(exp(1000.0), f64::INFINITY);
         assert_eq!(exp_m1(f64::NEG_INFINITY), -1.0);
         assert_eq!(exp_m1(0.0), 0.0);
+        assert!(ulps(exp_m1(709.7), f64::exp_m1(709.7)) <= 4.0);
+        assert_eq!(exp_m1(709.8), f64::INFINITY);
+        assert_eq!(tanh(f64::INFINITY), 1.0);
+        assert_eq!(tanh(f64::NEG_INFINITY), -1.0);
+        assert_eq!(tanh(-0.0).to_bits(), (-0.0_f64).to_bits());
+        assert_eq!(tanh(5e-324), 5e-324);
+        assert!(tanh(f64::NAN).is_nan());
         assert_eq!(ln(0.0), f64::NEG_INFINITY);
         assert!(ln(-1.0).is_nan());
         assert!(ln(f64::NAN).is_nan());
