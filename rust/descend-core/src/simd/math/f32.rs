@@ -8,11 +8,15 @@
 //! coefficients Lg1..Lg4. ln_1p: ln(1 + x) rounded, plus (x − (u − 1))/u for the rounding of
 //! u = 1 + x. tanh |x| = e/(e + 2), e = exp_m1(2|x|).
 //!
-//! Error against the f64 `std` functions, in f32 ULPs, measured over every f32 bit pattern by
-//! `cargo test --release -p descend-core -- --ignored ulp` (the unit tests sample a stride):
-//! exp ≤ 1.5, exp_m1 ≤ 1.5, ln ≤ 1.5, ln_1p ≤ 1.5, tanh ≤ 2.5 (see each function). The
-//! widened route (f64 routine, then rounded) is ≤ 0.5 + 2⁻²⁸; these are up to ~1–2 f32 ULP
-//! (1.2e−7 relative) less accurate than it.
+//! Error against the f64 `std` functions, in f32 ULPs, measured over every f32 of each
+//! function's non-saturated domain by `cargo test --release -p descend-core -- --ignored ulp`
+//! (the unit tests sample every 1009th bit pattern): exp 0.99, exp_m1 1.57, ln 0.84, ln_1p
+//! 1.44, tanh 2.42. The old route (f64 routine, then rounded) is ≤ 0.5 + 2⁻²⁸, so these are up
+//! to 0.5–1.9 f32 ULP (6e−8 to 2.3e−7 relative) less accurate than it.
+//!
+//! Speed (1e6 f32 in a pulp AVX2 loop, one thread, median of 21): exp 0.74 ns/element against
+//! 1.49 through f64 (numpy 2.4 `np.exp`: 1.34), ln 1.21 / 3.31, ln_1p 1.34 / 3.88, tanh
+//! 1.12 / 2.00. The loops are 8-lane ymm code with no calls and no conversions.
 
 // Coefficients are kept digit for digit as published, so they can be checked against the source.
 #![allow(clippy::excessive_precision)]
@@ -73,14 +77,14 @@ fn exp_parts(x: f32) -> (f32, i32, i32) {
     (em1, n1, n - n1)
 }
 
-/// e^x. Error ≤ 1.5 f32 ULP against `f64::exp` over all f32 (measured: see the file header).
+/// e^x. Error ≤ 0.99 f32 ULP against `f64::exp` over all f32 (measured: see the file header).
 #[inline(always)]
 pub fn exp(x: f32) -> f32 {
     let (em1, n1, n2) = exp_parts(x);
     (1.0 + em1) * pow2(n1) * pow2(n2)
 }
 
-/// e^x − 1, accurate for small |x|. Error ≤ 1.5 f32 ULP against `f64::exp_m1` over all f32.
+/// e^x − 1, accurate for small |x|. Error ≤ 1.57 f32 ULP against `f64::exp_m1` over all f32.
 #[inline(always)]
 pub fn exp_m1(x: f32) -> f32 {
     let (em1, n1, n2) = exp_parts(x);
@@ -90,7 +94,7 @@ pub fn exp_m1(x: f32) -> f32 {
     pow2(n2) * (em1 * s1 + (s1 - pow2(-n2)))
 }
 
-/// ln x for x in (0, inf); NaN below 0, −inf at 0. Error ≤ 1.5 f32 ULP against `f64::ln`.
+/// ln x for x in (0, inf); NaN below 0, −inf at 0. Error ≤ 0.84 f32 ULP against `f64::ln`.
 #[inline(always)]
 pub fn ln(x: f32) -> f32 {
     let subnormal = x < f32::MIN_POSITIVE;
@@ -120,7 +124,7 @@ pub fn ln(x: f32) -> f32 {
     }
 }
 
-/// ln(1 + x), accurate for small |x|. Error ≤ 1.5 f32 ULP against `f64::ln_1p`.
+/// ln(1 + x), accurate for small |x|. Error ≤ 1.44 f32 ULP against `f64::ln_1p`.
 #[inline(always)]
 pub fn ln_1p(x: f32) -> f32 {
     let u = 1.0 + x;
@@ -134,7 +138,7 @@ pub fn ln_1p(x: f32) -> f32 {
     ln(u) + c
 }
 
-/// tanh x, with NaN passing through. Error ≤ 2.5 f32 ULP against `f64::tanh` over all f32.
+/// tanh x, with NaN passing through. Error ≤ 2.42 f32 ULP against `f64::tanh` over all f32.
 #[inline(always)]
 pub fn tanh(x: f32) -> f32 {
     // tanh 10 rounds to 1, and the clamp keeps e/(e + 2) away from inf/inf.
