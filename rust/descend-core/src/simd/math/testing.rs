@@ -34,7 +34,7 @@ pub(crate) fn max_ulps_f32(
 }
 
 /// The same over every f32 in [lo, hi] (both signs when lo < 0 ≤ hi), on all cores: the sweep
-/// behind the errors stated in the doc comments. Release mode, ~10–60 s per function.
+/// behind the errors stated in the doc comments. Release mode, 2 cores: ~1–3 min per function.
 pub(crate) fn exhaustive_f32(
     f: fn(f32) -> f32,
     reference: fn(f64) -> f64,
