@@ -11,7 +11,7 @@ import descend as ds
 from cases import PointwiseCase
 from descend import reference
 
-WEIGHTED_OVER_COUNT = {"huber_loss"}
+WEIGHTED_OVER_COUNT = {"huber_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"}
 
 
 def loss(case: PointwiseCase) -> ds.Loss[Any]:
@@ -32,6 +32,8 @@ def reduce_like(
     if reduction == "sum":
         return total
     count = np.sum(weight) if weight is not None and case.name not in WEIGHTED_OVER_COUNT else None
+    if reduction == "batchmean":
+        count = elementwise.shape[0] if elementwise.ndim else 1
     with np.errstate(invalid="ignore", divide="ignore"):  # empty: 0/0 is nan, as torch's mean
         return total / np.float64(elementwise.size if count is None else count)
 
@@ -51,8 +53,12 @@ def expected(
     w64 = None if weight is None else weight.astype(np.float64)
     u64 = None if upstream is None else upstream.astype(np.float64)
     ref = oracle(case)
-    value = ref(x64, y64, reduction=reduction, weight=w64, **params)
-    grad = ref.grad(x64, y64, reduction=reduction, weight=w64, upstream=u64, **params)
+    params = {
+        k: np.asarray(v, np.float64) if isinstance(v, np.ndarray) else v for k, v in params.items()
+    }
+    weighting = {"weight": w64} if w64 is not None else {}
+    value = ref(x64, y64, reduction=reduction, **weighting, **params)
+    grad = ref.grad(x64, y64, reduction=reduction, upstream=u64, **weighting, **params)
     rtol = case.rtol32 if dtype == np.float32 else case.rtol64
     w_abs = np.ones_like(x64) if w64 is None else np.abs(w64)
     scale = case.scale(x64, y64, params)

@@ -41,6 +41,32 @@ def counts(rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
     return rng.poisson(2.0, shape).astype(np.float64)
 
 
+def probability(rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    return rng.uniform(0.0, 1.0, shape)
+
+
+def inner_probability(rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    # Away from 0 and 1, so central differences stay inside the domain.
+    return rng.uniform(0.05, 0.95, shape)
+
+
+def sparse_probability(rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    # Exact zeros exercise kl_div's 0·log 0 = 0.
+    return np.where(rng.random(shape) < 0.2, 0.0, rng.uniform(0.0, 1.0, shape))
+
+
+def log_probability(rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    return np.log(rng.uniform(0.01, 1.0, shape))
+
+
+def signs(rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    return rng.choice([-1.0, 1.0], shape)
+
+
+def positive_weight(rng: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    return rng.uniform(0.5, 2.0, shape)
+
+
 def no_scale(x: Array, y: Array, params: dict[str, Any]) -> Array | float:
     return 0.0
 
@@ -49,6 +75,23 @@ def poisson_scale(x: Array, y: Array, params: dict[str, Any]) -> Array | float:
     if params.get("log_input", True):
         return np.exp(x) + np.abs(y * x)
     return np.abs(x) + np.abs(y * np.log(x + params.get("eps", 1e-8))) + np.abs(y) * 10.0
+
+
+def logits_scale(x: Array, y: Array, params: dict[str, Any]) -> Array | float:
+    # (1 − y)·x and (1 + (p − 1)·y)·log σ(x) are each ~|x|·(1 + p) and cancel; so do the
+    # gradient's (p·y + 1 − y)·σ(x) and p·y, each ~1 + p.
+    p = np.abs(params.get("pos_weight", 1.0))
+    return (np.abs(x) + 1.0) * (1.0 + np.abs(y)) * (1.0 + p)
+
+
+def kl_scale(x: Array, y: Array, params: dict[str, Any]) -> Array | float:
+    # t·log t − t·x cancels (exp(t)·(t − x) in log space). Infinite x makes the value
+    # infinite or NaN, compared exactly; it takes no part in the scale.
+    x = np.where(np.isfinite(x), x, 0.0)
+    if params.get("log_target", False):
+        return np.exp(y) * (np.abs(y) + np.abs(x))
+    with np.errstate(all="ignore"):
+        return np.abs(np.where(y == 0.0, 0.0, y * np.log(np.abs(y)))) + np.abs(y * x)
 
 
 @dataclass(frozen=True)
@@ -71,6 +114,18 @@ class PointwiseCase:
     torch: str | None = None
     # Step for finite differences (f64): well inside each kink-free region of the draws.
     fd_eps: float = 1e-6
+    # Inputs for finite differences, when the loss's domain is narrower than its draws'.
+    fd_input: Draw | None = None
+    # Whether the loss takes ``weight`` (torch's signature decides).
+    weighted: bool = True
+    # The loss's third array: its keyword and how to draw it.
+    aux: tuple[str, Draw] | None = None
+    # Reductions besides "mean", "sum" and "none".
+    extra_reductions: tuple[str, ...] = ()
+    # Special values for the edge-value grid, when the domain is not every float.
+    edges: tuple[float, ...] | None = None
+    # (input, target) pairs outside the domain: they must raise ValueError, writing nothing.
+    outside: tuple[tuple[float, float], ...] = ()
     notes: str = field(default="", compare=False)
 
 
@@ -113,6 +168,53 @@ POINTWISE: tuple[PointwiseCase, ...] = (
         rtol64=1e-13,
         scale=poisson_scale,
         torch="poisson_nll_loss",
+    ),
+    # log and log1p to ≤ 1.5 f32 ULP each, then a weighted sum: 2e-6.
+    PointwiseCase(
+        "binary_cross_entropy",
+        input=probability,
+        target=probability,
+        any_input=False,
+        fd_input=inner_probability,
+        rtol32=2e-6,
+        edges=(0.0, 1.0, 0.5, 1e-30, 1e-7, 0.9999999, 0.25),
+        outside=((1.5, 0.5), (-0.0001, 0.5), (float("nan"), 0.5), (0.5, 1.01), (0.5, -1.0)),
+        torch="binary_cross_entropy",
+    ),
+    # exp, log1p: ≤ 1.5 f32 ULP, relative to the cancelling terms' size (logits_scale).
+    PointwiseCase(
+        "binary_cross_entropy_with_logits",
+        target=probability,
+        aux=("pos_weight", positive_weight),
+        rtol32=2e-6,
+        scale=logits_scale,
+        torch="binary_cross_entropy_with_logits",
+    ),
+    PointwiseCase(
+        "kl_div",
+        params=({"log_target": True},),
+        input=log_probability,
+        target=sparse_probability,
+        weighted=False,
+        extra_reductions=("batchmean",),
+        rtol32=2e-6,
+        scale=kl_scale,
+        torch="kl_div",
+    ),
+    # softplus: exp and log1p, ≤ 2 f32 ULP.
+    PointwiseCase(
+        "soft_margin_loss",
+        target=signs,
+        weighted=False,
+        rtol32=2e-6,
+        torch="soft_margin_loss",
+    ),
+    PointwiseCase(
+        "hinge_embedding_loss",
+        params=({"margin": 0.5}, {"margin": -1.0}),
+        target=signs,
+        weighted=False,
+        torch="hinge_embedding_loss",
     ),
 )
 
@@ -188,3 +290,13 @@ def draw_inputs(
 
 def option_sets(case: PointwiseCase) -> list[dict[str, Any]]:
     return [{}, *case.params]
+
+
+def draw_aux(
+    case: PointwiseCase, rng: np.random.Generator, shape: tuple[int, ...]
+) -> dict[str, Array]:
+    """The loss's third array, as a keyword argument (empty when it has none)."""
+    if case.aux is None:
+        return {}
+    name, draw = case.aux
+    return {name: draw(rng, shape)}

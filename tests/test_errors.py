@@ -15,8 +15,10 @@ Y = np.zeros((3, 4))
 def test_shape_mismatch_names_both_shapes() -> None:
     with pytest.raises(ValueError, match=r"target has shape \(3, 5\) but input has shape \(3, 4\)"):
         ds.mse_loss(X, np.zeros((3, 5)))
-    with pytest.raises(ValueError, match=r"weight has shape \(4,\) but input has shape \(3, 4\)"):
-        ds.mse_loss(X, Y, weight=np.ones(4))
+    with pytest.raises(ValueError, match=r"weight has shape \(5,\), which does not broadcast"):
+        ds.mse_loss(X, Y, weight=np.ones(5))
+    # A weight that broadcasts is spread over the input, as torch's.
+    assert ds.mse_loss(X, Y, weight=np.ones(4)) == ds.mse_loss(X, Y)
     with pytest.raises(ValueError, match="upstream"):
         ds.mse_loss.grad(X, Y, reduction="none", upstream=np.ones(3))
 

@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 
 import descend as ds
 from _support import assert_close, expected, loss, oracle
-from cases import DTYPES, POINTWISE, REDUCTIONS, PointwiseCase, draw_inputs, option_sets
+from cases import (
+    DTYPES,
+    POINTWISE,
+    REDUCTIONS,
+    PointwiseCase,
+    draw_aux,
+    draw_inputs,
+    option_sets,
+)
 
 CASES = [pytest.param(c, id=c.name) for c in POINTWISE]
 CHUNK = ds._core.chunk_size()
@@ -37,11 +45,13 @@ def options(case: PointwiseCase) -> st.SearchStrategy[dict[str, Any]]:
 def test_matches_reference(case: PointwiseCase, data: st.DataObject) -> None:
     shape = data.draw(shapes, "shape")
     dtype = data.draw(st.sampled_from(DTYPES), "dtype")
-    reduction = data.draw(st.sampled_from(REDUCTIONS), "reduction")
+    reduction = data.draw(st.sampled_from(REDUCTIONS + case.extra_reductions), "reduction")
     params = data.draw(options(case), "params")
-    weighted = data.draw(st.booleans(), "weighted")
+    weighted = case.weighted and data.draw(st.booleans(), "weighted")
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), "seed"))
     x, y = (a.astype(dtype) for a in draw_inputs(case, params, rng, shape))
+    if data.draw(st.booleans(), "with third array"):
+        params = {**params, **{k: v.astype(dtype) for k, v in draw_aux(case, rng, shape).items()}}
     w = rng.uniform(0.0, 2.0, shape).astype(dtype) if weighted else None
     u = rng.standard_normal(shape).astype(dtype) if reduction == "none" else None
     f = loss(case)
@@ -73,7 +83,10 @@ FD_CASES = [pytest.param(c, p, id=f"{c.name}-{p}") for c in POINTWISE for p in o
 def test_finite_differences(case: PointwiseCase, params: dict[str, Any], reduction: str) -> None:
     rng = np.random.default_rng(7)
     x, y = draw_inputs(case, params, rng, (4, 5))
-    w = rng.uniform(0.5, 2.0, x.shape)
+    if case.fd_input is not None:
+        x = case.fd_input(rng, x.shape)
+    params = {**params, **draw_aux(case, rng, x.shape)}
+    w = rng.uniform(0.5, 2.0, x.shape) if case.weighted else None
     u = rng.standard_normal(x.shape) if reduction == "none" else None
     f = loss(case)
 
@@ -93,7 +106,9 @@ def test_finite_differences(case: PointwiseCase, params: dict[str, Any], reducti
 def test_edge_values(case: PointwiseCase, dtype: type) -> None:
     """0, ±inf, nan, huge and tiny values give what the oracle (torch's semantics) gives."""
     specials = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e30, -1e30, 1e-30, -1e-30, 1.0, -2.5]
-    if not case.any_input:
+    if case.edges is not None:
+        specials = list(case.edges)
+    elif not case.any_input:
         specials = [v for v in specials if np.isnan(v) or (-50 < v < 50)]
     grid_x, grid_y = np.meshgrid(np.array(specials), np.array(specials))
     for params in option_sets(case):
@@ -165,6 +180,22 @@ def test_bad_params_raise_and_write_nothing(case: PointwiseCase) -> None:
             f.grad(x, y, out=out, **bad)
         with pytest.raises(ValueError, match=name):
             oracle(case)(x, y, **bad)
+        assert np.all(out == 7.0)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.values[0].outside])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_outside_the_domain_raises_and_writes_nothing(case: PointwiseCase, dtype: type) -> None:
+    f = loss(case)
+    rng = np.random.default_rng(8)
+    for bad_x, bad_y in case.outside:
+        x, y = (a.astype(dtype) for a in draw_inputs(case, {}, rng, (3, 50)))
+        x[-1, -1], y[-1, -1] = bad_x, bad_y  # the very last element: found before any write
+        out = np.full_like(x, 7.0)
+        with pytest.raises(ValueError, match="must lie in"):
+            f.grad(x, y, out=out)
+        with pytest.raises(ValueError):
+            oracle(case)(x, y)
         assert np.all(out == 7.0)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import descend as ds
-from cases import POINTWISE, ROWWISE
+from cases import POINTWISE, ROWWISE, PointwiseCase, draw_aux, draw_inputs
 
 CHUNK = ds._core.chunk_size()
 
@@ -33,16 +33,17 @@ def run_on_threads(threads: int, call: Callable[[], Any]) -> Any:
 
 @pytest.mark.parametrize("case", POINTWISE, ids=lambda c: c.name)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_bitwise_equal_across_thread_counts(case: object, dtype: type) -> None:
+def test_bitwise_equal_across_thread_counts(case: PointwiseCase, dtype: type) -> None:
     rng = np.random.default_rng(11)
     # Above the memory-bound kernels' parallel threshold (4M elements), with enough chunks that
     # the pool's second thread wakes in time to steal some even when the machine is busy, plus a
     # ragged tail.
     n = 300 * CHUNK + 5
-    x = rng.uniform(0.1, 3.0, n).astype(dtype)
-    y = rng.poisson(2.0, n).astype(dtype)
-    w = rng.uniform(0.0, 2.0, n).astype(dtype)
-    f = getattr(ds, case.name)  # type: ignore[attr-defined]
+    x, y = (a.astype(dtype) for a in draw_inputs(case, {}, rng, (n,)))
+    extra = {k: v.astype(dtype) for k, v in draw_aux(case, rng, (n,)).items()}
+    if case.weighted:
+        extra["weight"] = rng.uniform(0.0, 2.0, n).astype(dtype)
+    f = getattr(ds, case.name)
     results = []
     for threads in (1, 2, 3):
         with ds.threads(threads):
@@ -53,7 +54,7 @@ def test_bitwise_equal_across_thread_counts(case: object, dtype: type) -> None:
                         reduction,
                         run_on_threads(
                             threads,
-                            lambda r=reduction: f.value_and_grad(x, y, reduction=r, weight=w),
+                            lambda r=reduction: f.value_and_grad(x, y, reduction=r, **extra),
                         ),
                     )
                 )

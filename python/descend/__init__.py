@@ -19,8 +19,12 @@ from descend._gradcheck import GradcheckError, gradcheck
 from descend._loss import Loss
 from descend._threads import get_num_threads, set_num_threads, threads
 from descend.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
     cross_entropy,
+    hinge_embedding_loss,
     huber_loss,
+    kl_div,
     l1_loss,
     log_cosh_loss,
     mse_loss,
@@ -28,6 +32,7 @@ from descend.losses import (
     poisson_nll_loss,
     quantile_loss,
     smooth_l1_loss,
+    soft_margin_loss,
 )
 
 __version__ = importlib.metadata.version("descend")
@@ -36,10 +41,14 @@ __all__ = [
     "GradcheckError",
     "Loss",
     "__version__",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
     "cross_entropy",
     "get_num_threads",
     "gradcheck",
+    "hinge_embedding_loss",
     "huber_loss",
+    "kl_div",
     "l1_loss",
     "log_cosh_loss",
     "mse_loss",
@@ -50,6 +59,7 @@ __all__ = [
     "set_num_threads",
     "simd_level",
     "smooth_l1_loss",
+    "soft_margin_loss",
     "threads",
 ]
 

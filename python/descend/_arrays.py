@@ -3,7 +3,9 @@
 - Anything ``np.asarray`` accepts is an input; float32 stays float32, float64 stays float64.
 - Integers and bools become float64; float32 with float64 gives float64, as numpy does.
 - float16, longdouble, complex, object, string and datetime arrays raise ``TypeError``.
-- Auxiliary arrays (weight, upstream) are cast to the result dtype of input and target.
+- Auxiliary arrays (weight, upstream, a third array such as pos_weight) are cast to the result
+  dtype of input and target; weight and the third array broadcast to the input's shape, as
+  torch's do.
 - Class labels stay integers: int32 and int64 as they are, other integer types as int64.
 Layout is not touched here: the native layer reads any strides (copying only non-contiguous
 inputs), so nothing is copied in Python that need not be.
@@ -45,16 +47,35 @@ def operands(
     target: ArrayLike,
     weight: ArrayLike | None,
     upstream: ArrayLike | None,
-) -> tuple[FloatArray, FloatArray, FloatArray | None, FloatArray | None]:
-    """Coerce a loss's arrays to one float dtype: that of input and target together."""
+    aux: tuple[str, ArrayLike] | None = None,
+) -> tuple[FloatArray, FloatArray, FloatArray | None, FloatArray | None, FloatArray | None]:
+    """Coerce a loss's arrays to one float dtype: that of input and target together.
+
+    ``aux`` is a pointwise loss's third array with its keyword (``("pos_weight", array)``).
+    """
     x = as_float("input", input)
     y = as_float("target", target)
     dtype = x.dtype if x.dtype is y.dtype else np.result_type(x.dtype, y.dtype)
     x = x.astype(dtype, copy=False)
     y = y.astype(dtype, copy=False)
-    w = None if weight is None else as_float("weight", weight).astype(dtype, copy=False)
+    w = None if weight is None else _spread("weight", weight, x, dtype)
     u = None if upstream is None else as_float("upstream", upstream).astype(dtype, copy=False)
-    return x, y, w, u
+    a = None if aux is None else _spread(aux[0], aux[1], x, dtype)
+    return x, y, w, u, a
+
+
+def _spread(name: str, value: ArrayLike, x: FloatArray, dtype: np.dtype[Any]) -> FloatArray:
+    """``value`` in ``dtype``, broadcast to the input's shape (read-only view, no copy here)."""
+    array = as_float(name, value).astype(dtype, copy=False)
+    if array.shape == x.shape:
+        return array
+    try:
+        return np.broadcast_to(array, x.shape)
+    except ValueError:
+        raise ValueError(
+            f"{name} has shape {array.shape}, which does not broadcast to the input's shape "
+            f"{x.shape}"
+        ) from None
 
 
 _LABEL_TYPES = (np.dtype(np.int32), np.dtype(np.int64))
@@ -65,7 +86,8 @@ def rowwise_operands(
     target: ArrayLike,
     weight: ArrayLike | None,
     upstream: ArrayLike | None,
-) -> tuple[FloatArray, NDArray[Any], FloatArray | None, FloatArray | None]:
+    aux: tuple[str, ArrayLike] | None = None,
+) -> tuple[FloatArray, NDArray[Any], FloatArray | None, FloatArray | None, None]:
     """Coerce a row-wise loss's arrays.
 
     Integer targets are class labels; float ones are rows of class probabilities, which share
@@ -79,5 +101,7 @@ def rowwise_operands(
         labels = t if t.dtype in _LABEL_TYPES else t.astype(np.int64)
         w = None if weight is None else as_float("weight", weight).astype(x.dtype, copy=False)
         u = None if upstream is None else as_float("upstream", upstream).astype(x.dtype, copy=False)
-        return x, labels, w, u
-    return operands(input, t, weight, upstream)
+        return x, labels, w, u, None
+    x, y, _, u, _ = operands(input, t, None, upstream)
+    w = None if weight is None else as_float("weight", weight).astype(x.dtype, copy=False)
+    return x, y, w, u, None

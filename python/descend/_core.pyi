@@ -24,6 +24,7 @@ def pointwise(
     target: NDArray[np.floating[Any]],
     weight: NDArray[np.floating[Any]] | None,
     upstream: NDArray[np.floating[Any]] | None,
+    aux: NDArray[np.floating[Any]] | None,
     reduction: str,
     params: dict[str, float] | None,
     want_value: bool,
@@ -36,6 +37,7 @@ def rowwise(
     target: NDArray[Any],
     weight: NDArray[np.floating[Any]] | None,
     upstream: NDArray[np.floating[Any]] | None,
+    aux: None,
     reduction: str,
     params: dict[str, float] | None,
     want_value: bool,
@@ -50,7 +52,7 @@ def set_num_threads(n: int) -> int: ...
 def gil_release_threshold() -> int: ...
 def threads_used_by_last_call() -> int: ...
 def chunk_size() -> int: ...
-def pointwise_specs() -> list[tuple[str, list[tuple[str, float, str]], str]]: ...
+def pointwise_specs() -> list[tuple[str, list[tuple[str, float, str]], str, str | None]]: ...
 def triad(
     a: NDArray[np.floating[Any]],
     b: NDArray[np.floating[Any]],

@@ -25,7 +25,7 @@ LossValue = float | FloatArray
 _COMMON = frozenset({"reduction", "weight", "upstream", "out"})
 
 Native = Callable[..., Any]
-Coerce = Callable[[Any, Any, Any, Any], tuple[Any, Any, Any, Any]]
+Coerce = Callable[..., tuple[Any, Any, Any, Any, Any]]
 
 
 class Loss(Generic[P]):
@@ -43,13 +43,16 @@ class Loss(Generic[P]):
     def __init__(
         self,
         declaration: Callable[P, None],
-        native: Native = _core.pointwise,
-        coerce: Coerce = operands,
+        native: Native,
+        coerce: Coerce,
+        aux: str | None = None,
     ) -> None:
         functools.update_wrapper(self, declaration)
         # The family's native entry point, and the coercion it retries with when it declines.
         self._call_native = native
         self._coerce = coerce
+        # The keyword of a pointwise loss's third array (pos_weight), passed to the core apart.
+        self._aux = aux
         self.__name__: str = declaration.__name__
         self.__qualname__: str = declaration.__qualname__
         self.__module__: str = declaration.__module__
@@ -58,12 +61,13 @@ class Loss(Generic[P]):
         self.params: tuple[str, ...] = tuple(
             name
             for name, p in signature.parameters.items()
-            if p.kind is p.KEYWORD_ONLY and name not in _COMMON
+            if p.kind is p.KEYWORD_ONLY and name not in _COMMON and name != aux
         )
         self.defaults: dict[str, Any] = {
             name: signature.parameters[name].default for name in self.params
         }
         self._param_names = frozenset(self.params)
+        self._takes_weight = "weight" in signature.parameters
 
     def __repr__(self) -> str:
         return f"<descend.Loss {self.__name__}>"
@@ -144,13 +148,16 @@ class Loss(Generic[P]):
         out: Any,
         params: dict[str, Any],
     ) -> Any:
+        aux = params.pop(self._aux, None) if self._aux is not None else None
         if params and not self._param_names.issuperset(params):
             unknown = min(params.keys() - self._param_names)
             raise TypeError(f"{self.__name__}() got an unexpected keyword argument {unknown!r}")
+        if weight is not None and not self._takes_weight:
+            raise TypeError(f"{self.__name__}() got an unexpected keyword argument 'weight'")
         options = params or None
         if out is not None and (out.__class__ is not np.ndarray or not out.flags.c_contiguous):
             return self._staged(
-                want_value, want_grad, input, target, reduction, weight, upstream, out, options
+                want_value, want_grad, input, target, reduction, weight, upstream, aux, out, options
             )
         result = self._call_native(
             self.__name__,
@@ -158,6 +165,7 @@ class Loss(Generic[P]):
             target,
             weight,
             upstream,
+            aux,
             reduction,
             options,
             want_value,
@@ -165,9 +173,9 @@ class Loss(Generic[P]):
             out,
         )
         if result is None:  # not all ndarrays of one float dtype: apply the coercion rules
-            x, y, w, u = self._coerce(input, target, weight, upstream)
+            x, y, w, u, a = self._coerce(input, target, weight, upstream, self._aux_pair(aux))
             result = self._call_native(
-                self.__name__, x, y, w, u, reduction, options, want_value, want_grad, out
+                self.__name__, x, y, w, u, a, reduction, options, want_value, want_grad, out
             )
         return result
 
@@ -180,21 +188,25 @@ class Loss(Generic[P]):
         reduction: Any,
         weight: Any,
         upstream: Any,
+        aux: Any,
         out: Any,
         options: dict[str, Any] | None,
     ) -> Any:
         """Fill a non-contiguous ``out=`` through a contiguous buffer."""
-        x, y, w, u = self._coerce(input, target, weight, upstream)
+        x, y, w, u, a = self._coerce(input, target, weight, upstream, self._aux_pair(aux))
         buffer = _writable_out(out, x.dtype)
-        if any(a is not None and np.may_share_memory(out, a) for a in (x, y, w, u)):
+        if any(v is not None and np.may_share_memory(out, v) for v in (x, y, w, u, a)):
             raise ValueError("out must not overlap an input")
         result = self._call_native(
-            self.__name__, x, y, w, u, reduction, options, want_value, want_grad, buffer
+            self.__name__, x, y, w, u, a, reduction, options, want_value, want_grad, buffer
         )
         np.copyto(out, buffer)
         if isinstance(result, tuple):
             return tuple(out if r is buffer else r for r in result)
         return out
+
+    def _aux_pair(self, aux: Any) -> tuple[str, Any] | None:
+        return None if aux is None or self._aux is None else (self._aux, aux)
 
 
 def _writable_out(out: Any, dtype: np.dtype[Any]) -> FloatArray:
@@ -208,9 +220,13 @@ def _writable_out(out: Any, dtype: np.dtype[Any]) -> FloatArray:
     return np.empty(out.shape, dtype)
 
 
+# The keyword of each pointwise loss's third array, from the core's registry.
+_AUX = {name: aux for name, _, _, aux in _core.pointwise_specs()}
+
+
 def pointwise(declaration: Callable[P, None]) -> Loss[P]:
     """Turn a declaration (signature + docstring, empty body) into a native pointwise ``Loss``."""
-    return Loss(declaration)
+    return Loss(declaration, _core.pointwise, operands, _AUX.get(declaration.__name__))
 
 
 def rowwise(declaration: Callable[P, None]) -> Loss[P]:

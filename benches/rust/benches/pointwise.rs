@@ -27,6 +27,7 @@ fn value_and_grad(c: &mut Criterion) {
                             shape: &shape,
                         },
                         weight: None,
+                        aux: None,
                         upstream: None,
                         reduction: Reduction::Mean,
                         params: &[],

@@ -6,7 +6,15 @@ axis).
 
 from __future__ import annotations
 
-from descend.losses.classification import cross_entropy, nll_loss
+from descend.losses.classification import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_embedding_loss,
+    kl_div,
+    nll_loss,
+    soft_margin_loss,
+)
 from descend.losses.regression import (
     huber_loss,
     l1_loss,
@@ -18,8 +26,12 @@ from descend.losses.regression import (
 )
 
 __all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "hinge_embedding_loss",
     "huber_loss",
+    "kl_div",
     "l1_loss",
     "log_cosh_loss",
     "mse_loss",
@@ -27,4 +39,5 @@ __all__ = [
     "poisson_nll_loss",
     "quantile_loss",
     "smooth_l1_loss",
+    "soft_margin_loss",
 ]

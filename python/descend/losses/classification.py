@@ -1,8 +1,12 @@
 """Classification losses, with ``torch.nn.functional``'s names, arguments, defaults and semantics.
 
-Row-wise losses take scores ``input`` of shape (C,), (N, C) or (N, C, d1, …, dK), the classes
-on axis 1 as torch's, and ``target`` as integer class labels (int32 or int64, shaped like the
-input without its class axis) or, where stated, class probabilities of the input's shape.
+Binary and divergence losses are pointwise, like the regression losses (``weight`` broadcasts
+to the input's shape where torch takes one; ``"mean"`` divides by the element count, as
+torch's).
+
+Row-wise losses take scores ``input`` of shape (C,), (N, C) or (N, C, d1, …, dK), the classes on
+axis 1 as torch's, and ``target`` as integer class labels (int32 or int64, shaped like the input
+without its class axis) or, where stated, class probabilities of the input's shape. Their
 ``weight`` holds one weight per class. ``reduction="none"`` gives one value per row, shaped like
 the labels; ``upstream`` (``.grad`` with ``reduction="none"``) has that shape too. ``out``
 receives the gradient, or the per-row values of a value call. Labels out of range raise
@@ -13,13 +17,158 @@ K-dimensional inputs (K ≥ 1) are copied once into row order, and their gradien
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from numpy.typing import ArrayLike, NDArray
 
-from descend._loss import Reduction, rowwise
+from descend._loss import Reduction, pointwise, rowwise
 
-__all__ = ["cross_entropy", "nll_loss"]
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "hinge_embedding_loss",
+    "kl_div",
+    "nll_loss",
+    "soft_margin_loss",
+]
+
+BatchReduction = Literal["none", "mean", "sum", "batchmean"]
+
+
+@pointwise
+def binary_cross_entropy(
+    input: ArrayLike,
+    target: ArrayLike,
+    /,
+    *,
+    reduction: Reduction = "mean",
+    weight: ArrayLike | None = None,
+    upstream: ArrayLike | None = None,
+    out: NDArray[Any] | None = None,
+) -> None:
+    """Binary cross-entropy of probabilities ``input`` against targets in [0, 1].
+
+    l = −(y·log x + (1 − y)·log(1 − x)), each log clamped at −100 as torch's, so x = 0 or 1
+    stays finite; dl/dx = (x − y)/max(x(1 − x), 1e-12). Inputs or targets outside [0, 1]
+    (NaN included) raise ``ValueError`` before anything is written, as torch refuses them.
+    With ``weight`` (broadcast to the input), ``"mean"`` is Σ w·l / N. For logits use
+    ``binary_cross_entropy_with_logits``, which is stable. torch:
+    ``torch.nn.functional.binary_cross_entropy``.
+
+    Examples
+    --------
+    >>> import numpy as np, descend as ds
+    >>> ds.binary_cross_entropy(np.array([0.5, 0.0]), np.array([1.0, 1.0]), reduction="none")
+    array([  0.69314718, 100.        ])
+    """
+
+
+@pointwise
+def binary_cross_entropy_with_logits(
+    input: ArrayLike,
+    target: ArrayLike,
+    /,
+    *,
+    reduction: Reduction = "mean",
+    weight: ArrayLike | None = None,
+    upstream: ArrayLike | None = None,
+    out: NDArray[Any] | None = None,
+    pos_weight: ArrayLike | None = None,
+) -> None:
+    """Binary cross-entropy of logits ``input``, with ``pos_weight`` p for positive targets.
+
+    l = (1 − y)·x − (1 + (p − 1)·y)·log σ(x), with log σ(x) = min(x, 0) − log1p(e^(−|x|)),
+    finite for every finite x; dl/dx = (p·y + 1 − y)·σ(x) − p·y. ``pos_weight`` broadcasts
+    against the input (a (C,) array weighs the classes of the last axis), as does ``weight``;
+    ``"mean"`` is Σ w·l / N. An infinite logit gives a NaN value and a finite gradient, as in
+    torch. torch: ``torch.nn.functional.binary_cross_entropy_with_logits``.
+
+    Examples
+    --------
+    >>> import numpy as np, descend as ds
+    >>> x, y = np.array([[2.0, -1.0], [0.0, 1e4]]), np.array([[1.0, 0.0], [1.0, 0.0]])
+    >>> ds.binary_cross_entropy_with_logits(x, y, reduction="none").round(4)
+    array([[1.269e-01, 3.133e-01],
+           [6.931e-01, 1.000e+04]])
+    >>> round(ds.binary_cross_entropy_with_logits(x, y, pos_weight=np.array([3.0, 1.0])), 4)
+    2500.6934
+    """
+
+
+@pointwise
+def kl_div(
+    input: ArrayLike,
+    target: ArrayLike,
+    /,
+    *,
+    reduction: BatchReduction = "mean",
+    upstream: ArrayLike | None = None,
+    out: NDArray[Any] | None = None,
+    log_target: bool = False,
+) -> None:
+    """Kullback–Leibler divergence of ``target`` from the log-probabilities ``input``.
+
+    l = t·log t − t·x (0 where t = 0), dl/dx = −t; with ``log_target=True`` the target is in
+    log space too: l = e^t·(t − x), dl/dx = −e^t. ``reduction="batchmean"`` divides the sum by
+    ``input.shape[0]``: the divergence per sample (torch's ``"mean"`` divides by every
+    element, which is rarely what is meant). torch: ``torch.nn.functional.kl_div``.
+
+    Examples
+    --------
+    >>> import numpy as np, descend as ds
+    >>> p = np.array([[0.5, 0.5], [0.9, 0.1]])
+    >>> round(ds.kl_div(np.log(np.full((2, 2), 0.5)), p, reduction="batchmean"), 4)
+    0.184
+    """
+
+
+@pointwise
+def soft_margin_loss(
+    input: ArrayLike,
+    target: ArrayLike,
+    /,
+    *,
+    reduction: Reduction = "mean",
+    upstream: ArrayLike | None = None,
+    out: NDArray[Any] | None = None,
+) -> None:
+    """Two-class logistic loss for targets ±1.
+
+    l = log(1 + e^(−y·x)), dl/dx = −y·σ(−y·x), formed stably (torch's overflows to inf past
+    y·x ≈ −88 in float32). torch: ``torch.nn.functional.soft_margin_loss``.
+
+    Examples
+    --------
+    >>> import numpy as np, descend as ds
+    >>> ds.soft_margin_loss(np.array([0.0, 2.0]), np.array([1.0, -1.0]), reduction="none")
+    array([0.69314718, 2.12692801])
+    """
+
+
+@pointwise
+def hinge_embedding_loss(
+    input: ArrayLike,
+    target: ArrayLike,
+    /,
+    *,
+    reduction: Reduction = "mean",
+    upstream: ArrayLike | None = None,
+    out: NDArray[Any] | None = None,
+    margin: float = 1.0,
+) -> None:
+    """Hinge embedding loss of distances ``input`` for targets ±1.
+
+    l = x for y = 1 and max(0, margin − x) for y = −1 (torch's form adds both terms for any
+    other target); dl/dx is 1, or −1 where margin − x > 0 and 0 at the kink. torch:
+    ``torch.nn.functional.hinge_embedding_loss``.
+
+    Examples
+    --------
+    >>> import numpy as np, descend as ds
+    >>> ds.hinge_embedding_loss(np.array([0.3, 0.3]), np.array([1.0, -1.0]), reduction="none")
+    array([0.3, 0.7])
+    """
 
 
 @rowwise

@@ -22,6 +22,8 @@ pub enum Reduction {
     Mean,
     /// Sum over all elements.
     Sum,
+    /// Sum divided by the size of the first axis (torch's `kl_div` only).
+    BatchMean,
 }
 
 impl Reduction {
@@ -31,8 +33,10 @@ impl Reduction {
             "none" => Ok(Self::None),
             "mean" => Ok(Self::Mean),
             "sum" => Ok(Self::Sum),
+            "batchmean" => Ok(Self::BatchMean),
             _ => Err(Error::Value(format!(
-                "reduction must be one of 'none', 'mean', 'sum', got {name:?}"
+                "reduction must be one of 'none', 'mean', 'sum' ('batchmean' for kl_div), \
+                 got {name:?}"
             ))),
         }
     }

@@ -13,6 +13,7 @@ use pyo3::prelude::*;
 
 /// Threads, SIMD level and specs: the small introspection surface of the core.
 mod runtime {
+    use descend_core::loss::pointwise::Aux;
     use descend_core::param::ParamSpec;
     use descend_core::{loss::pointwise::LOSSES, par, simd};
     use pyo3::prelude::*;
@@ -61,13 +62,15 @@ mod runtime {
         par::CHUNK
     }
 
-    /// (name, [(param, default, domain)], weighted-mean rule) for every pointwise loss.
+    /// (name, [(param, default, domain)], weighted-mean rule, third array's keyword) for every
+    /// pointwise loss.
     #[pyfunction]
     #[allow(clippy::type_complexity)]
     pub fn pointwise_specs() -> Vec<(
         &'static str,
         Vec<(&'static str, f64, &'static str)>,
         &'static str,
+        Option<&'static str>,
     )> {
         LOSSES
             .iter()
@@ -77,7 +80,11 @@ mod runtime {
                     descend_core::loss::pointwise::WeightedMean::OverWeights => "sum_w",
                     descend_core::loss::pointwise::WeightedMean::OverCount => "count",
                 };
-                (spec.name, params, mean)
+                let aux = match spec.aux {
+                    Aux::None => None,
+                    Aux::Optional(name) => Some(name),
+                };
+                (spec.name, params, mean, aux)
             })
             .collect()
     }

@@ -2,7 +2,7 @@
 
 use descend_core::loss::pointwise::{run, Request};
 use descend_core::Float;
-use numpy::Element;
+use numpy::{Element, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -13,9 +13,10 @@ use crate::door::enter;
 /// Value and/or gradient of the pointwise loss `loss` (see `descend._loss`).
 ///
 /// Returns `None`, having done nothing, when the arrays are not all ndarrays of one native
-/// float32/float64 dtype: the Python layer then applies the coercion rules and calls again.
+/// float32/float64 dtype, or weight or the third array is not of the input's shape: the Python
+/// layer then applies the coercion rules (broadcasting included) and calls again.
 #[pyfunction]
-#[pyo3(signature = (loss, input, target, weight, upstream, reduction, params, want_value, want_grad, out))]
+#[pyo3(signature = (loss, input, target, weight, upstream, aux, reduction, params, want_value, want_grad, out))]
 #[allow(clippy::too_many_arguments)]
 pub fn pointwise<'py>(
     py: Python<'py>,
@@ -24,6 +25,7 @@ pub fn pointwise<'py>(
     target: &Bound<'py, PyAny>,
     weight: Option<&Bound<'py, PyAny>>,
     upstream: Option<&Bound<'py, PyAny>>,
+    aux: Option<&Bound<'py, PyAny>>,
     reduction: &str,
     params: Option<&Bound<'py, PyDict>>,
     want_value: bool,
@@ -34,7 +36,15 @@ pub fn pointwise<'py>(
         return Ok(None);
     };
     let same = |a: Option<&Bound<'py, PyAny>>| a.is_none_or(|a| float_type(a) == Some(dtype));
-    if !(same(Some(target)) && same(weight) && same(upstream)) {
+    // weight and the third array broadcast to the input's shape: Python does that.
+    let shape = input.cast::<PyUntypedArray>()?.shape();
+    let fits = |a: Option<&Bound<'py, PyAny>>| {
+        a.is_none_or(|a| a.cast::<PyUntypedArray>().is_ok_and(|a| a.shape() == shape))
+    };
+    if !(same(Some(target)) && same(weight) && same(upstream) && same(aux)) {
+        return Ok(None);
+    }
+    if !(fits(weight) && fits(aux)) {
         return Ok(None);
     }
     let params = Params::read(params)?;
@@ -44,6 +54,7 @@ pub fn pointwise<'py>(
         target,
         weight,
         upstream,
+        aux,
         out,
     };
     match dtype {
@@ -61,6 +72,7 @@ struct Arrays<'a, 'py> {
     target: &'a Bound<'py, PyAny>,
     weight: Option<&'a Bound<'py, PyAny>>,
     upstream: Option<&'a Bound<'py, PyAny>>,
+    aux: Option<&'a Bound<'py, PyAny>>,
     out: Option<&'a Bound<'py, PyAny>>,
 }
 
@@ -76,6 +88,7 @@ impl<'py> Arrays<'_, 'py> {
         let target = Input::<F>::new(self.target);
         let weight = self.weight.map(Input::<F>::new);
         let upstream = self.upstream.map(Input::<F>::new);
+        let aux = self.aux.map(Input::<F>::new);
         let extents: Vec<_> = [
             Some(&input),
             Some(&target),
@@ -92,6 +105,7 @@ impl<'py> Arrays<'_, 'py> {
             input: input.operand(),
             target: target.operand(),
             weight: weight.as_ref().map(Input::operand),
+            aux: aux.as_ref().map(Input::operand),
             upstream: upstream.as_ref().map(Input::operand),
             reduction: ask.reduction,
             params,

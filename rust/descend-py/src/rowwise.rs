@@ -3,6 +3,7 @@
 use descend_core::loss::rowwise::{loss_shape, run, Labels, Request, Target};
 use descend_core::Float;
 use numpy::Element;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -10,13 +11,14 @@ use crate::arrays::{float_type, int_type, FloatType, Input, IntType};
 use crate::call::{finish, Ask, Params};
 use crate::door::enter;
 
-/// Value and/or gradient of the row-wise loss `loss` (see `descend._loss`).
+/// Value and/or gradient of the row-wise loss `loss` (see `descend._loss`); `aux` is the
+/// pointwise family's third array, which no row-wise loss takes.
 ///
 /// Returns `None`, having done nothing, when input, weight and upstream are not ndarrays of one
 /// native float32/float64 dtype, or the target is neither int32/int64 labels nor an array of
 /// that dtype: the Python layer then applies the coercion rules and calls again.
 #[pyfunction]
-#[pyo3(signature = (loss, input, target, weight, upstream, reduction, params, want_value, want_grad, out))]
+#[pyo3(signature = (loss, input, target, weight, upstream, aux, reduction, params, want_value, want_grad, out))]
 #[allow(clippy::too_many_arguments)]
 pub fn rowwise<'py>(
     py: Python<'py>,
@@ -25,12 +27,18 @@ pub fn rowwise<'py>(
     target: &Bound<'py, PyAny>,
     weight: Option<&Bound<'py, PyAny>>,
     upstream: Option<&Bound<'py, PyAny>>,
+    aux: Option<&Bound<'py, PyAny>>,
     reduction: &str,
     params: Option<&Bound<'py, PyDict>>,
     want_value: bool,
     want_grad: bool,
     out: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
+    if aux.is_some() {
+        return Err(PyValueError::new_err(format!(
+            "{loss} takes no third array"
+        )));
+    }
     let Some(dtype) = float_type(input) else {
         return Ok(None);
     };

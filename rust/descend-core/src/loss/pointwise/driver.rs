@@ -9,11 +9,11 @@
 
 use pulp::{Simd, WithSimd};
 
-use super::{visit, KernelUser, PointwiseLoss, Visitor, WeightedMean};
+use super::{visit, Aux, KernelUser, LossSpec, PointwiseLoss, Visitor, WeightedMean};
 use crate::array::{check_shape, Operand, Output};
 use crate::error::{Error, Result};
 use crate::float::Float;
-use crate::par::{run_tasks, Bound, CHUNK};
+use crate::par::{run_tasks, CHUNK};
 use crate::param::resolve;
 use crate::reduce::{add_to_lanes, pairwise_sum, Reduction, LANES};
 use crate::stream::{Off, Ones, Sink, Stream};
@@ -27,6 +27,8 @@ pub struct Request<'a, F> {
     pub target: Operand<'a, F>,
     /// Optional per-element weights, same shape.
     pub weight: Option<Operand<'a, F>>,
+    /// The loss's third array (`LossSpec::aux`), same shape; ones when absent.
+    pub aux: Option<Operand<'a, F>>,
     /// Upstream gradient for `Reduction::None` (defaults to ones).
     pub upstream: Option<Operand<'a, F>>,
     /// torch's `reduction=`.
@@ -57,7 +59,10 @@ impl<F: Float> Visitor for Request<'_, F> {
 
     fn visit<K: PointwiseLoss>(self) -> Self::Output {
         let params = resolve(K::SPEC.name, K::SPEC.params, self.params)?;
-        self.validate()?;
+        self.validate(&K::SPEC)?;
+        if K::SPEC.domain.is_some() {
+            K::specialise(&params, Admit { request: &self })?;
+        }
         Ok(K::specialise(
             &params,
             Execute {
@@ -82,15 +87,60 @@ impl<F: Float> KernelUser for Execute<'_, F> {
     }
 }
 
+/// The read-only domain pass: the first element outside the loss's domain fails the call.
+struct Admit<'r, 'a, F> {
+    request: &'r Request<'a, F>,
+}
+
+impl<F: Float> KernelUser for Admit<'_, '_, F> {
+    type Output = Result<()>;
+
+    fn run<K: PointwiseLoss>(self, kernel: K) -> Result<()> {
+        let Request {
+            input, target, aux, ..
+        } = self.request;
+        let a = |i: usize| aux.map_or(F::ONE, |a| a.data[i]);
+        let bad =
+            (0..input.data.len()).find(|&i| !kernel.admits(input.data[i], target.data[i], a(i)));
+        match bad {
+            None => Ok(()),
+            Some(i) => Err(Error::Value(format!(
+                "{}: {}; found input {:?}, target {:?} at flat index {i}",
+                K::SPEC.name,
+                K::SPEC.domain.unwrap_or("out of domain"),
+                input.data[i],
+                target.data[i],
+            ))),
+        }
+    }
+}
+
 impl<F: Float> Request<'_, F> {
-    fn validate(&self) -> Result<()> {
+    fn validate(&self, spec: &LossSpec) -> Result<()> {
         let shape = self.input.shape;
         check_shape("input", shape, self.input.data.len(), shape)?;
         check_shape("target", self.target.shape, self.target.data.len(), shape)?;
-        for (name, operand) in [("weight", &self.weight), ("upstream", &self.upstream)] {
+        let aux_name = match spec.aux {
+            Aux::Optional(name) => name,
+            Aux::None if self.aux.is_some() => {
+                return Err(Error::Value(format!("{} takes no third array", spec.name)));
+            }
+            Aux::None => "aux",
+        };
+        for (name, operand) in [
+            ("weight", &self.weight),
+            ("upstream", &self.upstream),
+            (aux_name, &self.aux),
+        ] {
             if let Some(op) = operand {
                 check_shape(name, op.shape, op.data.len(), shape)?;
             }
+        }
+        if self.reduction == Reduction::BatchMean && !spec.batchmean {
+            return Err(Error::Value(format!(
+                "reduction='batchmean' is kl_div's; {} takes 'none', 'mean' or 'sum'",
+                spec.name
+            )));
         }
         for output in [&self.values, &self.grad].into_iter().flatten() {
             check_shape("out", output.shape, output.data.len(), shape)?;
@@ -121,6 +171,8 @@ impl<F: Float> Request<'_, F> {
         let denominator = match (self.reduction, weight, weighted_mean) {
             (Reduction::Mean, Some(w), WeightedMean::OverWeights) => weight_sum(w),
             (Reduction::Mean, ..) => n as f64,
+            // torch's batchmean: the sum over the first axis' size (a 0-d input is not divided).
+            (Reduction::BatchMean, ..) => self.input.shape.first().map_or(1.0, |&b| b as f64),
             _ => 1.0,
         };
         let scale = F::from_f64(1.0 / denominator);
@@ -134,12 +186,15 @@ impl<F: Float> Request<'_, F> {
             accumulate,
             scale,
         };
-        let total = match weight {
-            Some(w) => pass.run(kernel, w),
-            None => pass.run(kernel, Ones),
+        let aux = self.aux.map(|a| a.data);
+        let total = match (weight, aux) {
+            (Some(w), Some(a)) => pass.run(kernel, w, a),
+            (Some(w), None) => pass.run(kernel, w, Ones),
+            (None, Some(a)) => pass.run(kernel, Ones, a),
+            (None, None) => pass.run(kernel, Ones, Ones),
         };
         accumulate.then(|| match self.reduction {
-            Reduction::Mean => total / denominator,
+            Reduction::Mean | Reduction::BatchMean => total / denominator,
             _ => total,
         })
     }
@@ -156,7 +211,7 @@ fn weight_sum<F: Float>(w: &[F]) -> f64 {
         accumulate: true,
         scale: F::ONE,
     };
-    pass.run(Identity, Ones)
+    pass.run(Identity, Ones, Ones)
 }
 
 /// ℓ(x, y) = x, used to sum an array through the same deterministic loop.
@@ -164,21 +219,19 @@ fn weight_sum<F: Float>(w: &[F]) -> f64 {
 struct Identity;
 
 impl PointwiseLoss for Identity {
-    const SPEC: super::LossSpec = super::LossSpec {
+    const SPEC: LossSpec = LossSpec {
         name: "identity",
-        params: &[],
-        weighted_mean: WeightedMean::OverCount,
-        bound: Bound::Memory,
+        ..LossSpec::BASE
     };
     fn new(_: &[f64]) -> Self {
         Self
     }
     #[inline(always)]
-    fn value<F: Float>(self, x: F, _: F) -> F {
+    fn value<F: Float>(self, x: F, _: F, _: F) -> F {
         x
     }
     #[inline(always)]
-    fn grad<F: Float>(self, _: F, _: F) -> F {
+    fn grad<F: Float>(self, _: F, _: F, _: F) -> F {
         F::ONE
     }
 }
@@ -196,40 +249,41 @@ struct Pass<'a, F> {
 
 impl<F: Float> Pass<'_, F> {
     /// Picks the loop instantiation for the arrays present; only valid combinations exist.
-    fn run<K: PointwiseLoss, W: Stream<F>>(self, k: K, w: W) -> f64 {
+    fn run<K: PointwiseLoss, W: Stream<F>, A: Stream<F>>(self, k: K, w: W, a: A) -> f64 {
         let (x, y, s) = (self.x, self.y, self.scale);
         match (self.values, self.grad, self.upstream) {
             (None, None, _) => {
-                chunked::<K, F, W, Ones, Off, Off, true>(k, x, y, w, Ones, Off, Off, s)
+                chunked::<K, F, W, A, Ones, Off, Off, true>(k, x, y, w, a, Ones, Off, Off, s)
             }
             (None, Some(g), None) if self.accumulate => {
-                chunked::<K, F, W, Ones, Off, _, true>(k, x, y, w, Ones, Off, g, s)
+                chunked::<K, F, W, A, Ones, Off, _, true>(k, x, y, w, a, Ones, Off, g, s)
             }
             (None, Some(g), None) => {
-                chunked::<K, F, W, Ones, Off, _, false>(k, x, y, w, Ones, Off, g, s)
+                chunked::<K, F, W, A, Ones, Off, _, false>(k, x, y, w, a, Ones, Off, g, s)
             }
             (None, Some(g), Some(u)) => {
-                chunked::<K, F, W, _, Off, _, false>(k, x, y, w, u, Off, g, s)
+                chunked::<K, F, W, A, _, Off, _, false>(k, x, y, w, a, u, Off, g, s)
             }
             (Some(v), None, _) => {
-                chunked::<K, F, W, Ones, _, Off, false>(k, x, y, w, Ones, v, Off, s)
+                chunked::<K, F, W, A, Ones, _, Off, false>(k, x, y, w, a, Ones, v, Off, s)
             }
             (Some(v), Some(g), None) => {
-                chunked::<K, F, W, Ones, _, _, false>(k, x, y, w, Ones, v, g, s)
+                chunked::<K, F, W, A, Ones, _, _, false>(k, x, y, w, a, Ones, v, g, s)
             }
             (Some(v), Some(g), Some(u)) => {
-                chunked::<K, F, W, _, _, _, false>(k, x, y, w, u, v, g, s)
+                chunked::<K, F, W, A, _, _, _, false>(k, x, y, w, a, u, v, g, s)
             }
         }
     }
 }
 
 /// One chunk's arrays; all of the same length.
-struct Chunk<'a, K, F, W, U, V, G, const ACC: bool> {
+struct Chunk<'a, K, F, W, A, U, V, G, const ACC: bool> {
     k: K,
     x: &'a [F],
     y: &'a [F],
     w: W,
+    a: A,
     u: U,
     v: V,
     g: G,
@@ -237,11 +291,12 @@ struct Chunk<'a, K, F, W, U, V, G, const ACC: bool> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn chunked<K, F, W, U, V, G, const ACC: bool>(
+fn chunked<K, F, W, A, U, V, G, const ACC: bool>(
     k: K,
     mut x: &[F],
     mut y: &[F],
     mut w: W,
+    mut a: A,
     mut u: U,
     mut v: V,
     mut g: G,
@@ -251,6 +306,7 @@ where
     K: PointwiseLoss,
     F: Float,
     W: Stream<F>,
+    A: Stream<F>,
     U: Stream<F>,
     V: Sink<F>,
     G: Sink<F>,
@@ -262,30 +318,33 @@ where
         let (x0, x1) = x.split_at(mid);
         let (y0, y1) = y.split_at(mid);
         let (w0, w1) = w.split(mid);
+        let (a0, a1) = a.split(mid);
         let (u0, u1) = u.split(mid);
         let (v0, v1) = v.split(mid);
         let (g0, g1) = g.split(mid);
-        tasks.push(Chunk::<K, F, W, U, V, G, ACC> {
+        tasks.push(Chunk::<K, F, W, A, U, V, G, ACC> {
             k,
             x: x0,
             y: y0,
             w: w0,
+            a: a0,
             u: u0,
             v: v0,
             g: g0,
             scale,
         });
-        (x, y, w, u, v, g) = (x1, y1, w1, u1, v1, g1);
+        (x, y, w, a, u, v, g) = (x1, y1, w1, a1, u1, v1, g1);
     }
     let partials = run_tasks(n, K::SPEC.bound, tasks, crate::simd::dispatch);
     pairwise_sum(&partials)
 }
 
-impl<K, F, W, U, V, G, const ACC: bool> WithSimd for Chunk<'_, K, F, W, U, V, G, ACC>
+impl<K, F, W, A, U, V, G, const ACC: bool> WithSimd for Chunk<'_, K, F, W, A, U, V, G, ACC>
 where
     K: PointwiseLoss,
     F: Float,
     W: Stream<F>,
+    A: Stream<F>,
     U: Stream<F>,
     V: Sink<F>,
     G: Sink<F>,
@@ -320,11 +379,12 @@ where
 /// 0.62–0.69 with 256 (1 thread, `descend-core` alone, three interleaved runs each).
 const BLOCK: usize = 64;
 
-impl<K, F, W, U, V, G, const ACC: bool> Chunk<'_, K, F, W, U, V, G, ACC>
+impl<K, F, W, A, U, V, G, const ACC: bool> Chunk<'_, K, F, W, A, U, V, G, ACC>
 where
     K: PointwiseLoss,
     F: Float,
     W: Stream<F>,
+    A: Stream<F>,
     U: Stream<F>,
     V: Sink<F>,
     G: Sink<F>,
@@ -340,10 +400,11 @@ where
         // SAFETY: every stream and sink of a chunk has the chunk's length, and i is below it.
         unsafe {
             let (x, y) = (*self.x.get_unchecked(i), *self.y.get_unchecked(i));
+            let a = self.a.at(i);
             let (l, d) = match (ACC || V::ON, G::ON) {
-                (true, true) => self.k.value_and_grad(x, y),
-                (false, true) => (F::ZERO, self.k.grad(x, y)),
-                _ => (self.k.value(x, y), F::ZERO),
+                (true, true) => self.k.value_and_grad(x, y, a),
+                (false, true) => (F::ZERO, self.k.grad(x, y, a)),
+                _ => (self.k.value(x, y, a), F::ZERO),
             };
             let w = self.w.at(i);
             self.v.put(i, l * w);

@@ -22,6 +22,7 @@ impl PointwiseLoss for HuberLoss {
         params: &[ParamSpec::new("delta", 1.0, Domain::Positive)],
         weighted_mean: WeightedMean::OverCount,
         bound: Bound::Memory,
+        ..LossSpec::BASE
     };
 
     fn new(params: &[f64]) -> Self {
@@ -29,7 +30,7 @@ impl PointwiseLoss for HuberLoss {
     }
 
     #[inline(always)]
-    fn value<F: Float>(self, x: F, y: F) -> F {
+    fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         let delta = F::from_f64(self.delta);
         let half = F::from_f64(0.5);
         let d = x - y;
@@ -38,7 +39,7 @@ impl PointwiseLoss for HuberLoss {
     }
 
     #[inline(always)]
-    fn grad<F: Float>(self, x: F, y: F) -> F {
+    fn grad<F: Float>(self, x: F, y: F, _: F) -> F {
         let delta = F::from_f64(self.delta);
         let d = x - y;
         // NaN takes the quadratic branch and stays NaN, as in torch's backward.
@@ -53,9 +54,9 @@ mod tests {
     #[test]
     fn quadratic_inside_linear_outside() {
         let k = HuberLoss::new(&[2.0]);
-        assert_eq!(k.value(1.0_f64, 0.0), 0.5);
-        assert_eq!(k.value(5.0_f64, 0.0), 8.0);
-        assert_eq!(k.grad(-5.0_f64, 0.0), -2.0);
-        assert_eq!(k.grad(2.0_f64, 0.0), 2.0);
+        assert_eq!(k.value(1.0_f64, 0.0, 1.0), 0.5);
+        assert_eq!(k.value(5.0_f64, 0.0, 1.0), 8.0);
+        assert_eq!(k.grad(-5.0_f64, 0.0, 1.0), -2.0);
+        assert_eq!(k.grad(2.0_f64, 0.0, 1.0), 2.0);
     }
 }

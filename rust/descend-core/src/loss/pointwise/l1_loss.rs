@@ -17,6 +17,7 @@ impl PointwiseLoss for L1Loss {
         params: &[],
         weighted_mean: WeightedMean::OverWeights,
         bound: Bound::Memory,
+        ..LossSpec::BASE
     };
 
     fn new(_: &[f64]) -> Self {
@@ -24,12 +25,12 @@ impl PointwiseLoss for L1Loss {
     }
 
     #[inline(always)]
-    fn value<F: Float>(self, x: F, y: F) -> F {
+    fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         (x - y).abs()
     }
 
     #[inline(always)]
-    fn grad<F: Float>(self, x: F, y: F) -> F {
+    fn grad<F: Float>(self, x: F, y: F, _: F) -> F {
         (x - y).signum0()
     }
 }
@@ -40,8 +41,8 @@ mod tests {
 
     #[test]
     fn kink_has_zero_slope() {
-        assert_eq!(L1Loss.value(-2.0_f64, 1.0), 3.0);
-        assert_eq!(L1Loss.grad(-2.0_f64, 1.0), -1.0);
-        assert_eq!(L1Loss.grad(1.0_f32, 1.0), 0.0);
+        assert_eq!(L1Loss.value(-2.0_f64, 1.0, 1.0), 3.0);
+        assert_eq!(L1Loss.grad(-2.0_f64, 1.0, 1.0), -1.0);
+        assert_eq!(L1Loss.grad(1.0_f32, 1.0, 1.0), 0.0);
     }
 }

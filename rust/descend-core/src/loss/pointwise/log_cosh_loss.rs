@@ -42,6 +42,7 @@ impl PointwiseLoss for LogCoshLoss {
         params: &[],
         weighted_mean: WeightedMean::OverWeights,
         bound: Bound::Compute,
+        ..LossSpec::BASE
     };
 
     fn new(_: &[f64]) -> Self {
@@ -49,19 +50,19 @@ impl PointwiseLoss for LogCoshLoss {
     }
 
     #[inline(always)]
-    fn value<F: Float>(self, x: F, y: F) -> F {
+    fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         let (a, m, t) = Self::parts(x, y);
         Self::from_parts(a, m, t)
     }
 
     #[inline(always)]
-    fn grad<F: Float>(self, x: F, y: F) -> F {
+    fn grad<F: Float>(self, x: F, y: F, _: F) -> F {
         let (_, _, t) = Self::parts(x, y);
         t.copysign(x - y)
     }
 
     #[inline(always)]
-    fn value_and_grad<F: Float>(self, x: F, y: F) -> (F, F) {
+    fn value_and_grad<F: Float>(self, x: F, y: F, _: F) -> (F, F) {
         let (a, m, t) = Self::parts(x, y);
         (Self::from_parts(a, m, t), t.copysign(x - y))
     }
@@ -82,15 +83,15 @@ mod tests {
             } else {
                 d.cosh().ln()
             };
-            let got = LogCoshLoss.value(d, 0.0);
+            let got = LogCoshLoss.value(d, 0.0, 1.0);
             assert!(
                 (got - want).abs() <= 4.0 * f64::EPSILON * want.abs(),
                 "{d}: {got} vs {want}"
             );
-            assert!((LogCoshLoss.grad(d, 0.0) - d.tanh()).abs() <= 2.0 * f64::EPSILON);
+            assert!((LogCoshLoss.grad(d, 0.0, 1.0) - d.tanh()).abs() <= 2.0 * f64::EPSILON);
         }
-        assert!((LogCoshLoss.value(1e30_f32, 0.0) - 1e30).abs() <= 1e24);
-        assert_eq!(LogCoshLoss.value(f32::INFINITY, 0.0), f32::INFINITY);
-        assert_eq!(LogCoshLoss.grad(f64::NEG_INFINITY, 0.0), -1.0);
+        assert!((LogCoshLoss.value(1e30_f32, 0.0, 1.0) - 1e30).abs() <= 1e24);
+        assert_eq!(LogCoshLoss.value(f32::INFINITY, 0.0, 1.0), f32::INFINITY);
+        assert_eq!(LogCoshLoss.grad(f64::NEG_INFINITY, 0.0, 1.0), -1.0);
     }
 }

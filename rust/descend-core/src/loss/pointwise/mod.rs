@@ -6,13 +6,18 @@
 
 pub mod driver;
 
+mod binary_cross_entropy;
+mod binary_cross_entropy_with_logits;
+mod hinge_embedding_loss;
 mod huber_loss;
+mod kl_div;
 mod l1_loss;
 mod log_cosh_loss;
 mod mse_loss;
 mod poisson_nll_loss;
 mod quantile_loss;
 mod smooth_l1_loss;
+mod soft_margin_loss;
 
 use crate::float::Float;
 use crate::par::Bound;
@@ -30,6 +35,15 @@ pub enum WeightedMean {
     OverCount,
 }
 
+/// A third per-element array a loss reads besides input and target (torch's `pos_weight`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aux {
+    /// The loss reads only input and target; kernels see ones.
+    None,
+    /// Optional, read as ones when absent; the Python keyword that carries it.
+    Optional(&'static str),
+}
+
 /// What the bindings and the drift test need to know about a loss.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LossSpec {
@@ -41,6 +55,27 @@ pub struct LossSpec {
     pub weighted_mean: WeightedMean,
     /// What limits its speed (decides when threads pay).
     pub bound: Bound,
+    /// Its third array, if any.
+    pub aux: Aux,
+    /// The domain its elements must lie in, when it has one (see [`PointwiseLoss::admits`]),
+    /// stated for the error message; checked in a read-only pass before anything is written.
+    pub domain: Option<&'static str>,
+    /// Whether `reduction="batchmean"` (the sum over the size of the first axis) applies.
+    pub batchmean: bool,
+}
+
+impl LossSpec {
+    /// A loss with no hyperparameters, weighted mean over Σ w, memory-bound, reading input and
+    /// target only, any values, no `"batchmean"`: the base specs update.
+    pub const BASE: Self = Self {
+        name: "",
+        params: &[],
+        weighted_mean: WeightedMean::OverWeights,
+        bound: Bound::Memory,
+        aux: Aux::None,
+        domain: None,
+        batchmean: false,
+    };
 }
 
 /// An elementwise loss. Implementations are branch-free (selects, not jumps) so the driver's
@@ -57,14 +92,21 @@ pub trait PointwiseLoss: Copy + Send + Sync + 'static {
     fn specialise<U: KernelUser>(params: &[f64], user: U) -> U::Output {
         user.run(Self::new(params))
     }
-    /// ℓ(x, y).
-    fn value<F: Float>(self, x: F, y: F) -> F;
+    /// ℓ(x, y), given the element `a` of the third array (1 without one; see [`Aux`]).
+    fn value<F: Float>(self, x: F, y: F, a: F) -> F;
     /// ∂ℓ/∂x at (x, y).
-    fn grad<F: Float>(self, x: F, y: F) -> F;
+    fn grad<F: Float>(self, x: F, y: F, a: F) -> F;
     /// Both, sharing work where the formulas allow.
     #[inline(always)]
-    fn value_and_grad<F: Float>(self, x: F, y: F) -> (F, F) {
-        (self.value(x, y), self.grad(x, y))
+    fn value_and_grad<F: Float>(self, x: F, y: F, a: F) -> (F, F) {
+        (self.value(x, y, a), self.grad(x, y, a))
+    }
+    /// Whether (x, y, a) lies in the loss's domain (`SPEC.domain`); NaN counts as outside
+    /// where torch refuses it.
+    #[inline(always)]
+    fn admits<F: Float>(self, x: F, y: F, a: F) -> bool {
+        let _ = (x, y, a);
+        true
     }
 }
 
@@ -107,6 +149,11 @@ registry! {
     log_cosh_loss::LogCoshLoss,
     quantile_loss::QuantileLoss,
     poisson_nll_loss::PoissonNllLoss,
+    binary_cross_entropy::BinaryCrossEntropy,
+    binary_cross_entropy_with_logits::BinaryCrossEntropyWithLogits,
+    kl_div::KlDiv,
+    soft_margin_loss::SoftMarginLoss,
+    hinge_embedding_loss::HingeEmbeddingLoss,
 }
 
 /// The spec of the loss called `name`.

@@ -18,6 +18,7 @@ impl PointwiseLoss for MseLoss {
         params: &[],
         weighted_mean: WeightedMean::OverWeights,
         bound: Bound::Memory,
+        ..LossSpec::BASE
     };
 
     fn new(_: &[f64]) -> Self {
@@ -25,13 +26,13 @@ impl PointwiseLoss for MseLoss {
     }
 
     #[inline(always)]
-    fn value<F: Float>(self, x: F, y: F) -> F {
+    fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         let d = x - y;
         d * d
     }
 
     #[inline(always)]
-    fn grad<F: Float>(self, x: F, y: F) -> F {
+    fn grad<F: Float>(self, x: F, y: F, _: F) -> F {
         let d = x - y;
         d + d
     }
@@ -43,8 +44,8 @@ mod tests {
 
     #[test]
     fn value_and_slope() {
-        assert_eq!(MseLoss.value(3.0_f64, 1.0), 4.0);
-        assert_eq!(MseLoss.grad(3.0_f32, 1.0), 4.0);
-        assert_eq!(MseLoss.grad(1.0_f32, 3.0), -4.0);
+        assert_eq!(MseLoss.value(3.0_f64, 1.0, 1.0), 4.0);
+        assert_eq!(MseLoss.grad(3.0_f32, 1.0, 1.0), 4.0);
+        assert_eq!(MseLoss.grad(1.0_f32, 3.0, 1.0), -4.0);
     }
 }

@@ -38,6 +38,7 @@ impl<const LOG_INPUT: bool, const FULL: bool> PointwiseLoss for PoissonNllLoss<L
         ],
         weighted_mean: WeightedMean::OverWeights,
         bound: Bound::Compute,
+        ..LossSpec::BASE
     };
 
     fn new(params: &[f64]) -> Self {
@@ -55,7 +56,7 @@ impl<const LOG_INPUT: bool, const FULL: bool> PointwiseLoss for PoissonNllLoss<L
     }
 
     #[inline(always)]
-    fn value<F: Float>(self, x: F, y: F) -> F {
+    fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         let nll = if LOG_INPUT {
             x.exp() - y * x
         } else {
@@ -69,7 +70,7 @@ impl<const LOG_INPUT: bool, const FULL: bool> PointwiseLoss for PoissonNllLoss<L
     }
 
     #[inline(always)]
-    fn grad<F: Float>(self, x: F, y: F) -> F {
+    fn grad<F: Float>(self, x: F, y: F, _: F) -> F {
         if LOG_INPUT {
             x.exp() - y
         } else {
@@ -85,13 +86,14 @@ mod tests {
     #[test]
     fn both_input_spaces() {
         let k = PoissonNllLoss::<true, false>::new(&[1.0, 0.0, 1e-8]);
-        assert!((k.value(0.5_f64, 2.0) - (0.5f64.exp() - 1.0)).abs() < 1e-15);
-        assert!((k.grad(0.5_f64, 2.0) - (0.5f64.exp() - 2.0)).abs() < 1e-15);
+        assert!((k.value(0.5_f64, 2.0, 1.0) - (0.5f64.exp() - 1.0)).abs() < 1e-15);
+        assert!((k.grad(0.5_f64, 2.0, 1.0) - (0.5f64.exp() - 2.0)).abs() < 1e-15);
         let k = PoissonNllLoss::<false, true>::new(&[0.0, 1.0, 1e-8]);
         let stirling = 3.0 * 3f64.ln() - 3.0 + 0.5 * (std::f64::consts::TAU * 3.0).ln();
         assert!(
-            (k.value(2.0_f64, 3.0) - (2.0 - 3.0 * (2.0f64 + 1e-8).ln() + stirling)).abs() < 1e-14
+            (k.value(2.0_f64, 3.0, 1.0) - (2.0 - 3.0 * (2.0f64 + 1e-8).ln() + stirling)).abs()
+                < 1e-14
         );
-        assert_eq!(k.value(2.0_f64, 1.0), 2.0 - (2.0f64 + 1e-8).ln());
+        assert_eq!(k.value(2.0_f64, 1.0, 1.0), 2.0 - (2.0f64 + 1e-8).ln());
     }
 }

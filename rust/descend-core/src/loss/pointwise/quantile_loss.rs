@@ -30,6 +30,7 @@ impl PointwiseLoss for QuantileLoss {
         params: &[ParamSpec::new("q", 0.5, Domain::OpenUnit)],
         weighted_mean: WeightedMean::OverWeights,
         bound: Bound::Memory,
+        ..LossSpec::BASE
     };
 
     fn new(params: &[f64]) -> Self {
@@ -37,13 +38,13 @@ impl PointwiseLoss for QuantileLoss {
     }
 
     #[inline(always)]
-    fn value<F: Float>(self, x: F, y: F) -> F {
+    fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         let d = x - y;
         self.slope(d) * d.abs()
     }
 
     #[inline(always)]
-    fn grad<F: Float>(self, x: F, y: F) -> F {
+    fn grad<F: Float>(self, x: F, y: F, _: F) -> F {
         let q = F::from_f64(self.q);
         let d = x - y;
         // d·0 is 0 at the kink and NaN for a NaN difference: a NaN is not silenced here.
@@ -62,9 +63,9 @@ mod tests {
     #[test]
     fn asymmetric_slopes() {
         let k = QuantileLoss::new(&[0.9]);
-        assert!((k.value(2.0_f64, 0.0) - 0.2).abs() < 1e-15);
-        assert!((k.value(-2.0_f64, 0.0) - 1.8).abs() < 1e-15);
-        assert!((k.grad(-2.0_f64, 0.0) + 0.9).abs() < 1e-15);
-        assert_eq!(k.grad(0.0_f64, 0.0), 0.0);
+        assert!((k.value(2.0_f64, 0.0, 1.0) - 0.2).abs() < 1e-15);
+        assert!((k.value(-2.0_f64, 0.0, 1.0) - 1.8).abs() < 1e-15);
+        assert!((k.grad(-2.0_f64, 0.0, 1.0) + 0.9).abs() < 1e-15);
+        assert_eq!(k.grad(0.0_f64, 0.0, 1.0), 0.0);
     }
 }

@@ -22,6 +22,7 @@ impl PointwiseLoss for SmoothL1Loss {
         params: &[ParamSpec::new("beta", 1.0, Domain::NonNegative)],
         weighted_mean: WeightedMean::OverWeights,
         bound: Bound::Memory,
+        ..LossSpec::BASE
     };
 
     fn new(params: &[f64]) -> Self {
@@ -29,7 +30,7 @@ impl PointwiseLoss for SmoothL1Loss {
     }
 
     #[inline(always)]
-    fn value<F: Float>(self, x: F, y: F) -> F {
+    fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         let beta = F::from_f64(self.beta);
         let half = F::from_f64(0.5);
         let d = x - y;
@@ -39,7 +40,7 @@ impl PointwiseLoss for SmoothL1Loss {
     }
 
     #[inline(always)]
-    fn grad<F: Float>(self, x: F, y: F) -> F {
+    fn grad<F: Float>(self, x: F, y: F, _: F) -> F {
         let d = x - y;
         if self.beta == 0.0 {
             // torch hands beta = 0 to l1_loss, whose sgn gives NaN differences a zero slope.
@@ -58,11 +59,11 @@ mod tests {
     #[test]
     fn beta_zero_is_l1() {
         let k = SmoothL1Loss::new(&[0.0]);
-        assert_eq!(k.value(0.25_f64, 0.0), 0.25);
-        assert_eq!(k.grad(0.25_f64, 0.0), 1.0);
-        assert_eq!(k.grad(0.0_f64, 0.0), 0.0);
+        assert_eq!(k.value(0.25_f64, 0.0, 1.0), 0.25);
+        assert_eq!(k.grad(0.25_f64, 0.0, 1.0), 1.0);
+        assert_eq!(k.grad(0.0_f64, 0.0, 1.0), 0.0);
         let k = SmoothL1Loss::new(&[2.0]);
-        assert_eq!(k.value(1.0_f32, 0.0), 0.25);
-        assert_eq!(k.grad(1.0_f32, 0.0), 0.5);
+        assert_eq!(k.value(1.0_f32, 0.0, 1.0), 0.25);
+        assert_eq!(k.grad(1.0_f32, 0.0, 1.0), 0.5);
     }
 }

@@ -203,6 +203,11 @@ impl<F: Float> Request<'_, F> {
         if let Some(g) = &self.grad {
             check_shape("out", g.shape, g.data.len(), shape)?;
         }
+        if self.reduction == Reduction::BatchMean {
+            return Err(Error::Value(format!(
+                "reduction='batchmean' is kl_div's; {name} takes 'none', 'mean' or 'sum'"
+            )));
+        }
         if self.upstream.is_some() && self.reduction != Reduction::None {
             return Err(Error::Value(
                 "upstream is only used with reduction='none'; a reduced loss has a scalar upstream"
