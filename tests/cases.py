@@ -231,8 +231,14 @@ class RowwiseCase:
     name: str
     params: tuple[dict[str, Any], ...] = ()
     bad_params: tuple[dict[str, Any], ...] = ()
-    # Whether float targets (class probabilities of the input's shape) are accepted.
-    dense: bool = False
+    # Targets taken: "labels" (integers), "dense" (floats of the input's shape) or "both".
+    targets: str = "labels"
+    # Whether inputs (N, C, d1, …) are taken besides (C,) and (N, C); whether labels can be
+    # ignored (ignore_index).
+    kdim: bool = True
+    ignores: bool = True
+    # "mean" of labelled rows: over Σ w_y of the kept rows ("weights") or over the rows.
+    label_mean: str = "weights"
     # Scores: logits, or log-probabilities for nll_loss.
     input: Draw = normal
     rtol32: float = 1e-6
@@ -261,7 +267,7 @@ ROWWISE: tuple[RowwiseCase, ...] = (
             {"label_smoothing": 1.5},
             {"ignore_index": 0.5},
         ),
-        dense=True,
+        targets="both",
         rtol32=4e-6,
         rtol64=1e-12,
         torch="cross_entropy",
@@ -273,6 +279,50 @@ ROWWISE: tuple[RowwiseCase, ...] = (
         bad_params=({"ignore_index": 1.5},),
         input=log_probabilities,
         torch="nll_loss",
+    ),
+    # margin − x_y + x_c rounds twice, then sums: 1e-6 of the row scale.
+    RowwiseCase(
+        "multi_margin_loss",
+        params=({"p": 2}, {"margin": 0.5}, {"p": 2, "margin": 3.0}),
+        bad_params=({"p": 3}, {"p": 0}, {"margin": float("nan")}),
+        kdim=False,
+        ignores=False,
+        label_mean="rows",
+        torch="multi_margin_loss",
+    ),
+    # log σ via exp and log1p: ≤ 2 f32 ULP per term; 2e-6 of the row scale.
+    RowwiseCase(
+        "multilabel_soft_margin_loss",
+        targets="dense",
+        kdim=False,
+        ignores=False,
+        rtol32=2e-6,
+        torch="multilabel_soft_margin_loss",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class TernaryCase:
+    """A pointwise loss of (input, target, a third array it also differentiates)."""
+
+    name: str
+    params: tuple[dict[str, Any], ...] = ()
+    bad_params: tuple[dict[str, Any], ...] = ()
+    rtol32: float = 1e-6
+    rtol64: float = 1e-13
+    torch: str | None = None
+
+
+TERNARY: tuple[TernaryCase, ...] = (
+    # log, a square and two divisions: ≤ 2 f32 roundings past the log's 1 ULP: 2e-6, relative
+    # to the terms' size (½·|log v| and ½·d²/v cancel).
+    TernaryCase(
+        "gaussian_nll_loss",
+        params=({"full": True}, {"eps": 1e-2}, {"full": True, "eps": 0.5}),
+        bad_params=({"eps": 0.0}, {"eps": -1.0}),
+        rtol32=2e-6,
+        torch="gaussian_nll_loss",
     ),
 )
 

@@ -17,12 +17,17 @@ from cases import DTYPES, REDUCTIONS, ROWWISE, RowwiseCase
 from descend import reference
 
 CASES = [pytest.param(c, id=c.name) for c in ROWWISE]
-DENSE = [pytest.param(c, id=c.name) for c in ROWWISE if c.dense]
+DENSE = [pytest.param(c, id=c.name) for c in ROWWISE if c.targets != "labels"]
+LABELLED = [pytest.param(c, id=c.name) for c in ROWWISE if c.targets != "dense"]
+IGNORING = [pytest.param(c, id=c.name) for c in ROWWISE if c.ignores]
 CHUNK = ds._core.chunk_size()
 
-shapes = st.one_of(
+flat_shapes = st.one_of(
     st.integers(1, 9).map(lambda c: (c,)),
     st.tuples(st.integers(0, 40), st.sampled_from([1, 2, 3, 8, 16, 17, 100])),
+)
+shapes = st.one_of(
+    flat_shapes,
     st.tuples(st.integers(0, 4), st.integers(1, 6), st.integers(1, 5)),
     st.tuples(st.integers(1, 3), st.integers(1, 5), st.integers(1, 3), st.integers(1, 3)),
 )
@@ -70,15 +75,18 @@ def draw(
     classes = shape[1] if len(shape) > 1 else shape[0]
     rows = loss_shape(shape)
     x = case.input(rng, shape).astype(dtype)
-    if dense:
+    if case.targets == "dense":  # a 0/1 per class
+        target = (rng.random(shape) < 0.5).astype(dtype)
+    elif dense and case.targets == "both":  # class probabilities
         t = rng.dirichlet(np.ones(classes), size=rows)
         target = np.moveaxis(t, -1, 1) if len(shape) > 1 else t
         target = target.astype(dtype)
         params.pop("ignore_index", None)
     else:
         labels = rng.integers(0, classes, rows)
-        ignored = rng.random(rows) < 0.2
-        labels = np.where(ignored, params.get("ignore_index", -100), labels)
+        if case.ignores:
+            ignored = rng.random(rows) < 0.2
+            labels = np.where(ignored, params.get("ignore_index", -100), labels)
         target = np.asarray(labels, dtype=label_dtype)
     weight = rng.uniform(0.1, 2.0, classes).astype(dtype) if weighted else None
     upstream = rng.standard_normal(rows).astype(dtype) if reduction == "none" else None
@@ -114,9 +122,11 @@ def expected(case: RowwiseCase, p: Problem) -> tuple[Any, Any, Any, Any]:
         value_slack = np.sum(scale)
     else:
         kept = np.ones(loss_shape(x.shape), bool)
-        if t.dtype.kind in "iu":
+        labelled = t.dtype.kind in "iu"
+        if labelled and case.ignores:
             kept = t != p.kwargs.get("ignore_index", -100)
-        den = np.sum(kept) if w is None or t.dtype.kind not in "iu" else np.sum(w[t[kept]])
+        by_weight = labelled and w is not None and case.label_mean == "weights"
+        den = np.sum(w[t[kept]]) if by_weight else np.sum(kept)
         coef = np.full(scale.shape, 1.0 / max(den, 1e-300))
         value_slack = np.max(scale, initial=0.0)
     value_tol = rtol * (np.abs(value) + value_slack)
@@ -150,8 +160,8 @@ def check(case: RowwiseCase, p: Problem) -> None:
 @pytest.mark.parametrize("case", CASES)
 @given(data=st.data())
 def test_matches_reference(case: RowwiseCase, data: st.DataObject) -> None:
-    shape = data.draw(shapes, "shape")
-    dense = case.dense and data.draw(st.booleans(), "dense")
+    shape = data.draw(shapes if case.kdim else flat_shapes, "shape")
+    dense = data.draw(st.booleans(), "dense")
     problem = draw(
         case,
         np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), "seed")),
@@ -173,6 +183,8 @@ def test_matches_reference(case: RowwiseCase, data: st.DataObject) -> None:
 def test_finite_differences(
     case: RowwiseCase, params: dict[str, Any], reduction: str, shape: tuple[int, ...]
 ) -> None:
+    if len(shape) > 2 and not case.kdim:
+        pytest.skip("(C,) and (N, C) only")
     f = loss(case)
     params = {k: v for k, v in params.items() if k in f.params}
     p = draw(
@@ -207,7 +219,7 @@ def test_finite_differences_with_probabilities(case: RowwiseCase, reduction: str
         dense=True,
         weighted=True,
         reduction=reduction,
-        params={"label_smoothing": 0.2},
+        params={"label_smoothing": 0.2} if "label_smoothing" in f.params else {},
     )
     kw = {"weight": p.weight, **p.kwargs}
     u = p.upstream
@@ -236,6 +248,8 @@ def test_edge_logits(case: RowwiseCase, dtype: type, reduction: str) -> None:
             rows.append(row)
     x = np.array(rows).astype(dtype)
     labels = np.zeros(len(rows), np.int64)
+    if case.targets == "dense":
+        labels = (np.arange(x.size).reshape(x.shape) % 3 == 0).astype(dtype)
     p = Problem(x, labels, None, None, {"reduction": reduction})
     if reduction == "none":
         p.upstream = np.ones(len(rows), dtype)
@@ -243,7 +257,7 @@ def test_edge_logits(case: RowwiseCase, dtype: type, reduction: str) -> None:
     check(case, p)
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", IGNORING)
 def test_all_rows_ignored(case: RowwiseCase) -> None:
     f = loss(case)
     x = np.random.default_rng(0).standard_normal((3, 4))
@@ -260,6 +274,8 @@ def test_all_rows_ignored(case: RowwiseCase) -> None:
 def test_empty_batch(case: RowwiseCase, reduction: str) -> None:
     f = loss(case)
     x, t = np.zeros((0, 5)), np.zeros(0, np.int64)
+    if case.targets == "dense":
+        t = np.zeros((0, 5))
     value, grad = f.value_and_grad(x, t, reduction=reduction)
     assert grad.shape == (0, 5)
     if reduction == "mean":
@@ -315,11 +331,12 @@ def test_layouts_and_out(case: RowwiseCase) -> None:
     assert f(p.x, p.target, reduction="none", out=rows) is rows
     # Plain lists and Python ints are coerced; labels stay integers.
     assert f(p.x.tolist(), p.target.tolist()) == want_value
-    assert f(p.x[0], int(max(p.target[0], 0)), reduction="none").shape == ()
+    single = p.target[0] if case.targets == "dense" else int(max(p.target[0], 0))
+    assert f(p.x[0], single, reduction="none").shape == ()
     assert pickle.loads(pickle.dumps(f)) is f
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", LABELLED)
 @pytest.mark.parametrize("label_dtype", [np.int32, np.int64])
 def test_bad_label_in_the_last_row_writes_nothing(case: RowwiseCase, label_dtype: type) -> None:
     f = loss(case)
@@ -337,26 +354,36 @@ def test_bad_label_in_the_last_row_writes_nothing(case: RowwiseCase, label_dtype
 def test_bad_arguments(case: RowwiseCase) -> None:
     f = loss(case)
     x, t = np.zeros((3, 4)), np.array([0, 1, 2])
-    with pytest.raises(TypeError, match="class labels must be integers"):
-        f(x, t.astype(np.float64))
+    if case.targets == "dense":
+        with pytest.raises(TypeError, match="got integer labels"):
+            f(x, t)
+        t = np.zeros((3, 4))
+    else:
+        with pytest.raises(TypeError, match="class labels must be integers"):
+            f(x, t.astype(np.float64))
+        with pytest.raises(ValueError, match=r"target has shape \(2,\)"):
+            f(x, t[:2])
     with pytest.raises(TypeError, match="bool"):
         f(x, t > 0)
     with pytest.raises(ValueError, match=r"weight has shape \(3,\) but one weight per class"):
         f(x, t, weight=np.ones(3))
-    with pytest.raises(ValueError, match=r"target has shape \(2,\)"):
-        f(x, t[:2])
     with pytest.raises(ValueError, match="upstream is only used with reduction='none'"):
         f.grad(x, t, upstream=np.ones(3))
     with pytest.raises(ValueError, match="0-d"):
         f(np.float64(1.0), np.int64(0))
     with pytest.raises(ValueError, match="overlap"):
         f.grad(x, t, out=x)
+    with pytest.raises(ValueError, match="batchmean"):
+        f(x, t, reduction="batchmean")
+    if not case.kdim:
+        with pytest.raises(ValueError, match=r"\(C,\) or \(N, C\)"):
+            f(np.zeros((3, 4, 2)), np.zeros((3, 2), np.int64))
     for bad in case.bad_params:
         with pytest.raises(ValueError):
             f(x, t, **bad)
-    if not case.dense:
+    if case.targets == "labels":
         with pytest.raises(TypeError, match="class labels must be integers"):
             f(x, np.full((3, 4), 0.25))
-    else:
+    elif case.targets == "both":
         with pytest.raises(ValueError, match="ignore_index applies to class labels"):
             f(x, np.full((3, 4), 0.25), ignore_index=0)

@@ -26,21 +26,25 @@ for dtype in (np.float32, np.float64):
         w = rng.uniform(0, 2, n).astype(dtype)
         probs = 1.0 / (1.0 + np.exp(-x))
         domains = {"binary_cross_entropy": (probs, probs[::-1].copy())}
-        for name, *_ in ds._core.pointwise_specs():
+        for name, _, _, aux in ds._core.pointwise_specs():
             f = getattr(ds, name)
             xx, yy = domains.get(name, (x, y))
+            extra = (np.abs(w) + 0.5,) if aux is not None and aux[1] else ()
             weighting = {"weight": w} if "weight" in inspect.signature(f).parameters else {}
             for reduction in ("mean", "sum", "none"):
-                v, g = f.value_and_grad(xx, yy, reduction=reduction, **weighting)
+                v, g = f.value_and_grad(xx, yy, *extra, reduction=reduction, **weighting)
                 digest.update(np.asarray(v, dtype=np.float64).tobytes())
-                digest.update(g.tobytes())
+                for part in g if isinstance(g, tuple) else (g,):
+                    digest.update(part.tobytes())
         logits = x.repeat(7).reshape(n, 7) * np.arange(1, 8, dtype=dtype)
         labels = rng.integers(0, 7, n)
-        for name, *_ in ds._core.rowwise_specs():
+        bits = (labels % 2).astype(dtype).repeat(7).reshape(n, 7)
+        for name, _, targets in ds._core.rowwise_specs():
             f = getattr(ds, name)
+            t = bits if targets == "dense" else labels
             for reduction in ("mean", "sum", "none"):
                 v, g = f.value_and_grad(
-                    logits, labels, reduction=reduction, weight=w[:7] if n >= 7 else None
+                    logits, t, reduction=reduction, weight=w[:7] if n >= 7 else None
                 )
                 digest.update(np.asarray(v, dtype=np.float64).tobytes())
                 digest.update(g.tobytes())

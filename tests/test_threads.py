@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import descend as ds
-from cases import POINTWISE, ROWWISE, PointwiseCase, draw_aux, draw_inputs
+from cases import POINTWISE, ROWWISE, PointwiseCase, RowwiseCase, draw_aux, draw_inputs
 
 CHUNK = ds._core.chunk_size()
 
@@ -70,22 +70,24 @@ def test_bitwise_equal_across_thread_counts(case: PointwiseCase, dtype: type) ->
 
 @pytest.mark.parametrize("case", ROWWISE, ids=lambda c: c.name)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_rowwise_bitwise_equal_across_thread_counts(case: object, dtype: type) -> None:
+def test_rowwise_bitwise_equal_across_thread_counts(case: RowwiseCase, dtype: type) -> None:
     rng = np.random.default_rng(12)
     # 4.2M elements: above the memory-bound threshold too; 1000 classes, ragged last chunk.
     shape = (4203, 1000)
     x = rng.standard_normal(shape).astype(dtype)
     labels = rng.integers(0, 1000, shape[0])
-    labels[::7] = -100
+    if case.ignores:
+        labels[::7] = -100
+    target = (x > 0).astype(dtype) if case.targets == "dense" else labels
     w = rng.uniform(0.1, 2.0, 1000).astype(dtype)
-    f = getattr(ds, case.name)  # type: ignore[attr-defined]
+    f = getattr(ds, case.name)
     runs: dict[str, list[Any]] = {}
     for threads in (1, 2, 3):
         with ds.threads(threads):
             for reduction in ("mean", "sum", "none"):
                 result = run_on_threads(
                     threads,
-                    lambda r=reduction: f.value_and_grad(x, labels, reduction=r, weight=w),
+                    lambda r=reduction: f.value_and_grad(x, target, reduction=r, weight=w),
                 )
                 runs.setdefault(reduction, []).append(result)
     for (first_value, first_grad), *rest in runs.values():

@@ -45,14 +45,16 @@ class Loss(Generic[P]):
         declaration: Callable[P, None],
         native: Native,
         coerce: Coerce,
-        aux: str | None = None,
+        aux: tuple[str, bool] | None = None,
     ) -> None:
         functools.update_wrapper(self, declaration)
         # The family's native entry point, and the coercion it retries with when it declines.
         self._call_native = native
         self._coerce = coerce
-        # The keyword of a pointwise loss's third array (pos_weight), passed to the core apart.
-        self._aux = aux
+        # A pointwise loss's third array: its name, passed to the core apart from the options,
+        # and whether it is differentiated (then it is the third positional argument, as var).
+        self._aux = None if aux is None else aux[0]
+        self._aux_positional = aux is not None and aux[1]
         self.__name__: str = declaration.__name__
         self.__qualname__: str = declaration.__qualname__
         self.__module__: str = declaration.__module__
@@ -61,7 +63,7 @@ class Loss(Generic[P]):
         self.params: tuple[str, ...] = tuple(
             name
             for name, p in signature.parameters.items()
-            if p.kind is p.KEYWORD_ONLY and name not in _COMMON and name != aux
+            if p.kind is p.KEYWORD_ONLY and name not in _COMMON and name != self._aux
         )
         self.defaults: dict[str, Any] = {
             name: signature.parameters[name].default for name in self.params
@@ -91,7 +93,7 @@ class Loss(Generic[P]):
             input,
             target,
             /,
-            *,
+            *extra,
             reduction="mean",
             weight=None,
             upstream=None,
@@ -102,14 +104,16 @@ class Loss(Generic[P]):
                 raise ValueError(f"upstream is used by {self.__name__}.grad and .value_and_grad")
             if out is not None and reduction != "none":
                 raise ValueError("out= receives an array; a reduced value is a float")
-            return self._native(True, False, input, target, reduction, weight, None, out, params)
+            return self._native(
+                True, False, input, target, extra, reduction, weight, None, out, params
+            )
 
         def grad(
             self,
             input,
             target,
             /,
-            *,
+            *extra,
             reduction="mean",
             weight=None,
             upstream=None,
@@ -118,7 +122,7 @@ class Loss(Generic[P]):
         ):
             """Gradient of the loss with respect to ``input``; see the class docstring."""
             return self._native(
-                False, True, input, target, reduction, weight, upstream, out, params
+                False, True, input, target, extra, reduction, weight, upstream, out, params
             )
 
         def value_and_grad(
@@ -126,7 +130,7 @@ class Loss(Generic[P]):
             input,
             target,
             /,
-            *,
+            *extra,
             reduction="mean",
             weight=None,
             upstream=None,
@@ -134,7 +138,9 @@ class Loss(Generic[P]):
             **params,
         ):
             """Value and gradient from one pass over memory; see the class docstring."""
-            return self._native(True, True, input, target, reduction, weight, upstream, out, params)
+            return self._native(
+                True, True, input, target, extra, reduction, weight, upstream, out, params
+            )
 
     def _native(
         self,
@@ -142,13 +148,26 @@ class Loss(Generic[P]):
         want_grad: bool,
         input: Any,
         target: Any,
+        extra: tuple[Any, ...],
         reduction: Any,
         weight: Any,
         upstream: Any,
         out: Any,
         params: dict[str, Any],
     ) -> Any:
-        aux = params.pop(self._aux, None) if self._aux is not None else None
+        if self._aux_positional:
+            if len(extra) != 1:
+                raise TypeError(
+                    f"{self.__name__}() takes 3 positional arguments (input, target, "
+                    f"{self._aux}) but {2 + len(extra)} were given"
+                )
+            aux, aux_shape = _expand_like_torch(extra[0], input)
+        elif extra:
+            raise TypeError(
+                f"{self.__name__}() takes 2 positional arguments but {2 + len(extra)} were given"
+            )
+        else:
+            aux = params.pop(self._aux, None) if self._aux is not None else None
         if params and not self._param_names.issuperset(params):
             unknown = min(params.keys() - self._param_names)
             raise TypeError(f"{self.__name__}() got an unexpected keyword argument {unknown!r}")
@@ -156,27 +175,33 @@ class Loss(Generic[P]):
             raise TypeError(f"{self.__name__}() got an unexpected keyword argument 'weight'")
         options = params or None
         if out is not None and (out.__class__ is not np.ndarray or not out.flags.c_contiguous):
-            return self._staged(
+            result = self._staged(
                 want_value, want_grad, input, target, reduction, weight, upstream, aux, out, options
             )
-        result = self._call_native(
-            self.__name__,
-            input,
-            target,
-            weight,
-            upstream,
-            aux,
-            reduction,
-            options,
-            want_value,
-            want_grad,
-            out,
-        )
-        if result is None:  # not all ndarrays of one float dtype: apply the coercion rules
-            x, y, w, u, a = self._coerce(input, target, weight, upstream, self._aux_pair(aux))
+        else:
             result = self._call_native(
-                self.__name__, x, y, w, u, a, reduction, options, want_value, want_grad, out
+                self.__name__,
+                input,
+                target,
+                weight,
+                upstream,
+                aux,
+                reduction,
+                options,
+                want_value,
+                want_grad,
+                out,
             )
+            if result is None:  # not all ndarrays of one float dtype: apply the coercion rules
+                x, y, w, u, a = self._coerce(input, target, weight, upstream, self._aux_pair(aux))
+                result = self._call_native(
+                    self.__name__, x, y, w, u, a, reduction, options, want_value, want_grad, out
+                )
+        if self._aux_positional and want_grad:
+            # The third array's gradient, summed back to the shape it was given in.
+            value, (grad, aux_grad) = result if want_value else (None, result)
+            aux_grad = _unbroadcast(aux_grad, np.shape(aux)).reshape(aux_shape)
+            result = (value, (grad, aux_grad)) if want_value else (grad, aux_grad)
         return result
 
     def _staged(
@@ -207,6 +232,24 @@ class Loss(Generic[P]):
 
     def _aux_pair(self, aux: Any) -> tuple[str, Any] | None:
         return None if aux is None or self._aux is None else (self._aux, aux)
+
+
+def _expand_like_torch(aux: Any, input: Any) -> tuple[Any, tuple[int, ...]]:
+    """Give back the last dimension torch's ``var`` may lack; return it and its given shape."""
+    shape = np.shape(aux)
+    input_shape = np.shape(input)
+    if len(shape) == len(input_shape) - 1 and shape == input_shape[:-1]:
+        return np.expand_dims(aux, -1), shape
+    return aux, shape
+
+
+def _unbroadcast(g: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """Sum ``g`` over the axes along which an array of ``shape`` was broadcast to ``g.shape``."""
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
+    )
+    return np.sum(g, axis=axes, keepdims=True).reshape(shape) if axes else g
 
 
 def _writable_out(out: Any, dtype: np.dtype[Any]) -> FloatArray:

@@ -37,6 +37,7 @@ fn value_and_grad(c: &mut Criterion) {
                             data: &mut g,
                             shape: &shape,
                         }),
+                        aux_grad: None,
                     };
                     run(loss, request).expect("valid request")
                 });

@@ -1,7 +1,7 @@
 """Loss declarations, one module per family.
 
-``regression`` holds the pointwise losses, ``classification`` the row-wise ones (over the class
-axis).
+``regression`` holds the regression losses, ``classification`` the classification ones (binary
+and divergence losses pointwise, the others row-wise over the class axis).
 """
 
 from __future__ import annotations
@@ -12,10 +12,13 @@ from descend.losses.classification import (
     cross_entropy,
     hinge_embedding_loss,
     kl_div,
+    multi_margin_loss,
+    multilabel_soft_margin_loss,
     nll_loss,
     soft_margin_loss,
 )
 from descend.losses.regression import (
+    gaussian_nll_loss,
     huber_loss,
     l1_loss,
     log_cosh_loss,
@@ -29,12 +32,15 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "gaussian_nll_loss",
     "hinge_embedding_loss",
     "huber_loss",
     "kl_div",
     "l1_loss",
     "log_cosh_loss",
     "mse_loss",
+    "multi_margin_loss",
+    "multilabel_soft_margin_loss",
     "nll_loss",
     "poisson_nll_loss",
     "quantile_loss",

@@ -29,6 +29,8 @@ __all__ = [
     "cross_entropy",
     "hinge_embedding_loss",
     "kl_div",
+    "multi_margin_loss",
+    "multilabel_soft_margin_loss",
     "nll_loss",
     "soft_margin_loss",
 ]
@@ -238,4 +240,63 @@ def nll_loss(
     >>> ds.nll_loss.grad(logp, np.array([0, 2]), reduction="sum")
     array([[-1.,  0.,  0.],
            [ 0.,  0., -1.]])
+    """
+
+
+@rowwise
+def multi_margin_loss(
+    input: ArrayLike,
+    target: ArrayLike,
+    /,
+    *,
+    reduction: Reduction = "mean",
+    weight: ArrayLike | None = None,
+    upstream: ArrayLike | None = None,
+    out: NDArray[Any] | None = None,
+    p: int = 1,
+    margin: float = 1.0,
+) -> None:
+    """Multi-class hinge loss (Weston–Watkins) of scores ``input`` (C,) or (N, C) at labels.
+
+    With z_c = margin − x_y + x_c: l = w_y/C · Σ_{c≠y} max(0, z_c)^p for p = 1 or 2, and
+    dl/dx_c = w_y/C · p·z_c^(p−1) where z_c > 0, dl/dx_y = −Σ_{c≠y} dl/dx_c. Only z_c > 0
+    counts (a NaN score adds nothing, as in torch). ``"mean"`` divides by the number of rows,
+    weights or not. torch: ``torch.nn.functional.multi_margin_loss``.
+
+    Examples
+    --------
+    >>> import numpy as np, descend as ds
+    >>> x = np.array([[0.1, 0.2, 0.4, 0.8]])
+    >>> round(ds.multi_margin_loss(x, np.array([3])), 4)
+    0.325
+    >>> ds.multi_margin_loss.grad(x, np.array([3])).tolist()
+    [[0.25, 0.25, 0.25, -0.75]]
+    """
+
+
+@rowwise
+def multilabel_soft_margin_loss(
+    input: ArrayLike,
+    target: ArrayLike,
+    /,
+    *,
+    reduction: Reduction = "mean",
+    weight: ArrayLike | None = None,
+    upstream: ArrayLike | None = None,
+    out: NDArray[Any] | None = None,
+) -> None:
+    """One-versus-all logistic loss of logits ``input`` (C,) or (N, C), a 0/1 target per class.
+
+    l = −(1/C)·Σ_c w_c·(y_c·log σ(x_c) + (1 − y_c)·log σ(−x_c)), one value per row;
+    dl/dx_c = w_c·(σ(x_c) − y_c)/C. ``target`` is a float array of the input's shape.
+    ``"mean"`` divides by the number of rows. As in torch, an infinite logit makes its row's
+    value NaN while the gradient stays finite. torch:
+    ``torch.nn.functional.multilabel_soft_margin_loss``.
+
+    Examples
+    --------
+    >>> import numpy as np, descend as ds
+    >>> x, y = np.array([[0.0, 2.0], [1.0, -1.0]]), np.array([[1.0, 1.0], [0.0, 0.0]])
+    >>> ds.multilabel_soft_margin_loss(x, y, reduction="none").round(4)
+    array([0.41  , 0.8133])
     """

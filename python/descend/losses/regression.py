@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 from descend._loss import Reduction, pointwise
 
 __all__ = [
+    "gaussian_nll_loss",
     "huber_loss",
     "l1_loss",
     "log_cosh_loss",
@@ -213,4 +214,38 @@ def poisson_nll_loss(
     >>> import numpy as np, descend as ds
     >>> ds.poisson_nll_loss(np.array([0.0]), np.array([2.0]))
     1.0
+    """
+
+
+@pointwise
+def gaussian_nll_loss(
+    input: ArrayLike,
+    target: ArrayLike,
+    var: ArrayLike,
+    /,
+    *,
+    reduction: Reduction = "mean",
+    upstream: ArrayLike | None = None,
+    out: NDArray[Any] | None = None,
+    full: bool = False,
+    eps: float = 1e-6,
+) -> None:
+    """Gaussian negative log-likelihood of ``target`` under means ``input``, variances ``var``.
+
+    With v = max(var, eps) and d = x − y: l = ½·(log v + d²/v) (+ ½·log 2π when ``full``),
+    dl/dx = d/v, dl/dvar = ½·(1/v − d²/v²), taken at the clamped v as torch's. ``var`` has the
+    input's shape, or lacks its last dimension, or broadcasts (a float: one variance for all);
+    ``.grad`` returns ``(d_input, d_var)``, d_var in the shape ``var`` was given in. A negative
+    var raises ``ValueError`` before anything is written. torch:
+    ``torch.nn.functional.gaussian_nll_loss``.
+
+    Examples
+    --------
+    >>> import numpy as np, descend as ds
+    >>> x, y = np.array([[1.0, 2.0], [0.0, 0.0]]), np.zeros((2, 2))
+    >>> round(ds.gaussian_nll_loss(x, y, np.ones((2, 2))), 4)
+    0.625
+    >>> d_input, d_var = ds.gaussian_nll_loss.grad(x, y, np.ones(2), reduction="sum")
+    >>> d_input.tolist(), d_var.tolist()
+    ([[1.0, 2.0], [0.0, 0.0]], [-1.5, 1.0])
     """

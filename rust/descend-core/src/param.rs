@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 
 /// Where a hyperparameter may lie.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Domain {
     /// Any finite number.
     Finite,
@@ -20,6 +20,8 @@ pub enum Domain {
     Integer,
     /// A boolean flag, passed as 0.0 or 1.0.
     Flag,
+    /// One of a few values, described for messages (`"1 or 2"`).
+    OneOf(&'static [f64], &'static str),
 }
 
 impl Domain {
@@ -32,6 +34,7 @@ impl Domain {
             Self::UnitInterval => (0.0..=1.0).contains(&v),
             Self::Integer => v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0,
             Self::Flag => v == 0.0 || v == 1.0,
+            Self::OneOf(values, _) => values.contains(&v),
         }
     }
 
@@ -45,6 +48,7 @@ impl Domain {
             Self::UnitInterval => "a number in [0, 1]",
             Self::Integer => "an integer",
             Self::Flag => "a bool",
+            Self::OneOf(_, text) => text,
         }
     }
 }

@@ -46,6 +46,41 @@ impl<F: Float> WithSimd for Triad<'_, F> {
     }
 }
 
+/// out = eˣ elementwise with the kernels' exp: the cost of one exponential, which bounds the
+/// softmax and logistic losses (one read, one write per element).
+pub fn exp<F: Float>(out: &mut [F], x: &[F]) -> Result<()> {
+    if out.len() != x.len() {
+        return Err(Error::Shape(format!(
+            "exp arrays have lengths {} and {}",
+            out.len(),
+            x.len()
+        )));
+    }
+    let tasks: Vec<Exp<'_, F>> = out
+        .chunks_mut(CHUNK)
+        .zip(x.chunks(CHUNK))
+        .map(|(out, x)| Exp { out, x })
+        .collect();
+    run_tasks(x.len(), Bound::Compute, tasks, crate::simd::dispatch);
+    Ok(())
+}
+
+struct Exp<'a, F> {
+    out: &'a mut [F],
+    x: &'a [F],
+}
+
+impl<F: Float> WithSimd for Exp<'_, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        for (o, &x) in self.out.iter_mut().zip(self.x) {
+            *o = x.exp();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +92,9 @@ mod tests {
         triad(&mut a, &b, &c, 3.0).unwrap();
         assert!(a.iter().all(|&v| v == 7.0));
         assert!(triad(&mut a[..3], &b, &c, 3.0).is_err());
+        let mut e = vec![0.0_f64; 3];
+        exp(&mut e, &[0.0, 1.0, -1.0]).unwrap();
+        assert_eq!(e[0], 1.0);
+        assert!((e[1] - std::f64::consts::E).abs() < 1e-15);
     }
 }

@@ -26,6 +26,18 @@ pub trait Sink<F>: Send + Sized {
     /// # Safety
     /// `i` is below the sink's length (validated by the driver).
     unsafe fn put(&mut self, i: usize, v: F);
+    /// Whether it takes a second value per element (the gradient of a loss's third array).
+    const PAIRED: bool = false;
+    /// Writes element `i` and, for a paired sink, its second value.
+    ///
+    /// # Safety
+    /// As [`Sink::put`].
+    #[inline(always)]
+    unsafe fn put_pair(&mut self, i: usize, v: F, second: F) {
+        let _ = second;
+        // SAFETY: forwarded from the caller.
+        unsafe { self.put(i, v) };
+    }
 }
 
 /// An absent input read as ones (no weight, no upstream).
@@ -75,5 +87,32 @@ impl<F: Float> Sink<F> for &mut [F] {
     unsafe fn put(&mut self, i: usize, v: F) {
         // SAFETY: the caller guarantees i < self.len().
         unsafe { *self.get_unchecked_mut(i) = v };
+    }
+}
+
+/// Two outputs written together: the gradient w.r.t. the input and w.r.t. the third array.
+#[derive(Debug)]
+pub struct Paired<'a, F>(pub &'a mut [F], pub &'a mut [F]);
+
+impl<F: Float> Sink<F> for Paired<'_, F> {
+    const ON: bool = true;
+    const PAIRED: bool = true;
+    fn split(self, mid: usize) -> (Self, Self) {
+        let (a0, a1) = self.0.split_at_mut(mid);
+        let (b0, b1) = self.1.split_at_mut(mid);
+        (Paired(a0, b0), Paired(a1, b1))
+    }
+    #[inline(always)]
+    unsafe fn put(&mut self, i: usize, v: F) {
+        // SAFETY: the caller guarantees i < the length of both slices.
+        unsafe { *self.0.get_unchecked_mut(i) = v };
+    }
+    #[inline(always)]
+    unsafe fn put_pair(&mut self, i: usize, v: F, second: F) {
+        // SAFETY: the caller guarantees i < the length of both slices.
+        unsafe {
+            *self.0.get_unchecked_mut(i) = v;
+            *self.1.get_unchecked_mut(i) = second;
+        }
     }
 }

@@ -90,18 +90,25 @@ impl Ask {
 /// (unreduced values, gradient), each present when asked for.
 pub type Outputs<'py, F> = (Option<Target<'py, F>>, Option<Target<'py, F>>);
 
-/// The Python result: the value (a float, or the values array), the gradient, or both.
+/// The Python result: the value (a float, or the values array), the gradient, or both. With
+/// `aux_grad` (the gradient w.r.t. a loss's third array), the gradient is the pair of both.
 pub fn finish<'py, F: Float + Element>(
     py: Python<'py>,
     reduced: Option<f64>,
     (values, grad): Outputs<'py, F>,
+    aux_grad: Option<Target<'py, F>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let value = match (reduced, values) {
         (Some(v), _) => Some(PyFloat::new(py, v).into_any()),
         (None, Some(values)) => Some(values.into_array().into_any()),
         (None, None) => None,
     };
-    let grad = grad.map(|g| g.into_array().into_any());
+    let grad = match (grad, aux_grad) {
+        (Some(g), Some(ga)) => {
+            Some(PyTuple::new(py, [g.into_array(), ga.into_array()])?.into_any())
+        }
+        (g, _) => g.map(|g| g.into_array().into_any()),
+    };
     match (value, grad) {
         (Some(v), Some(g)) => Ok(PyTuple::new(py, [v, g])?.into_any()),
         (Some(x), None) | (None, Some(x)) => Ok(x),

@@ -62,15 +62,15 @@ mod runtime {
         par::CHUNK
     }
 
-    /// (name, [(param, default, domain)], weighted-mean rule, third array's keyword) for every
-    /// pointwise loss.
+    /// (name, [(param, default, domain)], weighted-mean rule, (third array's name, whether it
+    /// is differentiated)) for every pointwise loss.
     #[pyfunction]
     #[allow(clippy::type_complexity)]
     pub fn pointwise_specs() -> Vec<(
         &'static str,
         Vec<(&'static str, f64, &'static str)>,
         &'static str,
-        Option<&'static str>,
+        Option<(&'static str, bool)>,
     )> {
         LOSSES
             .iter()
@@ -82,20 +82,26 @@ mod runtime {
                 };
                 let aux = match spec.aux {
                     Aux::None => None,
-                    Aux::Optional(name) => Some(name),
+                    Aux::Optional(name) => Some((name, false)),
+                    Aux::WithGrad(name) => Some((name, true)),
                 };
                 (spec.name, params, mean, aux)
             })
             .collect()
     }
 
-    /// (name, [(param, default, domain)], accepts class distributions) for every row-wise loss.
+    /// (name, [(param, default, domain)], targets: "labels", "dense" or "both") for every
+    /// row-wise loss.
     #[pyfunction]
     #[allow(clippy::type_complexity)]
-    pub fn rowwise_specs() -> Vec<(&'static str, Vec<(&'static str, f64, &'static str)>, bool)> {
+    pub fn rowwise_specs() -> Vec<(
+        &'static str,
+        Vec<(&'static str, f64, &'static str)>,
+        &'static str,
+    )> {
         descend_core::loss::rowwise::LOSSES
             .iter()
-            .map(|spec| (spec.name, describe(spec.params), spec.dense_targets))
+            .map(|spec| (spec.name, describe(spec.params), spec.targets.describe()))
             .collect()
     }
 
@@ -114,6 +120,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rowwise::rowwise, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::rowwise_specs, m)?)?;
     m.add_function(wrap_pyfunction!(probe::triad, m)?)?;
+    m.add_function(wrap_pyfunction!(probe::exp_probe, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_level, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_warning, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::get_num_threads, m)?)?;

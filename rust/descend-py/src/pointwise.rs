@@ -1,12 +1,12 @@
 //! The one binding of every pointwise loss: the kernel is chosen by name inside the core.
 
-use descend_core::loss::pointwise::{run, Request};
+use descend_core::loss::pointwise::{run, spec, Aux, Request};
 use descend_core::Float;
 use numpy::{Element, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::arrays::{float_type, FloatType, Input};
+use crate::arrays::{float_type, FloatType, Input, Target};
 use crate::call::{finish, Ask, Params};
 use crate::door::enter;
 
@@ -101,6 +101,8 @@ impl<'py> Arrays<'_, 'py> {
         .collect();
         let shape = input.shape();
         let mut outputs = ask.outputs::<F>(py, shape, shape, self.out, &extents)?;
+        let differentiated = spec(loss).is_some_and(|s| matches!(s.aux, Aux::WithGrad(_)));
+        let mut aux_grad = (differentiated && ask.want_grad).then(|| Target::fresh(py, shape));
         let request = Request {
             input: input.operand(),
             target: target.operand(),
@@ -112,9 +114,10 @@ impl<'py> Arrays<'_, 'py> {
             want_value: ask.want_value,
             values: outputs.0.as_mut().map(|t| t.output()),
             grad: outputs.1.as_mut().map(|t| t.output()),
+            aux_grad: aux_grad.as_mut().map(Target::output),
         };
         let len = request.input.data.len();
         let reduced = enter(py, len, || run(loss, request))?;
-        finish(py, reduced, outputs)
+        finish(py, reduced, outputs, aux_grad)
     }
 }

@@ -44,3 +44,30 @@ fn run<'py, F: Float + Element>(
     let (a, b, c) = (a.output().data, b.operand().data, c.operand().data);
     enter(py, a.len(), || probe::triad(a, b, c, F::from_f64(scalar)))
 }
+
+/// out = exp(x) elementwise with the kernels' exponential (the vector-exp probe).
+#[pyfunction]
+pub fn exp_probe<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    out: &Bound<'py, PyAny>,
+) -> PyResult<()> {
+    match (float_type(x), float_type(out)) {
+        (Some(FloatType::F64), Some(FloatType::F64)) => exp_run::<f64>(py, x, out),
+        (Some(FloatType::F32), Some(FloatType::F32)) => exp_run::<f32>(py, x, out),
+        _ => Err(PyTypeError::new_err(
+            "exp_probe takes two arrays of one float dtype",
+        )),
+    }
+}
+
+fn exp_run<'py, F: Float + Element>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    out: &Bound<'py, PyAny>,
+) -> PyResult<()> {
+    let x = Input::<F>::new(x);
+    let mut out = Target::<F>::out(out, F::DTYPE, &[x.extent()])?;
+    let (out, x) = (out.output().data, x.operand().data);
+    enter(py, x.len(), || probe::exp(out, x))
+}

@@ -131,7 +131,7 @@ impl Call<'_> {
         };
         let len = request.input.data.len();
         let reduced = enter(py, len, || run(self.loss, request))?;
-        finish(py, reduced, outputs)
+        finish(py, reduced, outputs, None)
     }
 }
 

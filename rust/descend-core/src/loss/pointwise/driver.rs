@@ -16,7 +16,7 @@ use crate::float::Float;
 use crate::par::{run_tasks, CHUNK};
 use crate::param::resolve;
 use crate::reduce::{add_to_lanes, pairwise_sum, Reduction, LANES};
-use crate::stream::{Off, Ones, Sink, Stream};
+use crate::stream::{Off, Ones, Paired, Sink, Stream};
 
 /// One call of a pointwise loss.
 #[derive(Debug)]
@@ -41,6 +41,8 @@ pub struct Request<'a, F> {
     pub values: Option<Output<'a, F>>,
     /// Gradient w.r.t. `input`; the gradient is computed when present.
     pub grad: Option<Output<'a, F>>,
+    /// Gradient w.r.t. the third array, required with `grad` for an [`Aux::WithGrad`] loss.
+    pub aux_grad: Option<Output<'a, F>>,
 }
 
 /// Runs the pointwise loss `loss`. Returns the reduced value when one was asked for.
@@ -121,7 +123,16 @@ impl<F: Float> Request<'_, F> {
         check_shape("input", shape, self.input.data.len(), shape)?;
         check_shape("target", self.target.shape, self.target.data.len(), shape)?;
         let aux_name = match spec.aux {
-            Aux::Optional(name) => name,
+            Aux::WithGrad(name) if self.aux.is_none() => {
+                return Err(Error::Value(format!("{} needs {name}", spec.name)));
+            }
+            Aux::WithGrad(name) if self.grad.is_some() != self.aux_grad.is_some() => {
+                return Err(Error::Value(format!(
+                    "{}: the gradient w.r.t. {name} comes with the input's",
+                    spec.name
+                )));
+            }
+            Aux::Optional(name) | Aux::WithGrad(name) => name,
             Aux::None if self.aux.is_some() => {
                 return Err(Error::Value(format!("{} takes no third array", spec.name)));
             }
@@ -142,7 +153,16 @@ impl<F: Float> Request<'_, F> {
                 spec.name
             )));
         }
-        for output in [&self.values, &self.grad].into_iter().flatten() {
+        if self.aux_grad.is_some() && !matches!(spec.aux, Aux::WithGrad(_)) {
+            return Err(Error::Value(format!(
+                "{} has no third array to differentiate",
+                spec.name
+            )));
+        }
+        for output in [&self.values, &self.grad, &self.aux_grad]
+            .into_iter()
+            .flatten()
+        {
             check_shape("out", output.shape, output.data.len(), shape)?;
         }
         if self.upstream.is_some() && self.reduction != Reduction::None {
@@ -183,6 +203,7 @@ impl<F: Float> Request<'_, F> {
             upstream: self.upstream.map(|u| u.data),
             values: self.values.map(|v| v.data),
             grad: self.grad.map(|g| g.data),
+            aux_grad: self.aux_grad.map(|g| g.data),
             accumulate,
             scale,
         };
@@ -208,6 +229,7 @@ fn weight_sum<F: Float>(w: &[F]) -> f64 {
         upstream: None,
         values: None,
         grad: None,
+        aux_grad: None,
         accumulate: true,
         scale: F::ONE,
     };
@@ -243,15 +265,29 @@ struct Pass<'a, F> {
     upstream: Option<&'a [F]>,
     values: Option<&'a mut [F]>,
     grad: Option<&'a mut [F]>,
+    aux_grad: Option<&'a mut [F]>,
     accumulate: bool,
     scale: F,
 }
 
 impl<F: Float> Pass<'_, F> {
     /// Picks the loop instantiation for the arrays present; only valid combinations exist.
-    fn run<K: PointwiseLoss, W: Stream<F>, A: Stream<F>>(self, k: K, w: W, a: A) -> f64 {
+    fn run<K: PointwiseLoss, W: Stream<F>, A: Stream<F>>(mut self, k: K, w: W, a: A) -> f64 {
+        match (self.grad.take(), self.aux_grad.take()) {
+            (Some(g), Some(ga)) => self.run_with(k, w, a, Some(Paired(g, ga))),
+            (g, _) => self.run_with(k, w, a, g),
+        }
+    }
+
+    fn run_with<K, W, A, G>(self, k: K, w: W, a: A, grad: Option<G>) -> f64
+    where
+        K: PointwiseLoss,
+        W: Stream<F>,
+        A: Stream<F>,
+        G: Sink<F>,
+    {
         let (x, y, s) = (self.x, self.y, self.scale);
-        match (self.values, self.grad, self.upstream) {
+        match (self.values, grad, self.upstream) {
             (None, None, _) => {
                 chunked::<K, F, W, A, Ones, Off, Off, true>(k, x, y, w, a, Ones, Off, Off, s)
             }
@@ -401,14 +437,19 @@ where
         unsafe {
             let (x, y) = (*self.x.get_unchecked(i), *self.y.get_unchecked(i));
             let a = self.a.at(i);
-            let (l, d) = match (ACC || V::ON, G::ON) {
-                (true, true) => self.k.value_and_grad(x, y, a),
-                (false, true) => (F::ZERO, self.k.grad(x, y, a)),
-                _ => (self.k.value(x, y, a), F::ZERO),
+            let (l, d, da) = match (ACC || V::ON, G::ON, G::PAIRED) {
+                (_, _, true) => self.k.value_and_grads(x, y, a),
+                (true, true, false) => {
+                    let (l, d) = self.k.value_and_grad(x, y, a);
+                    (l, d, F::ZERO)
+                }
+                (false, true, false) => (F::ZERO, self.k.grad(x, y, a), F::ZERO),
+                _ => (self.k.value(x, y, a), F::ZERO, F::ZERO),
             };
             let w = self.w.at(i);
             self.v.put(i, l * w);
-            self.g.put(i, d * w * self.u.at(i) * self.scale);
+            let chain = w * self.u.at(i) * self.scale;
+            self.g.put_pair(i, d * chain, da * chain);
             l * w
         }
     }

@@ -8,6 +8,7 @@ pub mod driver;
 
 mod binary_cross_entropy;
 mod binary_cross_entropy_with_logits;
+mod gaussian_nll_loss;
 mod hinge_embedding_loss;
 mod huber_loss;
 mod kl_div;
@@ -42,6 +43,9 @@ pub enum Aux {
     None,
     /// Optional, read as ones when absent; the Python keyword that carries it.
     Optional(&'static str),
+    /// Required, and differentiated too: `.grad` also gives ∂ℓ/∂a (torch's `var`); the
+    /// Python argument that carries it.
+    WithGrad(&'static str),
 }
 
 /// What the bindings and the drift test need to know about a loss.
@@ -101,6 +105,18 @@ pub trait PointwiseLoss: Copy + Send + Sync + 'static {
     fn value_and_grad<F: Float>(self, x: F, y: F, a: F) -> (F, F) {
         (self.value(x, y, a), self.grad(x, y, a))
     }
+    /// ∂ℓ/∂a, for a loss whose third array is differentiated ([`Aux::WithGrad`]).
+    #[inline(always)]
+    fn aux_grad<F: Float>(self, x: F, y: F, a: F) -> F {
+        let _ = (x, y, a);
+        F::ZERO
+    }
+    /// ℓ, ∂ℓ/∂x and ∂ℓ/∂a, bitwise what the separate methods return.
+    #[inline(always)]
+    fn value_and_grads<F: Float>(self, x: F, y: F, a: F) -> (F, F, F) {
+        let (l, d) = self.value_and_grad(x, y, a);
+        (l, d, self.aux_grad(x, y, a))
+    }
     /// Whether (x, y, a) lies in the loss's domain (`SPEC.domain`); NaN counts as outside
     /// where torch refuses it.
     #[inline(always)]
@@ -154,6 +170,7 @@ registry! {
     kl_div::KlDiv,
     soft_margin_loss::SoftMarginLoss,
     hinge_embedding_loss::HingeEmbeddingLoss,
+    gaussian_nll_loss::GaussianNllLoss,
 }
 
 /// The spec of the loss called `name`.

@@ -13,7 +13,7 @@
 //! NaN, and so does +inf (inf − inf), as torch's `log_softmax`.
 
 use super::row;
-use super::{DenseRow, LabelRow, RowSpec, RowwiseLoss, DEFAULT_IGNORE_INDEX};
+use super::{DenseRow, LabelMean, LabelRow, RowSpec, RowwiseLoss, Targets, DEFAULT_IGNORE_INDEX};
 use crate::float::Float;
 use crate::par::Bound;
 use crate::param::{Domain, ParamSpec};
@@ -40,7 +40,9 @@ impl RowwiseLoss for CrossEntropy {
             ParamSpec::new("ignore_index", DEFAULT_IGNORE_INDEX as f64, Domain::Integer),
             ParamSpec::new("label_smoothing", 0.0, Domain::UnitInterval),
         ],
-        dense_targets: true,
+        targets: Targets::Both,
+        label_mean: LabelMean::OverWeights,
+        kdim: true,
         bound: Bound::Compute,
     };
 
@@ -123,6 +125,7 @@ mod tests {
             weight: None,
             weight_sum: 4.0,
             coef: 1.0,
+            scratch: &mut [0.0; 4],
         };
         let value = k.label_row(row, Some(&mut g));
         assert!((value - 4f64.ln()).abs() < 1e-15);

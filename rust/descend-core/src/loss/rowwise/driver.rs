@@ -13,7 +13,9 @@
 
 use pulp::{Simd, WithSimd};
 
-use super::{row, visit, DenseRow, LabelRow, RowwiseLoss, Visitor, DEFAULT_IGNORE_INDEX};
+use super::{
+    row, visit, DenseRow, LabelMean, LabelRow, RowwiseLoss, Visitor, DEFAULT_IGNORE_INDEX,
+};
 use crate::array::{check_shape, check_shape_as, shape_str, Operand, Output};
 use crate::error::{Error, Result};
 use crate::float::Float;
@@ -142,9 +144,22 @@ impl<F: Float> Request<'_, F> {
         let shape = self.input.shape;
         let layout = Layout::of(shape)?;
         check_shape("input", shape, self.input.data.len(), shape)?;
+        if shape.len() > 2 && !K::SPEC.kdim {
+            return Err(Error::Shape(format!(
+                "{name} takes input of shape (C,) or (N, C), got {}",
+                shape_str(shape)
+            )));
+        }
         let loss = loss_shape(shape);
         let per_row = ("the unreduced loss has", loss.as_slice());
         match self.target {
+            Target::Labels { .. } if !K::SPEC.targets.labels() => {
+                return Err(Error::Dtype(format!(
+                    "{name} takes a float target of the input's shape {} (one value per class), \
+                     got integer labels",
+                    shape_str(shape)
+                )));
+            }
             Target::Labels { data, shape: t } => {
                 let len = match data {
                     Labels::I32(l) => l.len(),
@@ -157,12 +172,15 @@ impl<F: Float> Request<'_, F> {
                     ("class labels for this input have", &loss),
                 )?;
             }
-            Target::Dense(t) if !K::SPEC.dense_targets || t.shape == loss.as_slice() => {
+            Target::Dense(t)
+                if !K::SPEC.targets.dense()
+                    || (t.shape == loss.as_slice() && K::SPEC.targets.labels()) =>
+            {
                 return Err(Error::Dtype(format!(
                     "{name} got a float target of shape {}: class labels must be integers \
                      (int32 or int64){}",
                     shape_str(t.shape),
-                    if K::SPEC.dense_targets {
+                    if K::SPEC.targets.dense() {
                         format!(
                             ", class probabilities an array of shape {}",
                             shape_str(shape)
@@ -249,10 +267,14 @@ impl<F: Float> Request<'_, F> {
         let Layout { classes, inner, .. } = plan.layout;
         let rows = plan.layout.rows();
         // torch's "mean": labelled rows over Σ w_y of the kept rows (smoothing term included;
-        // their count without weights), distributions over the number of rows.
-        let denominator = match (self.reduction, self.weight.is_some()) {
-            (Reduction::Mean, true) => plan.kept_weight,
-            (Reduction::Mean, false) => plan.kept as f64,
+        // their count without weights) or over the rows, as the loss says; dense rows over
+        // the number of rows.
+        let labels = matches!(self.target, Target::Labels { .. });
+        let denominator = match (self.reduction, self.weight.is_some(), K::SPEC.label_mean) {
+            (Reduction::Mean, _, _) if !labels => rows as f64,
+            (Reduction::Mean, true, LabelMean::OverWeights) => plan.kept_weight,
+            (Reduction::Mean, false, LabelMean::OverWeights) => plan.kept as f64,
+            (Reduction::Mean, _, LabelMean::OverRows) => rows as f64,
             _ => 1.0,
         };
         let weight = self.weight.map(|w| w.data);
@@ -386,7 +408,7 @@ struct Parts<'a, F> {
 }
 
 /// Per-row targets: labels or distributions.
-trait Targets<F: Float>: Copy + Send + Sync {
+trait RowTargets<F: Float>: Copy + Send + Sync {
     /// Splits after `rows` rows of `classes` classes.
     fn split(self, rows: usize, classes: usize) -> (Self, Self);
     /// Runs row `r` (scores `x`) through the kernel.
@@ -399,16 +421,12 @@ trait Targets<F: Float>: Copy + Send + Sync {
         grad: Option<&mut [F]>,
         scratch: &mut [F],
     ) -> f64;
-    /// Whether the kernel needs row-length working space.
-    const SCRATCH: bool;
 }
 
 #[derive(Clone, Copy)]
 struct LabelTargets<'a, T>(&'a [T]);
 
-impl<F: Float, T: Copy + Into<i64> + Send + Sync> Targets<F> for LabelTargets<'_, T> {
-    const SCRATCH: bool = false;
-
+impl<F: Float, T: Copy + Into<i64> + Send + Sync> RowTargets<F> for LabelTargets<'_, T> {
     fn split(self, rows: usize, _: usize) -> (Self, Self) {
         let (a, b) = self.0.split_at(rows);
         (Self(a), Self(b))
@@ -422,7 +440,7 @@ impl<F: Float, T: Copy + Into<i64> + Send + Sync> Targets<F> for LabelTargets<'_
         x: &[F],
         coef: f64,
         grad: Option<&mut [F]>,
-        _: &mut [F],
+        scratch: &mut [F],
     ) -> f64 {
         let label: i64 = self.0[r].into();
         if Some(label) == context.kernel.ignore_index() {
@@ -438,6 +456,7 @@ impl<F: Float, T: Copy + Into<i64> + Send + Sync> Targets<F> for LabelTargets<'_
             weight: context.weight,
             weight_sum: context.weight_sum,
             coef,
+            scratch,
         };
         context.kernel.label_row(row, grad)
     }
@@ -446,9 +465,7 @@ impl<F: Float, T: Copy + Into<i64> + Send + Sync> Targets<F> for LabelTargets<'_
 #[derive(Clone, Copy)]
 struct DenseTargets<'a, F>(&'a [F]);
 
-impl<F: Float> Targets<F> for DenseTargets<'_, F> {
-    const SCRATCH: bool = true;
-
+impl<F: Float> RowTargets<F> for DenseTargets<'_, F> {
     fn split(self, rows: usize, classes: usize) -> (Self, Self) {
         let (a, b) = self.0.split_at(rows * classes);
         (Self(a), Self(b))
@@ -477,7 +494,7 @@ impl<F: Float> Targets<F> for DenseTargets<'_, F> {
 }
 
 /// Cuts the rows into chunks, runs them, and returns the sum of the row losses.
-fn chunked<K: RowwiseLoss, F: Float, T: Targets<F>>(
+fn chunked<K: RowwiseLoss, F: Float, T: RowTargets<F>>(
     context: Context<'_, K, F>,
     parts: Parts<'_, F>,
     targets: T,
@@ -541,7 +558,7 @@ struct RowChunk<'a, K, F, T> {
     targets: T,
 }
 
-impl<K: RowwiseLoss, F: Float, T: Targets<F>> WithSimd for RowChunk<'_, K, F, T> {
+impl<K: RowwiseLoss, F: Float, T: RowTargets<F>> WithSimd for RowChunk<'_, K, F, T> {
     type Output = f64;
 
     #[inline(always)]
@@ -552,7 +569,7 @@ impl<K: RowwiseLoss, F: Float, T: Targets<F>> WithSimd for RowChunk<'_, K, F, T>
             targets,
         } = self;
         let classes = context.classes;
-        let mut scratch = vec![F::ZERO; if T::SCRATCH { classes } else { 0 }];
+        let mut scratch = vec![F::ZERO; classes];
         let (mut values, mut grad) = (parts.values, parts.grad);
         let mut total = 0.0;
         for (r, x) in parts.x.chunks_exact(classes).enumerate() {

@@ -11,6 +11,8 @@ pub mod driver;
 pub mod row;
 
 mod cross_entropy;
+mod multi_margin_loss;
+mod multilabel_soft_margin_loss;
 mod nll_loss;
 
 use crate::float::Float;
@@ -22,6 +24,47 @@ pub use driver::{loss_shape, run, Labels, Request, Target};
 /// torch's default `ignore_index`, the only one it allows with class-probability targets.
 pub const DEFAULT_IGNORE_INDEX: i64 = -100;
 
+/// The targets a row-wise loss takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Targets {
+    /// Integer class labels, one per row.
+    Labels,
+    /// A float row per row, of the input's shape (class probabilities, or 0/1 per class).
+    Dense,
+    /// Either.
+    Both,
+}
+
+impl Targets {
+    /// Whether integer labels are accepted.
+    pub fn labels(self) -> bool {
+        self != Self::Dense
+    }
+
+    /// Whether float rows are accepted.
+    pub fn dense(self) -> bool {
+        self != Self::Labels
+    }
+
+    /// The name the bindings report.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Labels => "labels",
+            Self::Dense => "dense",
+            Self::Both => "both",
+        }
+    }
+}
+
+/// What `"mean"` divides labelled rows by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelMean {
+    /// Σ w_y over the rows not ignored (their count without weights): torch's NLL rule.
+    OverWeights,
+    /// The number of rows, weights or not (torch's `multi_margin_loss`).
+    OverRows,
+}
+
 /// What the bindings and the drift test need to know about a row-wise loss.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RowSpec {
@@ -29,8 +72,12 @@ pub struct RowSpec {
     pub name: &'static str,
     /// Hyperparameters in declaration order.
     pub params: &'static [ParamSpec],
-    /// Whether rows of class probabilities (a float target of the input's shape) are accepted.
-    pub dense_targets: bool,
+    /// Which targets it takes.
+    pub targets: Targets,
+    /// The `"mean"` rule for labelled rows (rows of a dense target always divide by the rows).
+    pub label_mean: LabelMean,
+    /// Whether inputs of shape (N, C, d1, …, dK) are taken, or only (C,) and (N, C).
+    pub kdim: bool,
     /// What limits its speed (decides when threads pay).
     pub bound: Bound,
 }
@@ -48,6 +95,8 @@ pub struct LabelRow<'a, F> {
     pub weight_sum: f64,
     /// d(reduced loss)/d(row loss).
     pub coef: f64,
+    /// Working space of the row's length, contents unspecified.
+    pub scratch: &'a mut [F],
 }
 
 /// A row with a target distribution over the classes.
@@ -73,12 +122,21 @@ pub trait RowwiseLoss: Copy + Send + Sync + 'static {
     /// Builds the kernel from hyperparameters resolved and checked against `SPEC`.
     fn new(params: &[f64]) -> Self;
     /// The label that marks a row to skip, if the loss has one (torch's `ignore_index`).
-    fn ignore_index(self) -> Option<i64>;
+    fn ignore_index(self) -> Option<i64> {
+        None
+    }
     /// The loss of a labelled row; writes the row's gradient into `grad` if given.
-    fn label_row<F: Float>(self, row: LabelRow<'_, F>, grad: Option<&mut [F]>) -> f64;
-    /// The loss of a row with a target distribution; writes its gradient into `grad` if given.
-    /// Only called when `SPEC.dense_targets` is true.
-    fn dense_row<F: Float>(self, row: DenseRow<'_, F>, grad: Option<&mut [F]>) -> f64;
+    /// Called only when `SPEC.targets` takes labels.
+    fn label_row<F: Float>(self, row: LabelRow<'_, F>, grad: Option<&mut [F]>) -> f64 {
+        let _ = (row, grad);
+        unreachable!("the driver refuses labels for {}", Self::SPEC.name)
+    }
+    /// The loss of a row with a dense target; writes its gradient into `grad` if given.
+    /// Called only when `SPEC.targets` takes dense rows.
+    fn dense_row<F: Float>(self, row: DenseRow<'_, F>, grad: Option<&mut [F]>) -> f64 {
+        let _ = (row, grad);
+        unreachable!("the driver refuses dense targets for {}", Self::SPEC.name)
+    }
 }
 
 /// Something generic over the kernel type, run by [`visit`] once the name is resolved.
@@ -107,4 +165,6 @@ macro_rules! registry {
 registry! {
     cross_entropy::CrossEntropy,
     nll_loss::NllLoss,
+    multi_margin_loss::MultiMarginLoss,
+    multilabel_soft_margin_loss::MultilabelSoftMarginLoss,
 }

@@ -4,7 +4,7 @@
 //! ℓ = −w_y·x_y, ∂ℓ/∂x_c = −w_y·[c = y]. Only x_y is read: a NaN elsewhere in the row does not
 //! reach the loss, as in torch. Memory-bound: the gradient is mostly zeros.
 
-use super::{DenseRow, LabelRow, RowSpec, RowwiseLoss, DEFAULT_IGNORE_INDEX};
+use super::{LabelMean, LabelRow, RowSpec, RowwiseLoss, Targets, DEFAULT_IGNORE_INDEX};
 use crate::float::Float;
 use crate::par::Bound;
 use crate::param::{Domain, ParamSpec};
@@ -23,7 +23,9 @@ impl RowwiseLoss for NllLoss {
             DEFAULT_IGNORE_INDEX as f64,
             Domain::Integer,
         )],
-        dense_targets: false,
+        targets: Targets::Labels,
+        label_mean: LabelMean::OverWeights,
+        kdim: true,
         bound: Bound::Memory,
     };
 
@@ -46,9 +48,5 @@ impl RowwiseLoss for NllLoss {
             g[y] = F::from_f64(-w_y * row.coef);
         }
         -w_y * row.x[y].to_f64()
-    }
-
-    fn dense_row<F: Float>(self, _: DenseRow<'_, F>, _: Option<&mut [F]>) -> f64 {
-        unreachable!("the driver refuses dense targets for nll_loss (SPEC.dense_targets)")
     }
 }
