@@ -1,4 +1,4 @@
-"""descend: ML losses, their gradients and optimizer steps, computed in Rust on numpy arrays.
+"""descend: ML losses, activations, their gradients and optimizer steps, in Rust on numpy arrays.
 
 Examples
 --------
@@ -15,9 +15,23 @@ import importlib.metadata
 import warnings
 
 from descend import _core, reference
+from descend._activation import Activation
 from descend._gradcheck import GradcheckError, gradcheck
 from descend._loss import Loss
 from descend._threads import get_num_threads, set_num_threads, threads
+from descend.activations import (
+    elu,
+    gelu,
+    leaky_relu,
+    log_sigmoid,
+    log_softmax,
+    relu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    tanh,
+)
 from descend.losses import (
     cross_entropy,
     huber_loss,
@@ -33,23 +47,35 @@ from descend.losses import (
 __version__ = importlib.metadata.version("descend")
 
 __all__ = [
+    "Activation",
     "GradcheckError",
     "Loss",
     "__version__",
     "cross_entropy",
+    "elu",
+    "gelu",
     "get_num_threads",
     "gradcheck",
     "huber_loss",
     "l1_loss",
+    "leaky_relu",
     "log_cosh_loss",
+    "log_sigmoid",
+    "log_softmax",
     "mse_loss",
     "nll_loss",
     "poisson_nll_loss",
     "quantile_loss",
     "reference",
+    "relu",
     "set_num_threads",
+    "sigmoid",
+    "silu",
     "simd_level",
     "smooth_l1_loss",
+    "softmax",
+    "softplus",
+    "tanh",
     "threads",
 ]
 
