@@ -308,9 +308,7 @@ ORACLE_EPS = 4.0 * np.finfo(np.float64).eps
 ACTIVATIONS: tuple[ActivationCase, ...] = (
     # exp ≤ 1–2 ULP, an f64 sum, one product: 1e-6 (f32) with the shift's |x − max|·eps.
     ActivationCase("softmax", dim=True, scale=softmax_scale),
-    ActivationCase(
-        "log_softmax", dim=True, scale=log_softmax_scale, oracle=log_softmax_oracle
-    ),
+    ActivationCase("log_softmax", dim=True, scale=log_softmax_scale, oracle=log_softmax_oracle),
     # exp, one division, one product: ≤ ~4 f32 ULP.
     ActivationCase("sigmoid", oracle=one_minus_sigmoid_oracle),
     # Float::log_sigmoid ≤ 2 f32 ULP.

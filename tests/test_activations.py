@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_threads import run_on_threads
 
 import descend as ds
 from _support import assert_close
 from cases import ACTIVATIONS, DTYPES, ORACLE_EPS, ActivationCase
 from descend import reference
-from test_threads import run_on_threads
 
 CASES = [pytest.param(c, id=c.name) for c in ACTIVATIONS]
 ELEMENTWISE = [pytest.param(c, id=c.name) for c in ACTIVATIONS if not c.dim]

@@ -1,4 +1,4 @@
-"""torch's classification losses and activations, recorded by fixtures/make_torch_classification.py, without torch.
+"""torch's classification losses and activations, from make_torch_classification.py, without torch.
 
 The fixture file covers every classification loss and activation of torch; each case runs here
 once descend implements the function it names (the drift test keeps that list honest).

@@ -96,7 +96,7 @@ class Activation(Generic[P]):
                         f"{self.__name__}() takes at most {len(self.params) + 1} positional "
                         f"arguments ({len(args) + 1} given)"
                     )
-                for name, value in zip(self.params, args):
+                for name, value in zip(self.params, args, strict=False):
                     if name in params:
                         raise TypeError(f"{self.__name__}() got multiple values for {name!r}")
                     params[name] = value
@@ -126,9 +126,7 @@ class Activation(Generic[P]):
                 native, choices = _CHOICES[name]
                 if value not in choices:
                     allowed = " or ".join(repr(c) for c in choices)
-                    raise ValueError(
-                        f"{self.__name__}: {name} must be {allowed}, got {value!r}"
-                    )
+                    raise ValueError(f"{self.__name__}: {name} must be {allowed}, got {value!r}")
                 options[native] = choices[value]
             else:
                 options[name] = value
@@ -145,15 +143,11 @@ class Activation(Generic[P]):
     ) -> Any:
         options, dim = self._options(params) if params else (None, -1)
         if want_grad and upstream is None and self.along_dim:
-            raise TypeError(
-                f"{self.__name__}.grad() needs upstream (its Jacobian is not diagonal)"
-            )
+            raise TypeError(f"{self.__name__}.grad() needs upstream (its Jacobian is not diagonal)")
         if out is not None and (out.__class__ is not np.ndarray or not out.flags.c_contiguous):
             return self._staged(want_value, want_grad, input, upstream, out, options, dim)
         name = self.__name__
-        result = _core.activation(
-            name, input, upstream, options, dim, want_value, want_grad, out
-        )
+        result = _core.activation(name, input, upstream, options, dim, want_value, want_grad, out)
         if result is None:  # not ndarrays of one float dtype: apply the coercion rules
             x, u = _operands(input, upstream)
             result = _core.activation(name, x, u, options, dim, want_value, want_grad, out)
@@ -174,9 +168,7 @@ class Activation(Generic[P]):
         buffer = _writable_out(out, x.dtype)
         if any(a is not None and np.may_share_memory(out, a) for a in (x, u)):
             raise ValueError("out must not overlap an input")
-        result = _core.activation(
-            self.__name__, x, u, options, dim, want_value, want_grad, buffer
-        )
+        result = _core.activation(self.__name__, x, u, options, dim, want_value, want_grad, buffer)
         np.copyto(out, buffer)
         if isinstance(result, tuple):
             return tuple(out if r is buffer else r for r in result)
