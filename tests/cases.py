@@ -14,6 +14,7 @@ to the float64 reference, per dtype, and justified per row:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -350,3 +351,164 @@ def draw_aux(
         return {}
     name, draw = case.aux
     return {name: draw(rng, shape)}
+
+
+# Activations. Tolerances are rtol × (|reference| + scale) + ORACLE_EPS × oracle, where
+# ``scale`` is the size of terms that cancel in descend's formula (or of a condition number
+# times the result: an f32 rounding of an argument grows by it), and ``oracle`` the size of
+# terms that cancel in the numpy reference's own formula (its error is a few f64 roundings of
+# them, whatever the dtype under test). Both default to nothing.
+
+ActivationScale = Callable[[Array, Array, dict[str, Any]], tuple[Any, Any]]
+
+
+def no_activation_scale(x: Array, u: Array, params: dict[str, Any]) -> tuple[Any, Any]:
+    return 0.0, 0.0
+
+
+def _sigmoid(z: Array) -> Array:
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def one_minus_sigmoid_oracle(x: Array, u: Array, params: dict[str, Any]) -> tuple[Any, Any]:
+    """The reference's σ·(1 − σ) (and 1 − tanh²) lose ~eps64 absolutely as σ → 1."""
+    return 0.0, np.abs(u)
+
+
+def gelu_scale(x: Array, u: Array, params: dict[str, Any]) -> tuple[Any, Any]:
+    """f32 rounds −x/√2 and −x²/2 (or 2u); erfc and exp turn that into x²·eps (or |2u|·eps)."""
+    if params.get("approximate", "none") == "tanh":
+        two_u = 2.0 * np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)
+        cond = 4.0 * (1.0 + np.abs(two_u))
+        s = _sigmoid(two_u)
+        slope = 2.0 * np.sqrt(2.0 / np.pi) * (1.0 + 3.0 * 0.044715 * x * x)
+        curve = np.where(np.abs(x) < 50.0, np.abs(x * slope) * s * _sigmoid(-two_u), 0.0)
+        return np.abs(x * s) * cond, np.abs(u) * (s + curve) * cond
+    phi = 0.5 * np.vectorize(math.erfc, otypes=[np.float64])(-x / math.sqrt(2.0))
+    pdf = np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+    cond = 1.0 + x * x
+    return np.abs(x) * phi * cond, np.abs(u) * (phi + np.abs(x) * pdf) * cond
+
+
+def gelu_oracle(x: Array, u: Array, params: dict[str, Any]) -> tuple[Any, Any]:
+    """The tanh form's reference uses σ·(1 − σ) times x·2u'."""
+    if params.get("approximate", "none") != "tanh":
+        return 0.0, 0.0
+    slope = 2.0 * np.sqrt(2.0 / np.pi) * (1.0 + 3.0 * 0.044715 * x * x)
+    return 0.0, np.where(np.abs(x) < 50.0, np.abs(u * x * slope), 0.0)
+
+
+def silu_scale(x: Array, u: Array, params: dict[str, Any]) -> tuple[Any, Any]:
+    """σ(x)·(1 + x·σ(−x)) crosses 0 near x = −1.28."""
+    s = _sigmoid(x)
+    return 0.0, np.abs(u) * s * (1.0 + np.abs(x) * _sigmoid(-x))
+
+
+def silu_oracle(x: Array, u: Array, params: dict[str, Any]) -> tuple[Any, Any]:
+    return 0.0, np.abs(u * x) * _sigmoid(x)
+
+
+def _rows(x: Array, u: Array, dim: int) -> tuple[Array, Array, Array, Array]:
+    """(p, w, Σ |u|·w, Σ u) along dim, broadcastable against x, where w = p·(1 + |x − max|)
+    is the error weight of p in f32 (0 where p is: −inf against a finite max)."""
+    with np.errstate(all="ignore"):
+        m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)
+        shifted = np.abs(x - m)
+        e = np.exp(-shifted)
+        p = e / np.sum(e, axis=dim, keepdims=True)
+        w = np.where(p > 0.0, p * (1.0 + shifted), 0.0)
+        dot = np.sum(np.abs(u) * w, axis=dim, keepdims=True)
+        total = np.sum(u, axis=dim, keepdims=True)
+    return p, w, dot, total
+
+
+def softmax_scale(x: Array, u: Array, params: dict[str, Any]) -> tuple[Any, Any]:
+    """f32 rounds x − max: e^(x − max) gains |x − max|·eps; u − Σu·p cancels, and Σu·p
+    carries the errors of every p in the row."""
+    _, w, dot, _ = _rows(np.atleast_1d(x), np.atleast_1d(u), params.get("dim", -1))
+    grad = w * (np.abs(np.atleast_1d(u)) + dot)
+    return w.reshape(x.shape), grad.reshape(x.shape)
+
+
+def log_softmax_scale(x: Array, u: Array, params: dict[str, Any]) -> tuple[Any, Any]:
+    """u − p·Σu cancels; p carries |x − max|·eps from the f32 shift."""
+    _, w, _, total = _rows(np.atleast_1d(x), np.atleast_1d(u), params.get("dim", -1))
+    grad = np.abs(np.atleast_1d(u)) + w * np.abs(total)
+    return 0.0, grad.reshape(x.shape)
+
+
+def log_softmax_oracle(x: Array, u: Array, params: dict[str, Any]) -> tuple[Any, Any]:
+    """log Σ e^(x − max) is ~eps64 absolutely, however small (a row dominated by its max has
+    Σ ≈ 1 and log Σ ≈ 0): both sides round it so, in different summation orders."""
+    with np.errstate(all="ignore"):
+        m = np.max(np.atleast_1d(x), axis=params.get("dim", -1), keepdims=True, initial=-np.inf)
+        shift = np.abs(np.atleast_1d(x) - m)
+    return (1.0 + shift).reshape(x.shape), 0.0
+
+
+@dataclass(frozen=True)
+class ActivationCase:
+    """One activation under test."""
+
+    name: str
+    # Option sets tried besides the defaults ({} is always included).
+    params: tuple[dict[str, Any], ...] = ()
+    # Option sets that must raise ValueError.
+    bad_params: tuple[dict[str, Any], ...] = ()
+    # Along a dimension (softmax, log_softmax): .grad needs upstream; dim is drawn.
+    dim: bool = False
+    rtol32: float = 1e-6
+    rtol64: float = 1e-13
+    scale: ActivationScale = no_activation_scale
+    oracle: ActivationScale = no_activation_scale
+    notes: str = field(default="", compare=False)
+
+
+ORACLE_EPS = 4.0 * np.finfo(np.float64).eps
+
+ACTIVATIONS: tuple[ActivationCase, ...] = (
+    # exp ≤ 1–2 ULP, an f64 sum, one product: 1e-6 (f32) with the shift's |x − max|·eps.
+    ActivationCase("softmax", dim=True, scale=softmax_scale),
+    ActivationCase("log_softmax", dim=True, scale=log_softmax_scale, oracle=log_softmax_oracle),
+    # exp, one division, one product: ≤ ~4 f32 ULP.
+    ActivationCase("sigmoid", oracle=one_minus_sigmoid_oracle),
+    # Float::log_sigmoid ≤ 2 f32 ULP.
+    ActivationCase("log_sigmoid"),
+    # softplus ≤ 2 f32 ULP, then / β; β powers of two so β·x is exact in both dtypes.
+    ActivationCase(
+        "softplus",
+        params=({"beta": 2.0}, {"beta": 0.5, "threshold": 5.0}, {"threshold": 1.0}),
+        bad_params=({"beta": 0.0}, {"beta": -1.0}, {"threshold": float("nan")}),
+    ),
+    # Exact selects: f64 is bitwise the reference.
+    ActivationCase("relu", rtol64=0.0, rtol32=0.0),
+    # One product, and the f32 rounding of the slope (≤ 6e-8).
+    ActivationCase(
+        "leaky_relu",
+        params=({"negative_slope": 0.2}, {"negative_slope": -0.5}, {"negative_slope": 0.0}),
+        bad_params=({"negative_slope": float("inf")},),
+        rtol64=1e-15,
+    ),
+    # expm1 ≤ 1.6 and exp ≤ 1 f32 ULP, times α.
+    ActivationCase(
+        "elu",
+        params=({"alpha": 0.5}, {"alpha": 2.0}),
+        bad_params=({"alpha": float("nan")},),
+    ),
+    # tanh ≤ 2.4 f32 ULP; the derivative 4e/(1 + e)² ≤ ~4 ULP. The reference's 1 − tanh²
+    # cancels (oracle).
+    ActivationCase("tanh", oracle=one_minus_sigmoid_oracle),
+    # erfc ≤ 4 f64 ULP; f32 argument roundings conditioned by x² (scale). 2e-6: erfc_f32 and
+    # exp compound to ~4 f32 ULP.
+    ActivationCase(
+        "gelu",
+        params=({"approximate": "tanh"},),
+        bad_params=({"approximate": "erf"},),
+        rtol32=2e-6,
+        scale=gelu_scale,
+        oracle=gelu_oracle,
+    ),
+    # σ pair ≤ 3 f32 ULP, a product; the derivative crosses 0 (scale).
+    ActivationCase("silu", scale=silu_scale, oracle=silu_oracle),
+)

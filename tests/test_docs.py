@@ -9,7 +9,8 @@ import pytest
 import descend as ds
 from descend import _gradcheck, _threads
 
-DOCUMENTED = {name: getattr(ds, name) for name in ds.losses.__all__}
+DOCUMENTED = {name: getattr(ds, name) for name in ds.losses.__all__ + ds.activations.__all__}
+FUNCTIONS = set(ds.losses.__all__) | set(ds.activations.__all__)
 DOCUMENTED |= {"descend": ds, "gradcheck": _gradcheck, "threads": _threads}
 
 
@@ -17,13 +18,13 @@ DOCUMENTED |= {"descend": ds, "gradcheck": _gradcheck, "threads": _threads}
 def test_examples_run(name: str) -> None:
     obj = DOCUMENTED[name]
     doc = obj.__doc__ or ""
-    if name in ds.losses.__all__:
+    if name in FUNCTIONS:
         assert "Examples" in doc and "torch" in doc, f"{name} lacks an example or torch note"
     parser = doctest.DocTestParser()
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     for test in (
         doctest.DocTestFinder().find(obj, name)
-        if not isinstance(obj, ds.Loss)
+        if not isinstance(obj, (ds.Loss, ds.Activation))
         else [parser.get_doctest(doc, {}, name, None, 0)]
     ):
         runner.run(test)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import descend as ds
-from cases import POINTWISE, ROWWISE, TERNARY, draw_inputs
+from cases import ACTIVATIONS, POINTWISE, ROWWISE, TERNARY, draw_inputs
 from descend import reference
 
 
@@ -64,3 +64,37 @@ def test_weighted_mean_rule_matches_reference() -> None:
         total = float(f(x, y, weight=w, reduction="sum"))
         rule = {name: rule for name, _, rule, _ in ds._core.pointwise_specs()}[case.name]
         assert got == (total / 4.0 if rule == "sum_w" else total / 2.0), case.name
+
+
+# Python options the core takes under another name and type: (core name, {value: number}).
+CHOICES = {"approximate": ("approximate_tanh", {"none": 0.0, "tanh": 1.0})}
+
+
+def test_activations_registry_api_reference_and_table_agree() -> None:
+    specs = ds._core.activation_specs()
+    native = [name for name, _, _ in specs]
+    assert native == list(reference.ACTIVATIONS)  # same order too
+    assert set(native) == set(ds.activations.__all__) == {c.name for c in ACTIVATIONS}
+    assert all(isinstance(getattr(ds, n), ds.Activation) for n in native)
+    assert set(ds.__all__) >= set(native)
+    along_dim = {name for name, _, kind in specs if kind == "dim"}
+    assert along_dim == {c.name for c in ACTIVATIONS if c.dim}
+    assert along_dim == {n for n in native if getattr(ds, n).along_dim}
+
+
+def test_activation_parameters_and_defaults_agree() -> None:
+    for name, params, kind in ds._core.activation_specs():
+        f = getattr(ds, name)
+        ref = getattr(reference, name).defaults
+        assert f.defaults == ref, name
+        native = {p: d for p, d, _ in params}
+        if kind == "dim":
+            native["dim"] = -1  # an argument of the call, not a hyperparameter
+        translated = {}
+        for option, default in f.defaults.items():
+            if option in CHOICES:
+                core_name, values = CHOICES[option]
+                translated[core_name] = values[default]
+            else:
+                translated[option] = float(default)
+        assert translated == native, name

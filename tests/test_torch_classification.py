@@ -1,4 +1,4 @@
-"""torch's classification losses, recorded by fixtures/make_torch_classification.py, without torch.
+"""torch's classification losses and activations, from make_torch_classification.py, without torch.
 
 The fixture file covers every classification loss and activation of torch; each case runs here
 once descend implements the function it names (the drift test keeps that list honest).
@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from numpy.testing import assert_array_equal
 
 import descend as ds
 from descend import reference
@@ -19,6 +20,7 @@ from descend import reference
 FIXTURES = np.load(Path(__file__).parent / "fixtures" / "torch_classification.npz")
 CASES: list[dict[str, Any]] = json.loads(str(FIXTURES["cases"]))
 NATIVE = [c for c in CASES if isinstance(getattr(ds, c["descend"], None), ds.Loss)]
+ACTIVATIONS = [c for c in CASES if c["kind"] == "activation"]
 # Where descend deliberately differs from torch, and the error it raises instead.
 STRICTER = {
     "ce-ls-negative-mean": ValueError,  # torch takes label_smoothing < 0 as 0, silently
@@ -85,3 +87,35 @@ def test_matches_torch(case: dict[str, Any]) -> None:
         np.testing.assert_allclose(grad_var, want_grad_var, rtol=1e-11, atol=1e-15)
     known = ignored_rows(case, want_grad.shape) & np.isnan(want_grad) & (grad == 0)
     np.testing.assert_allclose(np.where(known, np.nan, grad), want_grad, rtol=1e-11, atol=1e-15)
+
+
+# Where descend's activations deliberately differ from torch (as descend.reference does):
+# (case id, what) -> why.
+ACTIVATION_DEVIATIONS = {
+    ("elu-1", "grad"): "elu's derivative at NaN: torch's vectorised CPU loop gives NaN; the "
+    "reference (torch's scalar rule, x <= 0 fails for NaN) gives 1",
+    ("elu-0.5", "grad"): "as elu-1",
+}
+
+
+@pytest.mark.parametrize("case", ACTIVATIONS, ids=[c["id"] for c in ACTIVATIONS])
+def test_activation_matches_torch(case: dict[str, Any]) -> None:
+    f = getattr(ds, case["descend"])
+    assert isinstance(f, ds.Activation), f"{case['descend']} is not native"
+    (x,) = arrays(case, case["arrays"])
+    key = f"{case['id']}/upstream"
+    upstream = FIXTURES[key] if key in FIXTURES else None
+    value, grad = f.value_and_grad(x, upstream, **case["kwargs"])
+    assert_array_equal(f(x, **case["kwargs"]), value)
+    want_value, want_grad = arrays(case, ["value", "grad"])
+    for what, got, want in (("value", value, want_value), ("grad", grad, want_grad)):
+        if (case["id"], what) in ACTIVATION_DEVIATIONS:
+            # Compare the rest; the deviating elements are NaN on torch's side only.
+            differ = np.isnan(want) & ~np.isnan(got) & np.isnan(x)
+            assert differ.any(), f"{case['id']}: the listed deviation no longer occurs"
+            got = np.where(differ, np.nan, got)
+        # Both sides are float64. Values: torch's gelu cancels to ±0 in the far left tail
+        # (x = −20), where descend keeps the true −5.5e−88 (see descend.reference.activations).
+        # Gradients: torch forms σ·(1 − σ) and 1 − tanh², which lose ~eps64 absolutely.
+        atol = 1e-80 if what == "value" else 1e-15
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=atol)

@@ -1,4 +1,4 @@
-"""descend: ML losses, their gradients and optimizer steps, computed in Rust on numpy arrays.
+"""descend: ML losses, activations, their gradients and optimizer steps, in Rust on numpy arrays.
 
 Examples
 --------
@@ -15,9 +15,23 @@ import importlib.metadata
 import warnings
 
 from descend import _core, reference
+from descend._activation import Activation
 from descend._gradcheck import GradcheckError, gradcheck
 from descend._loss import Loss
 from descend._threads import get_num_threads, set_num_threads, threads
+from descend.activations import (
+    elu,
+    gelu,
+    leaky_relu,
+    log_sigmoid,
+    log_softmax,
+    relu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    tanh,
+)
 from descend.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -41,20 +55,26 @@ from descend.losses import (
 __version__ = importlib.metadata.version("descend")
 
 __all__ = [
+    "Activation",
     "GradcheckError",
     "Loss",
     "__version__",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "elu",
     "gaussian_nll_loss",
+    "gelu",
     "get_num_threads",
     "gradcheck",
     "hinge_embedding_loss",
     "huber_loss",
     "kl_div",
     "l1_loss",
+    "leaky_relu",
     "log_cosh_loss",
+    "log_sigmoid",
+    "log_softmax",
     "mse_loss",
     "multi_margin_loss",
     "multilabel_soft_margin_loss",
@@ -62,10 +82,16 @@ __all__ = [
     "poisson_nll_loss",
     "quantile_loss",
     "reference",
+    "relu",
     "set_num_threads",
+    "sigmoid",
+    "silu",
     "simd_level",
     "smooth_l1_loss",
     "soft_margin_loss",
+    "softmax",
+    "softplus",
+    "tanh",
     "threads",
 ]
 

@@ -4,6 +4,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "activation",
+    "activation_specs",
     "chunk_size",
     "exp_probe",
     "get_num_threads",
@@ -63,3 +65,14 @@ def triad(
     scalar: float,
 ) -> None: ...
 def exp_probe(x: NDArray[np.floating[Any]], out: NDArray[np.floating[Any]]) -> None: ...
+def activation(
+    name: str,
+    input: NDArray[np.floating[Any]],
+    upstream: NDArray[np.floating[Any]] | None,
+    params: dict[str, float] | None,
+    dim: int,
+    want_value: bool,
+    want_grad: bool,
+    out: NDArray[np.floating[Any]] | None,
+) -> Any: ...
+def activation_specs() -> list[tuple[str, list[tuple[str, float, str]], str]]: ...

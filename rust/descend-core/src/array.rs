@@ -65,3 +65,61 @@ pub fn check_shape_as(
     }
     Ok(())
 }
+
+/// A C-order array seen along one axis: `outer` blocks of `len` × `inner` elements (for the
+/// last axis, inner = 1). Its rows are the `outer`·`inner` vectors along the axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Axis {
+    /// Product of the dimensions before the axis.
+    pub outer: usize,
+    /// Length of the axis.
+    pub len: usize,
+    /// Product of the dimensions after it.
+    pub inner: usize,
+}
+
+impl Axis {
+    /// `shape` along axis `dim` (already in range).
+    pub fn of(shape: &[usize], dim: usize) -> Self {
+        Self {
+            outer: shape[..dim].iter().product(),
+            len: shape[dim],
+            inner: shape[dim + 1..].iter().product(),
+        }
+    }
+}
+
+/// `data` in row order: itself when the axis is the last one (inner ≤ 1), else a transposed
+/// copy in which row r = (o, d) is contiguous.
+pub fn to_rows<F: Copy>(data: &[F], axis: Axis) -> std::borrow::Cow<'_, [F]> {
+    let Axis { len, inner, .. } = axis;
+    if inner <= 1 || len == 0 {
+        // Already in row order (or empty).
+        return std::borrow::Cow::Borrowed(data);
+    }
+    let mut rows = Vec::with_capacity(data.len());
+    for block in data.chunks_exact(len * inner) {
+        for d in 0..inner {
+            rows.extend((0..len).map(|c| block[c * inner + d]));
+        }
+    }
+    std::borrow::Cow::Owned(rows)
+}
+
+/// Writes row-ordered `rows` back into `data`'s C order (the inverse of [`to_rows`]).
+pub fn from_rows<F: Copy>(rows: &[F], data: &mut [F], axis: Axis) {
+    let Axis { len, inner, .. } = axis;
+    if len * inner == 0 {
+        return;
+    }
+    for (block, row_block) in data
+        .chunks_exact_mut(len * inner)
+        .zip(rows.chunks_exact(len * inner))
+    {
+        for (d, row) in row_block.chunks_exact(len).enumerate() {
+            for (c, &v) in row.iter().enumerate() {
+                block[c * inner + d] = v;
+            }
+        }
+    }
+}

@@ -13,12 +13,17 @@ pub enum Error {
     Value(String),
     /// A class label is out of range (Python `IndexError`).
     Label(String),
+    /// An axis (`dim`) is out of range for the array (Python `IndexError`, as numpy's
+    /// `AxisError` is one).
+    Axis(String),
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Shape(m) | Self::Dtype(m) | Self::Value(m) | Self::Label(m) => f.write_str(m),
+            Self::Shape(m) | Self::Dtype(m) | Self::Value(m) | Self::Label(m) | Self::Axis(m) => {
+                f.write_str(m)
+            }
         }
     }
 }

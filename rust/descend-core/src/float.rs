@@ -77,6 +77,8 @@ pub trait Float:
     fn tanh(self) -> Self;
     /// Error function.
     fn erf(self) -> Self;
+    /// Complementary error function 1 − erf x, accurate in the tail x ≫ 0 where that cancels.
+    fn erfc(self) -> Self;
 
     /// softplus x = ln(1 + e^x) = max(x, 0) + ln(1 + e^(−|x|)): finite for every finite x
     /// (never forms e^x for large x), x itself for large x, e^x for very negative x, NaN for
@@ -143,6 +145,10 @@ impl Float for f64 {
     fn erf(self) -> Self {
         math::erf::erf_f64(self)
     }
+    #[inline(always)]
+    fn erfc(self) -> Self {
+        math::erf::erfc_f64(self)
+    }
 }
 
 // f32 transcendentals are native f32 polynomials: 8 lanes per AVX2 vector instead of the 4 of
@@ -192,6 +198,10 @@ impl Float for f32 {
     #[inline(always)]
     fn erf(self) -> Self {
         math::erf::erf_f32(self)
+    }
+    #[inline(always)]
+    fn erfc(self) -> Self {
+        math::erf::erfc_f32(self)
     }
 }
 

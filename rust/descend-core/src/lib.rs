@@ -4,6 +4,7 @@
 //! reductions, chunks, threads, SIMD dispatch). Drivers validate everything first and only then
 //! run kernels that cannot fail, so a failing call writes nothing.
 
+pub mod activation;
 pub mod array;
 pub mod error;
 pub mod float;

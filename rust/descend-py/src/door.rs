@@ -10,7 +10,7 @@ pub fn to_py_err(err: Error) -> PyErr {
     match err {
         Error::Shape(m) | Error::Value(m) => PyValueError::new_err(m),
         Error::Dtype(m) => PyTypeError::new_err(m),
-        Error::Label(m) => PyIndexError::new_err(m),
+        Error::Label(m) | Error::Axis(m) => PyIndexError::new_err(m),
     }
 }
 

@@ -2,6 +2,7 @@
 //! call the core, map its errors. No math and nothing per kernel lives here: a kernel is named
 //! by a string, so adding one to the core's registry needs no change in this crate.
 
+mod activation;
 mod arrays;
 mod call;
 mod door;
@@ -105,6 +106,27 @@ mod runtime {
             .collect()
     }
 
+    /// (name, [(param, default, domain)], kind) for every activation; kind is "elementwise" or
+    /// "dim" (along a dimension).
+    #[pyfunction]
+    #[allow(clippy::type_complexity)]
+    pub fn activation_specs() -> Vec<(
+        &'static str,
+        Vec<(&'static str, f64, &'static str)>,
+        &'static str,
+    )> {
+        descend_core::activation::ACTIVATIONS
+            .iter()
+            .map(|spec| {
+                let kind = match spec.kind {
+                    descend_core::activation::Kind::Elementwise => "elementwise",
+                    descend_core::activation::Kind::AlongDim => "dim",
+                };
+                (spec.name, describe(spec.params), kind)
+            })
+            .collect()
+    }
+
     fn describe(params: &[ParamSpec]) -> Vec<(&'static str, f64, &'static str)> {
         params
             .iter()
@@ -129,5 +151,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::threads_used_by_last_call, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::chunk_size, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::pointwise_specs, m)?)?;
+    m.add_function(wrap_pyfunction!(activation::activation, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::activation_specs, m)?)?;
     Ok(())
 }

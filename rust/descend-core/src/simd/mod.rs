@@ -7,6 +7,7 @@
 //! hand-written intrinsics (see the closing note of the foundation issue for the figures).
 
 pub mod math;
+pub mod row;
 
 use std::sync::OnceLock;
 

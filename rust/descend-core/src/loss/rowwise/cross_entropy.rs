@@ -12,11 +12,11 @@
 //! lse and the loss are formed in f64. NaN anywhere in a row makes that row's loss and gradient
 //! NaN, and so does +inf (inf − inf), as torch's `log_softmax`.
 
-use super::row;
 use super::{DenseRow, LabelMean, LabelRow, RowSpec, RowwiseLoss, Targets, DEFAULT_IGNORE_INDEX};
 use crate::float::Float;
 use crate::par::Bound;
 use crate::param::{Domain, ParamSpec};
+use crate::simd::row;
 
 /// Cross-entropy kernel.
 #[derive(Debug, Clone, Copy)]

@@ -13,15 +13,16 @@
 
 use pulp::{Simd, WithSimd};
 
-use super::{
-    row, visit, DenseRow, LabelMean, LabelRow, RowwiseLoss, Visitor, DEFAULT_IGNORE_INDEX,
+use super::{visit, DenseRow, LabelMean, LabelRow, RowwiseLoss, Visitor, DEFAULT_IGNORE_INDEX};
+use crate::array::{
+    check_shape, check_shape_as, from_rows, shape_str, to_rows, Axis, Operand, Output,
 };
-use crate::array::{check_shape, check_shape_as, shape_str, Operand, Output};
 use crate::error::{Error, Result};
 use crate::float::Float;
 use crate::par::{run_tasks, CHUNK};
 use crate::param::resolve;
 use crate::reduce::{pairwise_sum, Reduction};
+use crate::simd::row;
 
 /// Integer class labels, in the dtype the caller holds them.
 #[derive(Debug, Clone, Copy)]
@@ -127,6 +128,14 @@ impl Layout {
 
     fn rows(self) -> usize {
         self.batch * self.inner
+    }
+
+    fn axis(self) -> Axis {
+        Axis {
+            outer: self.batch,
+            len: self.classes,
+            inner: self.inner,
+        }
     }
 }
 
@@ -285,7 +294,7 @@ impl<F: Float> Request<'_, F> {
             weight_sum: weight.map_or(classes as f64, row::sum),
             coef: 1.0 / denominator,
         };
-        let x = to_rows(self.input.data, plan.layout);
+        let x = to_rows(self.input.data, plan.layout.axis());
         let mut grad = self.grad.map(|g| g.data);
         let mut grad_rows = match &grad {
             Some(_) if inner > 1 => Some(vec![F::ZERO; rows * classes]),
@@ -311,12 +320,14 @@ impl<F: Float> Request<'_, F> {
                 data: Labels::I64(l),
                 ..
             } => chunked(context, parts, LabelTargets(l)),
-            Target::Dense(t) => {
-                chunked(context, parts, DenseTargets(&to_rows(t.data, plan.layout)))
-            }
+            Target::Dense(t) => chunked(
+                context,
+                parts,
+                DenseTargets(&to_rows(t.data, plan.layout.axis())),
+            ),
         };
         if let (Some(rows_grad), Some(g)) = (grad_rows, grad) {
-            from_rows(&rows_grad, g, plan.layout);
+            from_rows(&rows_grad, g, plan.layout.axis());
         }
         (self.want_value && self.reduction != Reduction::None).then(|| total / denominator)
     }
@@ -349,41 +360,6 @@ impl<F: Float> LabelCheck<'_, F> {
             weight += self.weight.map_or(1.0, |w| w[class].to_f64());
         }
         Ok((kept, weight))
-    }
-}
-
-/// `data` in row order: itself for 1-D and 2-D input, a transposed copy when D > 1.
-fn to_rows<F: Float>(data: &[F], layout: Layout) -> std::borrow::Cow<'_, [F]> {
-    let Layout {
-        batch,
-        classes,
-        inner,
-    } = layout;
-    if inner <= 1 {
-        return std::borrow::Cow::Borrowed(data);
-    }
-    let mut rows = Vec::with_capacity(data.len());
-    for n in 0..batch {
-        let block = &data[n * classes * inner..(n + 1) * classes * inner];
-        for d in 0..inner {
-            rows.extend((0..classes).map(|c| block[c * inner + d]));
-        }
-    }
-    std::borrow::Cow::Owned(rows)
-}
-
-/// Writes row-ordered `rows` back into `data`'s (N, C, D) order.
-fn from_rows<F: Float>(rows: &[F], data: &mut [F], layout: Layout) {
-    let Layout { classes, inner, .. } = layout;
-    for (block, row_block) in data
-        .chunks_exact_mut(classes * inner)
-        .zip(rows.chunks_exact(classes * inner))
-    {
-        for (d, row) in row_block.chunks_exact(classes).enumerate() {
-            for (c, &v) in row.iter().enumerate() {
-                block[c * inner + d] = v;
-            }
-        }
     }
 }
 

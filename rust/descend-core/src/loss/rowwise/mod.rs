@@ -5,10 +5,10 @@
 //! its logits, its target (a class label or a row of probabilities), the class weights and the
 //! coefficients its gradient is scaled by. [`registry!`] below is the only list of them. Shapes,
 //! label checks, ignored rows, denominators, the class axis of K-dimensional inputs, chunks of
-//! rows, threads and SIMD are in [`driver`]; the vectorised row primitives in [`row`].
+//! rows, threads and SIMD are in [`driver`]; the vectorised row primitives in
+//! [`crate::simd::row`], shared with the softmax activations.
 
 pub mod driver;
-pub mod row;
 
 mod cross_entropy;
 mod multi_margin_loss;
@@ -115,7 +115,7 @@ pub struct DenseRow<'a, F> {
 }
 
 /// A loss over the classes of one row. Row methods are `#[inline(always)]` so they compile
-/// inside the driver's SIMD context; they use [`row`]'s primitives for their loops.
+/// inside the driver's SIMD context; they use [`crate::simd::row`]'s primitives for their loops.
 pub trait RowwiseLoss: Copy + Send + Sync + 'static {
     /// Name, hyperparameters and accepted targets.
     const SPEC: RowSpec;

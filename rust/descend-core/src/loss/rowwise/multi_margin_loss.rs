@@ -11,7 +11,7 @@ use crate::float::Float;
 use crate::par::Bound;
 use crate::param::{Domain, ParamSpec};
 
-use super::row;
+use crate::simd::row;
 
 /// Multi-margin kernel.
 #[derive(Debug, Clone, Copy)]

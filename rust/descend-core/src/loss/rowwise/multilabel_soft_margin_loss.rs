@@ -5,10 +5,10 @@
 //! log σ is formed without overflow; as in torch's literal form, an infinite logit makes the
 //! value NaN (0·∞) while the gradient stays finite. `"mean"` divides by the number of rows.
 
-use super::row;
 use super::{DenseRow, LabelMean, RowSpec, RowwiseLoss, Targets};
 use crate::float::Float;
 use crate::par::Bound;
+use crate::simd::row;
 
 /// Multi-label soft-margin kernel.
 #[derive(Debug, Clone, Copy)]

@@ -1,6 +1,6 @@
 //! Branch-free transcendentals, one native set per element type, that vectorise at full width
 //! when inlined into a loop: `exp`, `exp_m1`, `ln`, `ln_1p`, `tanh` ([`f64`], [`f32`]) and
-//! `erf` ([`erf`]). `softplus` and `log_sigmoid` are written once over [`crate::Float`].
+//! `erf`, `erfc` ([`erf`]). `softplus` and `log_sigmoid` are written once over [`crate::Float`].
 //!
 //! Rules every routine here keeps, so LLVM can turn it into straight-line vector code:
 //! - no libm calls, no `round`/`floor` (a libm call on baseline x86-64) and no float↔int `as`

@@ -1,5 +1,6 @@
-//! The loops of a row, written once for every row-wise kernel: max, the shifted exp-sum of
-//! log-sum-exp, sums, dot products and the final gradient update.
+//! The loops of a row, written once for every kernel that works along an axis (the row-wise
+//! losses, softmax and log_softmax): max, the shifted exp-sum of log-sum-exp, sums, dot
+//! products and the final gradient update.
 //!
 //! Each is a flat loop over the row that LLVM vectorises when inlined into the driver's SIMD
 //! context. Sums go to [`LANES`] f64 accumulators, element `c` always to lane `c % LANES`, so a

@@ -1,0 +1,109 @@
+//! The one binding of every activation: the kernel is chosen by name inside the core.
+
+use descend_core::activation::{run, Request};
+use descend_core::Float;
+use numpy::Element;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+
+use crate::arrays::{float_type, FloatType, Input, Target};
+use crate::call::Params;
+use crate::door::{enter, to_py_err};
+
+/// Value and/or vector-Jacobian product of the activation `name` (see `descend._activation`).
+///
+/// `out=` receives the gradient when there is one, else the value. Returns `None`, having done
+/// nothing, when input and upstream are not ndarrays of one native float32/float64 dtype: the
+/// Python layer then applies the coercion rules and calls again.
+#[pyfunction]
+#[pyo3(signature = (name, input, upstream, params, dim, want_value, want_grad, out))]
+#[allow(clippy::too_many_arguments)]
+pub fn activation<'py>(
+    py: Python<'py>,
+    name: &str,
+    input: &Bound<'py, PyAny>,
+    upstream: Option<&Bound<'py, PyAny>>,
+    params: Option<&Bound<'py, PyDict>>,
+    dim: i64,
+    want_value: bool,
+    want_grad: bool,
+    out: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let Some(dtype) = float_type(input) else {
+        return Ok(None);
+    };
+    if upstream.is_some_and(|u| float_type(u) != Some(dtype)) {
+        return Ok(None);
+    }
+    let params = Params::read(params)?;
+    let call = Call {
+        name,
+        params: &params.pairs()?,
+        dim,
+        want_value,
+        want_grad,
+    };
+    match dtype {
+        FloatType::F64 => call.run::<f64>(py, input, upstream, out).map(Some),
+        FloatType::F32 => call.run::<f32>(py, input, upstream, out).map(Some),
+    }
+}
+
+struct Call<'a> {
+    name: &'a str,
+    params: &'a [(&'a str, f64)],
+    dim: i64,
+    want_value: bool,
+    want_grad: bool,
+}
+
+impl Call<'_> {
+    fn run<'py, F: Float + Element>(
+        &self,
+        py: Python<'py>,
+        input: &Bound<'py, PyAny>,
+        upstream: Option<&Bound<'py, PyAny>>,
+        out: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if !(self.want_value || self.want_grad) {
+            return Err(to_py_err(descend_core::Error::Value(
+                "nothing to compute".into(),
+            )));
+        }
+        let input = Input::<F>::new(input);
+        let upstream = upstream.map(Input::<F>::new);
+        let extents: Vec<_> = [Some(&input), upstream.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(Input::extent)
+            .collect();
+        let shape = input.shape();
+        let take = |out: Option<&Bound<'py, PyAny>>| match out {
+            Some(out) => Target::<F>::out(out, F::DTYPE, &extents),
+            None => Ok(Target::fresh(py, shape)),
+        };
+        // out= takes the gradient when there is one, else the value.
+        let (mut value, mut grad) = match (self.want_value, self.want_grad) {
+            (true, true) => (Some(Target::fresh(py, shape)), Some(take(out)?)),
+            (true, false) => (Some(take(out)?), None),
+            _ => (None, Some(take(out)?)),
+        };
+        let request = Request {
+            input: input.operand(),
+            upstream: upstream.as_ref().map(Input::operand),
+            params: self.params,
+            dim: self.dim,
+            value: value.as_mut().map(Target::output),
+            grad: grad.as_mut().map(Target::output),
+        };
+        let len = request.input.data.len();
+        enter(py, len, || run(self.name, request))?;
+        let value = value.map(|v| v.into_array().into_any());
+        let grad = grad.map(|g| g.into_array().into_any());
+        match (value, grad) {
+            (Some(v), Some(g)) => Ok(PyTuple::new(py, [v, g])?.into_any()),
+            (Some(x), None) | (None, Some(x)) => Ok(x),
+            (None, None) => unreachable!("one of the two was asked for"),
+        }
+    }
+}
