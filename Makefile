@@ -49,6 +49,7 @@ pytest: $(WHEEL_STAMP)
 
 bench: $(WHEEL_STAMP)
 	$(PY) benches/pointwise.py --json benches/results/pointwise.json
+	$(PY) benches/classification.py --json benches/results/classification.json
 
 clean:
 	rm -rf $(VENV) $(WHEEL_DIR) target

@@ -153,18 +153,42 @@ where
     if tasks.len() < 2 || len < bound.parallel_from() || num_threads() == 1 {
         return tasks.into_iter().map(work).collect();
     }
+    // Each task is taken from, and its result put in, a slot of its own; only the index
+    // crosses into rayon. The pool code is then compiled once, not once per kernel: as a
+    // generic over every chunk type it made the extension module tens of megabytes.
+    let tasks: Vec<Mutex<Option<T>>> = tasks.into_iter().map(|t| Mutex::new(Some(t))).collect();
+    let results: Vec<Mutex<Option<R>>> = tasks.iter().map(|_| Mutex::new(None)).collect();
+    let run_one = |i: usize| {
+        let task = tasks[i]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(task) = task {
+            *results[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(work(task));
+        }
+    };
+    run_indices(tasks.len(), &run_one);
+    results
+        .into_iter()
+        .map(|r| {
+            r.into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .expect("every task ran")
+        })
+        .collect()
+}
+
+/// Calls `run(i)` for every `i < n` on the pool.
+fn run_indices(n: usize, run: &(dyn Fn(usize) + Sync)) {
     THREADS_SEEN.store(0, Ordering::Relaxed);
     pool().install(|| {
-        tasks
-            .into_par_iter()
-            .map(|task| {
-                if let Some(i) = rayon::current_thread_index() {
-                    THREADS_SEEN.fetch_or(1 << (i % 64), Ordering::Relaxed);
-                }
-                work(task)
-            })
-            .collect()
-    })
+        (0..n).into_par_iter().for_each(|i| {
+            if let Some(t) = rayon::current_thread_index() {
+                THREADS_SEEN.fetch_or(1 << (t % 64), Ordering::Relaxed);
+            }
+            run(i);
+        });
+    });
 }
 
 #[cfg(test)]

@@ -103,8 +103,9 @@ pub fn forced_level_warning() -> Option<&'static str> {
     choice().1.as_deref()
 }
 
-/// Runs `op` compiled for the chosen instruction set.
-#[inline]
+/// Runs `op` compiled for the chosen instruction set. Never inlined: its scalar arm holds a
+/// whole kernel loop, which inlining copied into every caller (serial and pooled paths alike).
+#[inline(never)]
 pub fn dispatch<Op: pulp::WithSimd>(op: Op) -> Op::Output {
     match level() {
         #[cfg(target_arch = "x86_64")]

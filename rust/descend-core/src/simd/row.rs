@@ -8,7 +8,7 @@
 //! not it also stores the exponentials (`value` and `value_and_grad` agree bitwise).
 
 use crate::float::Float;
-use crate::reduce::{add_to_lanes, pairwise_sum, LANES};
+use crate::reduce::{add_to_lanes, sum_lanes, LANES};
 
 /// Elements a stack buffer holds while a row without a gradient is exponentiated.
 const BLOCK: usize = 64;
@@ -54,7 +54,7 @@ pub fn exp_sum<F: Float>(x: &[F], shift: F, dst: Option<&mut [F]>) -> f64 {
             }
         }
     }
-    pairwise_sum(&lanes)
+    sum_lanes(&lanes)
 }
 
 /// Σ x_c in f64.
@@ -62,7 +62,7 @@ pub fn exp_sum<F: Float>(x: &[F], shift: F, dst: Option<&mut [F]>) -> f64 {
 pub fn sum<F: Float>(x: &[F]) -> f64 {
     let mut lanes = [0.0_f64; LANES];
     add_to_lanes(&mut lanes, x);
-    pairwise_sum(&lanes)
+    sum_lanes(&lanes)
 }
 
 /// Σ a_c·x_c, products and sum in f64 (so f32 products round once, at the end).
@@ -79,7 +79,7 @@ pub fn dot<F: Float>(a: &[F], x: &[F]) -> f64 {
     for ((lane, &ai), &xi) in lanes.iter_mut().zip(&a[tail..]).zip(&x[tail..]) {
         *lane += ai.to_f64() * xi.to_f64();
     }
-    pairwise_sum(&lanes)
+    sum_lanes(&lanes)
 }
 
 /// g_c ← g_c·k − b·w_c (w_c = 1 without weights): turns the stored exponentials into

@@ -18,6 +18,8 @@ pub struct BinaryCrossEntropy;
 const EPSILON: f64 = 1e-12_f32 as f64;
 
 impl PointwiseLoss for BinaryCrossEntropy {
+    type Third = super::NoThird;
+
     const SPEC: LossSpec = LossSpec {
         name: "binary_cross_entropy",
         weighted_mean: WeightedMean::OverCount,

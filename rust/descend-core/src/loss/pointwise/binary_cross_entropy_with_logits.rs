@@ -16,6 +16,8 @@ use crate::par::Bound;
 pub struct BinaryCrossEntropyWithLogits;
 
 impl PointwiseLoss for BinaryCrossEntropyWithLogits {
+    type Third = super::OptionalThird;
+
     const SPEC: LossSpec = LossSpec {
         name: "binary_cross_entropy_with_logits",
         weighted_mean: WeightedMean::OverCount,

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::float::Float;
 use crate::par::{run_tasks, CHUNK};
 use crate::param::resolve;
-use crate::reduce::{add_to_lanes, pairwise_sum, Reduction, LANES};
+use crate::reduce::{add_to_lanes, pairwise_sum, sum_lanes, Reduction, LANES};
 use crate::stream::{Off, Ones, Paired, Sink, Stream};
 
 /// One call of a pointwise loss.
@@ -208,11 +208,9 @@ impl<F: Float> Request<'_, F> {
             scale,
         };
         let aux = self.aux.map(|a| a.data);
-        let total = match (weight, aux) {
-            (Some(w), Some(a)) => pass.run(kernel, w, a),
-            (Some(w), None) => pass.run(kernel, w, Ones),
-            (None, Some(a)) => pass.run(kernel, Ones, a),
-            (None, None) => pass.run(kernel, Ones, Ones),
+        let total = match weight {
+            Some(w) => K::Third::run(pass, kernel, w, aux),
+            None => K::Third::run(pass, kernel, Ones, aux),
         };
         accumulate.then(|| match self.reduction {
             Reduction::Mean | Reduction::BatchMean => total / denominator,
@@ -233,7 +231,7 @@ fn weight_sum<F: Float>(w: &[F]) -> f64 {
         accumulate: true,
         scale: F::ONE,
     };
-    pass.run(Identity, Ones, Ones)
+    pass.run_with(Identity, Ones, Ones, None::<Off>)
 }
 
 /// ℓ(x, y) = x, used to sum an array through the same deterministic loop.
@@ -241,6 +239,7 @@ fn weight_sum<F: Float>(w: &[F]) -> f64 {
 struct Identity;
 
 impl PointwiseLoss for Identity {
+    type Third = NoThird;
     const SPEC: LossSpec = LossSpec {
         name: "identity",
         ..LossSpec::BASE
@@ -259,7 +258,8 @@ impl PointwiseLoss for Identity {
 }
 
 /// The arrays of one fused pass, before the weight type is fixed.
-struct Pass<'a, F> {
+#[derive(Debug)]
+pub struct Pass<'a, F> {
     x: &'a [F],
     y: &'a [F],
     upstream: Option<&'a [F]>,
@@ -270,15 +270,77 @@ struct Pass<'a, F> {
     scale: F,
 }
 
-impl<F: Float> Pass<'_, F> {
-    /// Picks the loop instantiation for the arrays present; only valid combinations exist.
-    fn run<K: PointwiseLoss, W: Stream<F>, A: Stream<F>>(mut self, k: K, w: W, a: A) -> f64 {
-        match (self.grad.take(), self.aux_grad.take()) {
-            (Some(g), Some(ga)) => self.run_with(k, w, a, Some(Paired(g, ga))),
-            (g, _) => self.run_with(k, w, a, g),
+/// How a kernel's third array reaches the loop, as a type: each way a loop can be called
+/// doubles its compiled copies, so a kernel is compiled only with the ones it can take. Every
+/// loss compiled with every combination made the extension module tens of megabytes.
+pub trait Third {
+    /// Runs the pass with the third array as the kernel takes it (validated: present exactly
+    /// when the kernel's spec allows or needs it).
+    fn run<K: PointwiseLoss, F: Float, W: Stream<F>>(
+        pass: Pass<'_, F>,
+        k: K,
+        w: W,
+        aux: Option<&[F]>,
+    ) -> f64;
+}
+
+/// No third array: the kernel sees ones ([`Aux::None`]).
+#[derive(Debug)]
+pub struct NoThird;
+
+/// An optional third array, ones when absent ([`Aux::Optional`]).
+#[derive(Debug)]
+pub struct OptionalThird;
+
+/// A required third array, differentiated too ([`Aux::WithGrad`]).
+#[derive(Debug)]
+pub struct DifferentiatedThird;
+
+impl Third for NoThird {
+    fn run<K: PointwiseLoss, F: Float, W: Stream<F>>(
+        mut pass: Pass<'_, F>,
+        k: K,
+        w: W,
+        _: Option<&[F]>,
+    ) -> f64 {
+        let grad = pass.grad.take();
+        pass.run_with(k, w, Ones, grad)
+    }
+}
+
+impl Third for OptionalThird {
+    fn run<K: PointwiseLoss, F: Float, W: Stream<F>>(
+        mut pass: Pass<'_, F>,
+        k: K,
+        w: W,
+        aux: Option<&[F]>,
+    ) -> f64 {
+        let grad = pass.grad.take();
+        match aux {
+            Some(a) => pass.run_with(k, w, a, grad),
+            None => pass.run_with(k, w, Ones, grad),
         }
     }
+}
 
+impl Third for DifferentiatedThird {
+    fn run<K: PointwiseLoss, F: Float, W: Stream<F>>(
+        mut pass: Pass<'_, F>,
+        k: K,
+        w: W,
+        aux: Option<&[F]>,
+    ) -> f64 {
+        // Validation made the array present, and its gradient present with the input's.
+        let a = aux.unwrap_or_default();
+        match (pass.grad.take(), pass.aux_grad.take()) {
+            (Some(g), Some(ga)) => pass.run_with(k, w, a, Some(Paired(g, ga))),
+            (g, _) => pass.run_with(k, w, a, g),
+        }
+    }
+}
+
+impl<F: Float> Pass<'_, F> {
+    /// Picks the loop instantiation for the arrays present; only valid combinations exist.
     fn run_with<K, W, A, G>(self, k: K, w: W, a: A, grad: Option<G>) -> f64
     where
         K: PointwiseLoss,
@@ -405,7 +467,7 @@ where
                 add_to_lanes(&mut lanes, &values[..len]);
             }
         }
-        pairwise_sum(&lanes)
+        sum_lanes(&lanes)
     }
 }
 

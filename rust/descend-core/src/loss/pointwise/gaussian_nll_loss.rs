@@ -28,6 +28,8 @@ impl GaussianNllLoss {
 }
 
 impl PointwiseLoss for GaussianNllLoss {
+    type Third = super::DifferentiatedThird;
+
     const SPEC: LossSpec = LossSpec {
         name: "gaussian_nll_loss",
         params: &[

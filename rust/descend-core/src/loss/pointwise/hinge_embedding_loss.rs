@@ -16,6 +16,8 @@ pub struct HingeEmbeddingLoss {
 }
 
 impl PointwiseLoss for HingeEmbeddingLoss {
+    type Third = super::NoThird;
+
     const SPEC: LossSpec = LossSpec {
         name: "hinge_embedding_loss",
         params: &[ParamSpec::new("margin", 1.0, Domain::Finite)],

@@ -17,6 +17,8 @@ pub struct HuberLoss {
 }
 
 impl PointwiseLoss for HuberLoss {
+    type Third = super::NoThird;
+
     const SPEC: LossSpec = LossSpec {
         name: "huber_loss",
         params: &[ParamSpec::new("delta", 1.0, Domain::Positive)],

@@ -18,6 +18,8 @@ use crate::param::{Domain, ParamSpec};
 pub struct KlDiv<const LOG_TARGET: bool = false>;
 
 impl<const LOG_TARGET: bool> PointwiseLoss for KlDiv<LOG_TARGET> {
+    type Third = super::NoThird;
+
     const SPEC: LossSpec = LossSpec {
         name: "kl_div",
         params: &[ParamSpec::new("log_target", 0.0, Domain::Flag)],

@@ -12,6 +12,8 @@ use crate::par::Bound;
 pub struct L1Loss;
 
 impl PointwiseLoss for L1Loss {
+    type Third = super::NoThird;
+
     const SPEC: LossSpec = LossSpec {
         name: "l1_loss",
         params: &[],

@@ -37,6 +37,8 @@ impl LogCoshLoss {
 }
 
 impl PointwiseLoss for LogCoshLoss {
+    type Third = super::NoThird;
+
     const SPEC: LossSpec = LossSpec {
         name: "log_cosh_loss",
         params: &[],

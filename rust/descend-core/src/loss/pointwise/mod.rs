@@ -25,7 +25,7 @@ use crate::par::Bound;
 use crate::param::ParamSpec;
 
 pub use crate::array::{Operand, Output};
-pub use driver::{run, Request};
+pub use driver::{run, DifferentiatedThird, NoThird, OptionalThird, Request, Third};
 
 /// How a weighted `"mean"` is normalised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +87,9 @@ impl LossSpec {
 pub trait PointwiseLoss: Copy + Send + Sync + 'static {
     /// Name, hyperparameters and weight rule.
     const SPEC: LossSpec;
+    /// How its third array is compiled in: [`NoThird`], [`OptionalThird`] or
+    /// [`DifferentiatedThird`], matching `SPEC.aux`.
+    type Third: Third;
     /// Builds the kernel from hyperparameters already resolved and checked against `SPEC`.
     fn new(params: &[f64]) -> Self;
     /// Hands `user` the kernel for `params`. A kernel with on/off options overrides this to

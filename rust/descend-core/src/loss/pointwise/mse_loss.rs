@@ -13,6 +13,8 @@ use crate::par::Bound;
 pub struct MseLoss;
 
 impl PointwiseLoss for MseLoss {
+    type Third = super::NoThird;
+
     const SPEC: LossSpec = LossSpec {
         name: "mse_loss",
         params: &[],

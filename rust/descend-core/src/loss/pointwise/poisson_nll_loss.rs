@@ -29,6 +29,8 @@ impl<const LOG_INPUT: bool, const FULL: bool> PoissonNllLoss<LOG_INPUT, FULL> {
 }
 
 impl<const LOG_INPUT: bool, const FULL: bool> PointwiseLoss for PoissonNllLoss<LOG_INPUT, FULL> {
+    type Third = super::NoThird;
+
     const SPEC: LossSpec = LossSpec {
         name: "poisson_nll_loss",
         params: &[

@@ -25,6 +25,8 @@ impl QuantileLoss {
 }
 
 impl PointwiseLoss for QuantileLoss {
+    type Third = super::NoThird;
+
     const SPEC: LossSpec = LossSpec {
         name: "quantile_loss",
         params: &[ParamSpec::new("q", 0.5, Domain::OpenUnit)],

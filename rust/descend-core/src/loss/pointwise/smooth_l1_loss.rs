@@ -17,6 +17,8 @@ pub struct SmoothL1Loss {
 }
 
 impl PointwiseLoss for SmoothL1Loss {
+    type Third = super::NoThird;
+
     const SPEC: LossSpec = LossSpec {
         name: "smooth_l1_loss",
         params: &[ParamSpec::new("beta", 1.0, Domain::NonNegative)],

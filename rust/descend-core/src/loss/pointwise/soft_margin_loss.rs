@@ -13,6 +13,8 @@ use crate::par::Bound;
 pub struct SoftMarginLoss;
 
 impl PointwiseLoss for SoftMarginLoss {
+    type Third = super::NoThird;
+
     const SPEC: LossSpec = LossSpec {
         name: "soft_margin_loss",
         bound: Bound::Compute,
