@@ -90,6 +90,13 @@ pub trait Float:
         let pos = Self::select(self > Self::ZERO, self, Self::ZERO);
         pos + (-self.abs()).exp().ln_1p()
     }
+    /// σ(x) = 1 / (1 + e^(−x)) from e^(−|x|): no overflow, and no cancellation for negative x
+    /// (there σ = e^(−|x|) / (1 + e^(−|x|))). NaN for NaN.
+    #[inline(always)]
+    fn sigmoid(self) -> Self {
+        let e = (-self.abs()).exp();
+        Self::select(self >= Self::ZERO, Self::ONE, e) / (Self::ONE + e)
+    }
     /// log_sigmoid x = ln(1 / (1 + e^(−x))) = min(x, 0) − ln(1 + e^(−|x|)) = −softplus(−x):
     /// finite for every finite x, x itself for very negative x, NaN for NaN. f32 error as
     /// [`Float::softplus`].

@@ -38,7 +38,7 @@ impl PointwiseLoss for BinaryCrossEntropyWithLogits {
     #[inline(always)]
     fn grad<F: Float>(self, x: F, y: F, p: F) -> F {
         let t = p * y;
-        (t + F::ONE - y) * sigmoid(x) - t
+        (t + F::ONE - y) * x.sigmoid() - t
     }
 
     #[inline(always)]
@@ -53,13 +53,6 @@ impl PointwiseLoss for BinaryCrossEntropyWithLogits {
             (t + F::ONE - y) * s - t,
         )
     }
-}
-
-/// σ(x) from e^(−|x|): no overflow, and no cancellation for negative x.
-#[inline(always)]
-fn sigmoid<F: Float>(x: F) -> F {
-    let e = (-x.abs()).exp();
-    F::select(x >= F::ZERO, F::ONE, e) / (F::ONE + e)
 }
 
 #[cfg(test)]

@@ -32,10 +32,7 @@ impl PointwiseLoss for SoftMarginLoss {
 
     #[inline(always)]
     fn grad<F: Float>(self, x: F, y: F, _: F) -> F {
-        // σ(z) = e^(z − softplus(z)) would cost a log; from e = e^(−|z|) it is one division.
-        let z = -(y * x);
-        let e = (-z.abs()).exp();
-        -y * F::select(z >= F::ZERO, F::ONE, e) / (F::ONE + e)
+        -y * (-(y * x)).sigmoid()
     }
 }
 

@@ -43,7 +43,7 @@ impl RowwiseLoss for MultilabelSoftMarginLoss {
         if let Some(g) = grad {
             let k = F::from_f64(share * row.coef);
             for ((gc, &xc), &yc) in g.iter_mut().zip(x).zip(t) {
-                *gc = (sigmoid(xc) - yc) * k;
+                *gc = (xc.sigmoid() - yc) * k;
             }
             if let Some(w) = row.weight {
                 for (gc, &wc) in g.iter_mut().zip(w) {
@@ -53,11 +53,4 @@ impl RowwiseLoss for MultilabelSoftMarginLoss {
         }
         value
     }
-}
-
-/// σ(x) from e^(−|x|): no overflow, no cancellation for negative x.
-#[inline(always)]
-fn sigmoid<F: Float>(x: F) -> F {
-    let e = (-x.abs()).exp();
-    F::select(x >= F::ZERO, F::ONE, e) / (F::ONE + e)
 }
