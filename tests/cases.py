@@ -512,3 +512,58 @@ ACTIVATIONS: tuple[ActivationCase, ...] = (
     # σ pair ≤ 3 f32 ULP, a product; the derivative crosses 0 (scale).
     ActivationCase("silu", scale=silu_scale, oracle=silu_oracle),
 )
+
+
+@dataclass(frozen=True)
+class OptimizerCase:
+    """An optimizer (its ``descend`` class name) with one set of constructor options.
+
+    ``converge`` gives the options for the convergence problems (a learning rate that suits the
+    rule) and ``steps`` how many steps they get. ``rtol32`` bounds the float32 trajectory's
+    error against the float64 reference per step taken (see ``test_optim``).
+    """
+
+    name: str
+    options: dict[str, Any] = field(default_factory=dict)
+    converge: dict[str, Any] = field(default_factory=dict)
+    steps: int = 3000
+    rtol32: float = 1e-6
+
+    @property
+    def id(self) -> str:
+        opts = ",".join(f"{k}={v}" for k, v in self.options.items())
+        return f"{self.name}({opts})"
+
+
+OPTIMIZERS: tuple[OptimizerCase, ...] = (
+    OptimizerCase("SGD", {"lr": 0.05}, {"lr": 1e-3}, steps=20000),
+    OptimizerCase("SGD", {"lr": 0.05, "momentum": 0.9}, {"lr": 2e-3, "momentum": 0.9}),
+    OptimizerCase(
+        "SGD",
+        {"lr": 0.05, "momentum": 0.9, "dampening": 0.3, "weight_decay": 0.01},
+        {"lr": 2e-3, "momentum": 0.9, "dampening": 0.3},
+    ),
+    OptimizerCase(
+        "SGD",
+        {"lr": 0.05, "momentum": 0.8, "nesterov": True, "maximize": True},
+        {"lr": 1e-3, "momentum": 0.9, "nesterov": True, "maximize": True},
+    ),
+    OptimizerCase("Adam", {"lr": 0.01}, {"lr": 0.02}),
+    OptimizerCase("Adam", {"lr": 0.01, "amsgrad": True}, {"lr": 0.02, "amsgrad": True}),
+    OptimizerCase(
+        "Adam",
+        {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.1},
+        {"lr": 0.02, "betas": (0.8, 0.99)},
+    ),
+    OptimizerCase(
+        "Adam",
+        {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True, "maximize": True},
+        {"lr": 0.02, "maximize": True},
+    ),
+    OptimizerCase("AdamW", {"lr": 0.01}, {"lr": 0.02, "weight_decay": 0.0}),
+    OptimizerCase(
+        "AdamW",
+        {"lr": 0.01, "amsgrad": True, "betas": (0.3, 0.5)},
+        {"lr": 0.02, "amsgrad": True, "weight_decay": 0.0},
+    ),
+)

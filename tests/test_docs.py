@@ -12,6 +12,7 @@ from descend import _gradcheck, _threads
 DOCUMENTED = {name: getattr(ds, name) for name in ds.losses.__all__ + ds.activations.__all__}
 FUNCTIONS = set(ds.losses.__all__) | set(ds.activations.__all__)
 DOCUMENTED |= {"descend": ds, "gradcheck": _gradcheck, "threads": _threads}
+DOCUMENTED |= {name: getattr(ds.optim, name) for name in ds.optim.__all__ if name != "Optimizer"}
 
 
 @pytest.mark.parametrize("name", sorted(DOCUMENTED))

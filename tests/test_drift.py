@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import descend as ds
-from cases import ACTIVATIONS, POINTWISE, ROWWISE, TERNARY, draw_inputs
+from cases import ACTIVATIONS, OPTIMIZERS, POINTWISE, ROWWISE, TERNARY, draw_inputs
 from descend import reference
 
 
@@ -98,3 +98,28 @@ def test_activation_parameters_and_defaults_agree() -> None:
             else:
                 translated[option] = float(default)
         assert translated == native, name
+
+
+TORCH_ONLY = {"foreach", "fused", "capturable", "differentiable"}
+
+
+def test_optimizers_registry_api_reference_and_table_agree() -> None:
+    classes = {n: getattr(ds.optim, n) for n in ds.optim.__all__ if n != "Optimizer"}
+    native = {name: params for name, params, *_ in ds._core.optimizer_specs()}
+    assert {c._rule for c in classes.values()} == set(native)
+    assert {c.name for c in OPTIMIZERS} == set(classes)
+    assert set(ds.__all__) >= set(classes)
+    for name, cls in classes.items():
+        sig = inspect.signature(cls)
+        ref = inspect.signature(getattr(reference.optim, name))
+        ours = {k: p for k, p in sig.parameters.items() if k not in TORCH_ONLY}
+        assert [(k, p.kind, p.default) for k, p in ours.items()] == [
+            (k, p.kind, p.default) for k, p in ref.parameters.items()
+        ], name
+        for field, default, _ in native[cls._rule]:
+            key, _, index = field.partition("[")
+            if name == "AdamW" and key in ("weight_decay", "decoupled_weight_decay"):
+                continue  # AdamW's own default (1e-2, always decoupled) over Adam's rule
+            value = sig.parameters[key].default
+            value = value[int(index[:-1])] if index else value
+            assert float(value) == default, (name, field)

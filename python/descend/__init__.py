@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib.metadata
 import warnings
 
-from descend import _core, reference
+from descend import _core, optim, reference
 from descend._activation import Activation
 from descend._gradcheck import GradcheckError, gradcheck
 from descend._loss import Loss
@@ -51,13 +51,18 @@ from descend.losses import (
     smooth_l1_loss,
     soft_margin_loss,
 )
+from descend.optim import SGD, Adam, AdamW, Optimizer
 
 __version__ = importlib.metadata.version("descend")
 
 __all__ = [
+    "SGD",
     "Activation",
+    "Adam",
+    "AdamW",
     "GradcheckError",
     "Loss",
+    "Optimizer",
     "__version__",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
@@ -79,6 +84,7 @@ __all__ = [
     "multi_margin_loss",
     "multilabel_soft_margin_loss",
     "nll_loss",
+    "optim",
     "poisson_nll_loss",
     "quantile_loss",
     "reference",

@@ -1,15 +1,17 @@
-from typing import Any
+from typing import Any, final
 
 import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "OptimizerState",
     "activation",
     "activation_specs",
     "chunk_size",
     "exp_probe",
     "get_num_threads",
     "gil_release_threshold",
+    "optimizer_specs",
     "pointwise",
     "pointwise_specs",
     "rowwise",
@@ -76,3 +78,27 @@ def activation(
     out: NDArray[np.floating[Any]] | None,
 ) -> Any: ...
 def activation_specs() -> list[tuple[str, list[tuple[str, float, str]], str]]: ...
+def optimizer_specs() -> list[
+    tuple[str, list[tuple[str, float, str]], list[str], list[str], bool]
+]: ...
+
+@final
+class OptimizerState:
+    def __new__(cls, rule: str) -> OptimizerState: ...
+    def add(self, param: NDArray[np.floating[Any]]) -> None: ...
+    def __len__(self) -> int: ...
+    def check(self, hyper: list[list[float]]) -> None: ...
+    def step(
+        self,
+        params: list[NDArray[np.floating[Any]]],
+        grads: list[NDArray[np.floating[Any]]],
+        groups: list[int],
+        hyper: list[list[float]],
+    ) -> None: ...
+    def export(
+        self, i: int
+    ) -> tuple[int, list[float], list[tuple[str, NDArray[np.floating[Any]]]]] | None: ...
+    def load(
+        self,
+        entries: list[tuple[int, list[float], list[tuple[str, NDArray[np.floating[Any]]]]] | None],
+    ) -> None: ...

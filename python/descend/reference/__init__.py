@@ -8,7 +8,7 @@ names, arguments and semantics follow ``torch.nn.functional``. One module per fa
 
 from __future__ import annotations
 
-from descend.reference import activations, classification, regression
+from descend.reference import activations, classification, optim, regression
 from descend.reference.activations import (
     ACTIVATIONS,
     elu,
@@ -70,6 +70,7 @@ __all__ = [
     "multi_margin_loss",
     "multilabel_soft_margin_loss",
     "nll_loss",
+    "optim",
     "poisson_nll_loss",
     "quantile_loss",
     "regression",

@@ -65,6 +65,13 @@ pub trait Float:
     fn is_nan(self) -> bool {
         self != self
     }
+    /// Square root, correctly rounded (one instruction on every path: no libm).
+    fn sqrt(self) -> Self;
+    /// The larger of the two; NaN if either is NaN (as `torch.maximum`).
+    #[inline(always)]
+    fn max_nan(self, other: Self) -> Self {
+        Self::select(self.is_nan() || self > other, self, other)
+    }
     /// e^x, branch-free.
     fn exp(self) -> Self;
     /// e^x − 1, accurate near 0.
@@ -129,6 +136,10 @@ impl Float for f64 {
         f64::copysign(self, sign)
     }
     #[inline(always)]
+    fn sqrt(self) -> Self {
+        f64::sqrt(self)
+    }
+    #[inline(always)]
     fn exp(self) -> Self {
         math::f64::exp(self)
     }
@@ -181,6 +192,10 @@ impl Float for f32 {
     #[inline(always)]
     fn copysign(self, sign: Self) -> Self {
         f32::copysign(self, sign)
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        f32::sqrt(self)
     }
     #[inline(always)]
     fn exp(self) -> Self {

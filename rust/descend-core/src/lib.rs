@@ -9,6 +9,7 @@ pub mod array;
 pub mod error;
 pub mod float;
 pub mod loss;
+pub mod optim;
 pub mod par;
 pub mod param;
 pub mod probe;

@@ -16,6 +16,8 @@ pub enum Domain {
     OpenUnit,
     /// Between 0 and 1, both included.
     UnitInterval,
+    /// From 0 (included) to 1 (excluded), as a moment decay (Adam's betas).
+    Decay,
     /// A whole number (exactly representable, |v| < 2^53), e.g. a class index.
     Integer,
     /// A boolean flag, passed as 0.0 or 1.0.
@@ -32,6 +34,7 @@ impl Domain {
             Self::NonNegative => v.is_finite() && v >= 0.0,
             Self::OpenUnit => v > 0.0 && v < 1.0,
             Self::UnitInterval => (0.0..=1.0).contains(&v),
+            Self::Decay => (0.0..1.0).contains(&v),
             Self::Integer => v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0,
             Self::Flag => v == 0.0 || v == 1.0,
             Self::OneOf(values, _) => values.contains(&v),
@@ -46,6 +49,7 @@ impl Domain {
             Self::NonNegative => "a finite number >= 0",
             Self::OpenUnit => "a number in the open interval (0, 1)",
             Self::UnitInterval => "a number in [0, 1]",
+            Self::Decay => "a number in [0, 1)",
             Self::Integer => "an integer",
             Self::Flag => "a bool",
             Self::OneOf(_, text) => text,
@@ -105,6 +109,27 @@ pub fn resolve(kernel: &str, specs: &[ParamSpec], given: &[(&str, f64)]) -> Resu
             }
         })
         .collect()
+}
+
+/// Checks `values`, given in spec order (the optimizers' per-step path, where names are fixed).
+pub fn check(kernel: &str, specs: &[ParamSpec], values: &[f64]) -> Result<()> {
+    if values.len() != specs.len() {
+        return Err(Error::Value(format!(
+            "{kernel} takes {} hyperparameters, got {}",
+            specs.len(),
+            values.len()
+        )));
+    }
+    for (spec, &v) in specs.iter().zip(values) {
+        if !spec.domain.contains(v) {
+            return Err(Error::Value(format!(
+                "{} must be {} for {kernel}, got {v}",
+                spec.name,
+                spec.domain.describe()
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

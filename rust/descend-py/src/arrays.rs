@@ -178,3 +178,59 @@ impl<'py, F: Element + Copy> Target<'py, F> {
         self.array
     }
 }
+
+/// `obj` as an array written in place (an optimizer's parameter): an ndarray of dtype `F`,
+/// writable and C-contiguous. `what` names it in errors (`params[3]`).
+pub fn in_place<'py, F: Element>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Target<'py, F>> {
+    let array = obj
+        .cast::<PyArrayDyn<F>>()
+        .map_err(|_| PyTypeError::new_err(format!("{what} must be a float32 or float64 ndarray")))?
+        .clone();
+    // SAFETY: reading the flags field of a live array object.
+    let flags = unsafe { (*array.as_array_ptr()).flags };
+    if flags & npyffi::NPY_ARRAY_WRITEABLE == 0 {
+        return Err(PyValueError::new_err(format!("{what} is read-only")));
+    }
+    if !array.is_c_contiguous() {
+        return Err(PyValueError::new_err(format!(
+            "{what} must be C-contiguous"
+        )));
+    }
+    Ok(Target { array })
+}
+
+impl<F: Element> Target<'_, F> {
+    /// The bytes its elements can touch, for overlap checks.
+    pub fn extent(&self) -> Range<usize> {
+        extent(&self.array)
+    }
+}
+
+/// Refuses any overlap between a written array and any other, by one sort of the byte ranges
+/// (not pairwise): `arrays` are (extent, written, name).
+pub fn check_disjoint(mut arrays: Vec<(Range<usize>, bool, String)>) -> PyResult<()> {
+    arrays.retain(|(r, _, _)| !r.is_empty());
+    arrays.sort_by_key(|(r, _, _)| r.start);
+    // The furthest end reached so far by any array and by a written one, with its name: an
+    // overlap with a written array, or of a written array with anything, shows against these.
+    let mut any: Option<(usize, &str)> = None;
+    let mut written: Option<(usize, &str)> = None;
+    for (range, writes, name) in &arrays {
+        let clash = written
+            .filter(|(end, _)| range.start < *end)
+            .or_else(|| any.filter(|(end, _)| *writes && range.start < *end));
+        if let Some((_, other)) = clash {
+            return Err(PyValueError::new_err(format!(
+                "{name} overlaps {other} in memory; every array an optimizer writes must be \
+                 separate"
+            )));
+        }
+        if any.is_none_or(|(end, _)| range.end > end) {
+            any = Some((range.end, name));
+        }
+        if *writes && written.is_none_or(|(end, _)| range.end > end) {
+            written = Some((range.end, name));
+        }
+    }
+    Ok(())
+}

@@ -6,6 +6,7 @@ mod activation;
 mod arrays;
 mod call;
 mod door;
+mod optim;
 mod pointwise;
 mod probe;
 mod rowwise;
@@ -153,5 +154,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::pointwise_specs, m)?)?;
     m.add_function(wrap_pyfunction!(activation::activation, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::activation_specs, m)?)?;
+    m.add_function(wrap_pyfunction!(optim::optimizer_specs, m)?)?;
+    m.add_class::<optim::OptimizerState>()?;
     Ok(())
 }

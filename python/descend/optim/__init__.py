@@ -1,0 +1,13 @@
+"""Optimizers with ``torch.optim``'s names, arguments, update rules and state layout.
+
+Each updates float32/float64 numpy parameters in place, all tensors of a step in one native
+call; state lives in native buffers and is copied out by ``state_dict()``.
+"""
+
+from __future__ import annotations
+
+from descend.optim._adam import Adam, AdamW
+from descend.optim._optimizer import Optimizer
+from descend.optim._sgd import SGD
+
+__all__ = ["SGD", "Adam", "AdamW", "Optimizer"]

@@ -1,0 +1,247 @@
+"""The optimizer base: torch.optim's parameter groups and state dict over descend's native state.
+
+State arrays live in the native object (Rust-owned buffers), so a step lends only the
+parameters and gradients; ``state_dict()`` copies them out and ``load_state_dict`` checks all
+of them before copying in. A rule is one class attribute (``_rule``, its name in the core's
+registry); its hyperparameters are read from each group by the core's spec, whose names are
+torch's (``"betas[0]"`` is ``group["betas"][0]``).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, ClassVar, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+from descend import _core
+
+FloatArray = NDArray[np.floating[Any]]
+
+# Accepted so torch code runs unchanged; they select torch kernels and mean nothing here.
+TORCH_ONLY = ("foreach", "fused", "capturable", "differentiable")
+
+
+class _Spec(NamedTuple):
+    params: list[tuple[str, float, str]]
+    state: list[str]
+    carried: list[str]
+    counts_steps: bool
+
+
+_SPECS = {
+    name: _Spec(params, state, carried, counts)
+    for name, params, state, carried, counts in _core.optimizer_specs()
+}
+
+
+def _field(name: str) -> tuple[str, int | None]:
+    """``"betas[1]"`` → ``("betas", 1)``; ``"lr"`` → ``("lr", None)``."""
+    if name.endswith("]"):
+        key, index = name[:-1].split("[")
+        return key, int(index)
+    return name, None
+
+
+class Optimizer:
+    """Base of descend's optimizers: ``param_groups``, ``step``, ``state_dict`` as torch.optim.
+
+    Parameters are float32/float64 ndarrays, C-contiguous and writable, updated in place; mixed
+    dtypes are allowed. ``lr`` may be a number, a schedule of :mod:`descend.schedules` or any
+    callable of the number of steps already taken; ``param_groups[i]["lr"]`` shows the value the
+    next step uses, and the schedule is kept in ``param_groups[i]["lr_schedule"]``.
+    """
+
+    _rule: ClassVar[str]
+
+    def __init__(
+        self, params: Iterable[Any] | Iterable[Mapping[str, Any]], defaults: dict[str, Any]
+    ) -> None:
+        self.defaults = defaults
+        self.param_groups: list[dict[str, Any]] = []
+        self._native = _core.OptimizerState(self._rule)
+        self._steps = 0
+        groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], Mapping):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    @classmethod
+    def _fields(cls) -> list[tuple[str, int | None]]:
+        return [_field(name) for name, _, _ in _SPECS[cls._rule].params]
+
+    def _validate(self, group: Mapping[str, Any]) -> None:
+        """Check a group's options the way torch's constructors do (beyond plain domains)."""
+
+    def _hyper(self, group: Mapping[str, Any]) -> list[float]:
+        values = []
+        for key, index in self._fields():
+            value = group[key] if index is None else group[key][index]
+            values.append(float(value))
+        return values
+
+    def add_param_group(self, param_group: Mapping[str, Any]) -> None:
+        """Add a group of parameters with its own hyperparameters (the rest from defaults)."""
+        if not isinstance(param_group, Mapping):
+            raise TypeError(f"param_group must be a dict, got {type(param_group).__name__}")
+        group = dict(param_group)
+        params = group.get("params")
+        if params is None:
+            raise ValueError('param_group needs a "params" entry')
+        params = [params] if isinstance(params, np.ndarray) else list(params)
+        if not params:
+            raise ValueError("optimizer got an empty parameter list")
+        taken = {id(p) for g in self.param_groups for p in g["params"]}
+        for i, p in enumerate(params):
+            if not isinstance(p, np.ndarray):
+                raise TypeError(f"params[{i}] must be an ndarray, got {type(p).__name__}")
+            if id(p) in taken:
+                raise ValueError("some parameters appear in more than one parameter group")
+            taken.add(id(p))
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError("a parameter appears twice in one parameter group")
+        group["params"] = params
+        for key, value in self.defaults.items():
+            group.setdefault(key, value)
+        lr = group.get("lr")
+        if callable(lr):
+            group["lr_schedule"] = lr
+        group.setdefault("lr_schedule", None)
+        self._set_lr(group)
+        self._validate(group)
+        self._native.check([self._hyper(group)])
+        scratch = _core.OptimizerState(self._rule)
+        for p in params:  # checked on a scratch state first, so a bad group adds nothing
+            scratch.add(p)
+        for p in params:
+            self._native.add(p)
+        self.param_groups.append(group)
+
+    def _set_lr(self, group: dict[str, Any]) -> None:
+        schedule = group["lr_schedule"]
+        if schedule is not None:
+            lr = float(schedule(self._steps))
+            if not math.isfinite(lr) or lr < 0:
+                raise ValueError(f"the lr schedule gave {lr} at step {self._steps}")
+            group["lr"] = lr
+
+    def step(self, grads: Sequence[Any]) -> None:
+        """Update every parameter in place from its gradient (same order as the parameters).
+
+        Gradients may have any layout; each must have its parameter's shape and dtype. A
+        failing step changes no parameter and no state.
+        """
+        params: list[FloatArray] = []
+        groups: list[int] = []
+        hyper: list[list[float]] = []
+        for index, group in enumerate(self.param_groups):
+            self._set_lr(group)
+            self._validate(group)
+            hyper.append(self._hyper(group))
+            params.extend(group["params"])
+            groups.extend([index] * len(group["params"]))
+        grads = [g if isinstance(g, np.ndarray) else np.asarray(g) for g in grads]
+        if len(grads) != len(params):
+            raise ValueError(f"got {len(grads)} gradients for {len(params)} parameters")
+        self._native.step(params, grads, groups, hyper)
+        self._steps += 1
+
+    @property
+    def state(self) -> dict[int, dict[str, Any]]:
+        """Per-parameter state (copies), keyed by the parameter's index as in ``state_dict``."""
+        return self.state_dict()["state"]  # type: ignore[no-any-return]
+
+    def state_dict(self) -> dict[str, Any]:
+        """Return copies of the state in torch's layout, plus ``"steps"`` (schedule position).
+
+        ``{"state": {i: {"step": int, "exp_avg": ndarray, ...}}, "param_groups": [{...,
+        "params": [i, ...]}], "steps": int}``.
+        """
+        counts_steps = _SPECS[self._rule].counts_steps
+        carried = _SPECS[self._rule].carried
+        state: dict[int, dict[str, Any]] = {}
+        for i in range(len(self._native)):
+            exported = self._native.export(i)
+            if exported is None:
+                continue
+            step, scalars, arrays = exported
+            entry: dict[str, Any] = {"step": step} if counts_steps else {}
+            entry.update(zip(carried, scalars, strict=True))
+            entry.update(arrays)
+            if entry:  # torch keeps no state for, e.g., SGD without momentum
+                state[i] = entry
+        groups = []
+        start = 0
+        for group in self.param_groups:
+            saved = {k: copy.copy(v) for k, v in group.items() if k != "params"}
+            saved["params"] = list(range(start, start + len(group["params"])))
+            start += len(group["params"])
+            groups.append(saved)
+        return {"state": state, "param_groups": groups, "steps": self._steps}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Take a state from ``state_dict()`` (copies in); everything is checked first."""
+        groups = list(state_dict["param_groups"])
+        if len(groups) != len(self.param_groups):
+            raise ValueError(
+                f"loaded state has {len(groups)} parameter groups, the optimizer has "
+                f"{len(self.param_groups)}"
+            )
+        merged = []
+        for i, (now, saved) in enumerate(zip(self.param_groups, groups, strict=True)):
+            if len(saved["params"]) != len(now["params"]):
+                raise ValueError(
+                    f"loaded parameter group {i} has {len(saved['params'])} parameters, the "
+                    f"optimizer's has {len(now['params'])}"
+                )
+            group = {**now, **{k: v for k, v in saved.items() if k != "params"}}
+            group.setdefault("lr_schedule", None)
+            self._validate(group)
+            merged.append(group)
+        self._native.check([self._hyper(g) for g in merged])
+        counts_steps = _SPECS[self._rule].counts_steps
+        carried = _SPECS[self._rule].carried
+        saved_state = state_dict["state"]
+        entries: list[Any] = []
+        for i in range(len(self._native)):
+            entry = saved_state.get(i, saved_state.get(str(i)))
+            if entry is None:
+                entries.append(None)
+                continue
+            arrays = [(k, np.asarray(v)) for k, v in entry.items() if k not in ("step", *carried)]
+            step = int(entry["step"]) if counts_steps and "step" in entry else 0
+            scalars = [float(entry[name]) for name in carried]
+            entries.append((step, scalars, arrays))
+        self._native.load(entries)
+        for now, group in zip(self.param_groups, merged, strict=True):
+            now.clear()
+            now.update(group)
+        self._steps = int(state_dict.get("steps", 0))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"groups": self.param_groups, "defaults": self.defaults, "saved": self.state_dict()}
+
+    def __setstate__(self, saved: dict[str, Any]) -> None:
+        self.defaults = saved["defaults"]
+        self.param_groups = []
+        self._native = _core.OptimizerState(self._rule)
+        self._steps = 0
+        for group in saved["groups"]:
+            self.add_param_group(group)
+        self.load_state_dict(saved["saved"])
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines.extend(f"    {k}: {v}" for k, v in sorted(group.items()) if k not in ("params",))
+        return "\n".join([*lines, ")"])
+
+
+ScheduleLike = float | Callable[[int], float]

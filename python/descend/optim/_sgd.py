@@ -1,0 +1,75 @@
+"""SGD, as ``torch.optim.SGD``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from descend.optim._optimizer import Optimizer, ScheduleLike
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent with momentum, as ``torch.optim.SGD``.
+
+    With :math:`d = \pm g + \lambda p` (``-g`` under ``maximize``, λ the weight decay):
+    a momentum buffer :math:`b \leftarrow \mu b + (1 - \tau) d` (:math:`b = d` on its first
+    step, as torch), then :math:`d = d + \mu b` (Nesterov) or :math:`d = b`, and
+    :math:`p \leftarrow p - \mathrm{lr}\, d`.
+
+    Parameters
+    ----------
+    params : list of ndarray or list of dict
+        Parameters (float32/float64, C-contiguous, writable), or parameter groups.
+    lr : float or schedule, default 1e-3
+        Learning rate (torch's default), a number or a function of the steps taken.
+    momentum, dampening, weight_decay : float, default 0
+        μ, τ and λ above (torch's defaults).
+    nesterov : bool, default False
+        Nesterov momentum; needs momentum > 0 and dampening = 0, as torch.
+    maximize : bool, default False
+        Ascend: the gradient's sign is flipped.
+    foreach, differentiable, fused
+        Accepted and ignored (torch kernel selectors), so torch code runs unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np, descend as ds
+    >>> w = np.array([1.0, -2.0])
+    >>> opt = ds.SGD([w], lr=0.1, momentum=0.9)
+    >>> opt.step([2.0 * w])   # gradient of |w|²
+    >>> w.tolist()
+    [0.8, -1.6]
+    """
+
+    _rule = "sgd"
+
+    def __init__(
+        self,
+        params: Iterable[Any] | Iterable[Mapping[str, Any]],
+        lr: ScheduleLike = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
+        super().__init__(params, defaults)
+
+    def _validate(self, group: Mapping[str, Any]) -> None:
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")

@@ -1,0 +1,169 @@
+"""Plain-numpy optimizers, written from the update equations of torch.optim's documentation.
+
+Same constructor signatures as ``descend.optim`` (torch-only switches omitted); ``step(grads)``
+updates the parameters in place in their own dtype, with state in plain numpy arrays. Slow and
+obvious on purpose: the tests hold the native optimizers to these trajectories.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.floating[Any]]
+
+
+class _Reference:
+    defaults: dict[str, Any]
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        groups = list(params)
+        if not isinstance(groups[0], Mapping):
+            groups = [{"params": groups}]
+        self.param_groups = [{**defaults, **g, "params": list(g["params"])} for g in groups]
+        self.state: list[dict[str, Any]] = [{} for g in self.param_groups for _ in g["params"]]
+
+    def step(self, grads: Sequence[Array]) -> None:
+        i = 0
+        for group in self.param_groups:
+            for p in group["params"]:
+                g = np.asarray(grads[i], dtype=p.dtype)
+                self._update(p, -g if group.get("maximize") else g, self.state[i], group)
+                i += 1
+
+    def _update(self, p: Array, g: Array, state: dict[str, Any], group: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+def _scalar(p: Array, value: float) -> Any:
+    """Round a hyperparameter to the parameter's dtype, as torch passes Python scalars."""
+    return p.dtype.type(value)
+
+
+class SGD(_Reference):
+    """SGD: d = g + λp; b = d (first step) or μb + (1 − τ)d; d = d + μb or b; p −= lr·d."""
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _update(self, p: Array, g: Array, state: dict[str, Any], group: dict[str, Any]) -> None:
+        mu, wd = group["momentum"], group["weight_decay"]
+        d = g + _scalar(p, wd) * p if wd != 0 else g
+        if mu != 0:
+            if "momentum_buffer" not in state:
+                state["momentum_buffer"] = d.copy()
+            else:
+                b = state["momentum_buffer"]
+                state["momentum_buffer"] = (
+                    b * _scalar(p, mu) + _scalar(p, 1 - group["dampening"]) * d
+                )
+            b = state["momentum_buffer"]
+            d = d + _scalar(p, mu) * b if group["nesterov"] else b
+        p += _scalar(p, -group["lr"]) * d
+
+
+class Adam(_Reference):
+    """Adam: p −= lr/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + ε).
+
+    m, v are moments of d = g (+ λp, or p shrunk by 1 − lr·λ when decoupled); ``amsgrad``
+    keeps the running max of v in its place.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+            "decoupled_weight_decay": decoupled_weight_decay,
+        }
+        super().__init__(params, defaults)
+
+    def _update(self, p: Array, g: Array, state: dict[str, Any], group: dict[str, Any]) -> None:
+        lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+        if not state:
+            state.update(step=0, exp_avg=np.zeros_like(p), exp_avg_sq=np.zeros_like(p))
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = np.zeros_like(p)
+        state["step"] += 1
+        t = state["step"]
+        if wd != 0 and group["decoupled_weight_decay"]:
+            p *= _scalar(p, 1 - lr * wd)
+        elif wd != 0:
+            g = g + _scalar(p, wd) * p
+        m = state["exp_avg"]
+        w = 1 - beta1
+        if w < 0.5:  # torch's two-sided lerp
+            m += _scalar(p, w) * (g - m)
+        else:
+            m[...] = g - (g - m) * _scalar(p, 1 - w)
+        v = state["exp_avg_sq"]
+        v[...] = v * _scalar(p, beta2) + _scalar(p, 1 - beta2) * g * g
+        if group["amsgrad"]:
+            top = state["max_exp_avg_sq"]
+            np.maximum(top, v, out=top)
+            v = top
+        bias1 = 1 - beta1**t
+        bias2_sqrt = (1 - beta2**t) ** 0.5
+        denom = np.sqrt(v) / _scalar(p, bias2_sqrt) + _scalar(p, group["eps"])
+        p += _scalar(p, -(lr / bias1)) * (m / denom)
+
+
+class AdamW(Adam):
+    """AdamW: Adam with decoupled weight decay, weight_decay 1e-2 by default."""
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            maximize=maximize,
+            decoupled_weight_decay=True,
+        )

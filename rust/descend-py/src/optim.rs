@@ -1,0 +1,260 @@
+//! The one binding of every optimizer: a state object that owns the core's state arrays and
+//! steps any rule by name.
+
+use descend_core::optim::driver::{Buffer, Dtype, TensorState};
+use descend_core::optim::{GradData, ParamData, Slot, State, RULES};
+use numpy::{PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
+use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+
+use crate::arrays::{check_disjoint, float_type, in_place, FloatType, Input, Target};
+use crate::door::{enter, to_py_err};
+
+/// The state of one optimizer over its parameter tensors (see `descend.optim`).
+#[pyclass(module = "descend._core")]
+#[derive(Debug)]
+pub struct OptimizerState {
+    state: State,
+}
+
+/// A parameter lent for one step.
+enum Param<'py> {
+    F32(Target<'py, f32>),
+    F64(Target<'py, f64>),
+}
+
+/// A gradient lent for one step (copied to C order if it is not already).
+enum Grad<'py> {
+    F32(Input<'py, f32>),
+    F64(Input<'py, f64>),
+}
+
+fn dtype_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Dtype> {
+    match float_type(obj) {
+        Some(FloatType::F32) => Ok(Dtype::F32),
+        Some(FloatType::F64) => Ok(Dtype::F64),
+        None => Err(PyTypeError::new_err(format!(
+            "{what} must be a float32 or float64 ndarray"
+        ))),
+    }
+}
+
+#[pymethods]
+impl OptimizerState {
+    /// Empty state for the rule called `rule`.
+    #[new]
+    fn new(rule: &str) -> PyResult<Self> {
+        Ok(Self {
+            state: State::new(rule).map_err(to_py_err)?,
+        })
+    }
+
+    /// Takes a parameter tensor (its dtype and shape are fixed from now on).
+    fn add(&mut self, param: &Bound<'_, PyAny>) -> PyResult<()> {
+        let what = format!("params[{}]", self.state.tensors.len());
+        let dtype = dtype_of(param, &what)?;
+        let shape = param.cast::<PyUntypedArray>()?.shape().to_vec();
+        match dtype {
+            Dtype::F32 => in_place::<f32>(param, &what).map(drop),
+            Dtype::F64 => in_place::<f64>(param, &what).map(drop),
+        }?;
+        self.state.add(dtype, &shape);
+        Ok(())
+    }
+
+    fn __len__(&self) -> usize {
+        self.state.tensors.len()
+    }
+
+    /// Checks per-group hyperparameters (each in the rule's order) without stepping.
+    fn check(&self, hyper: Vec<Vec<f64>>) -> PyResult<()> {
+        self.state.check_hyper(&hyper).map_err(to_py_err)
+    }
+
+    /// One step of every parameter, in place; tensor `i` uses `hyper[groups[i]]`.
+    fn step(
+        &mut self,
+        py: Python<'_>,
+        params: Vec<Bound<'_, PyAny>>,
+        grads: Vec<Bound<'_, PyAny>>,
+        groups: Vec<usize>,
+        hyper: Vec<Vec<f64>>,
+    ) -> PyResult<()> {
+        if params.len() != grads.len() {
+            return Err(PyValueError::new_err(format!(
+                "got {} gradients for {} parameters",
+                grads.len(),
+                params.len()
+            )));
+        }
+        let mut lent = Vec::with_capacity(params.len());
+        let mut extents = Vec::with_capacity(2 * params.len());
+        for (i, (param, grad)) in params.iter().zip(&grads).enumerate() {
+            let (p, g) = match (dtype_of(param, &format!("params[{i}]"))?, float_type(grad)) {
+                (Dtype::F32, Some(FloatType::F32)) => (
+                    Param::F32(in_place(param, &format!("params[{i}]"))?),
+                    Grad::F32(Input::new(grad)),
+                ),
+                (Dtype::F64, Some(FloatType::F64)) => (
+                    Param::F64(in_place(param, &format!("params[{i}]"))?),
+                    Grad::F64(Input::new(grad)),
+                ),
+                (dtype, _) => {
+                    return Err(PyTypeError::new_err(format!(
+                        "grads[{i}] must be a {} ndarray, as its parameter",
+                        dtype.name()
+                    )))
+                }
+            };
+            let (p_extent, g_extent) = match (&p, &g) {
+                (Param::F32(p), Grad::F32(g)) => (p.extent(), g.extent()),
+                (Param::F64(p), Grad::F64(g)) => (p.extent(), g.extent()),
+                _ => unreachable!("paired by dtype above"),
+            };
+            extents.push((p_extent, true, format!("params[{i}]")));
+            extents.push((g_extent, false, format!("grads[{i}]")));
+            lent.push((p, g));
+        }
+        check_disjoint(extents)?;
+        let total: usize = self
+            .state
+            .tensors
+            .iter()
+            .map(|t| t.shape.iter().product::<usize>())
+            .sum();
+        let slots: Vec<Slot<'_>> = lent
+            .iter_mut()
+            .map(|(p, g)| match (p, g) {
+                (Param::F32(p), Grad::F32(g)) => slot(p, g, ParamData::F32, GradData::F32),
+                (Param::F64(p), Grad::F64(g)) => slot(p, g, ParamData::F64, GradData::F64),
+                _ => unreachable!("paired by dtype above"),
+            })
+            .collect();
+        let state = &mut self.state;
+        enter(py, total, || state.step(&hyper, &groups, slots))
+    }
+
+    /// Tensor `i`'s state as (step, carried scalars, [(name, array)]), copies; None before its
+    /// first step.
+    #[allow(clippy::type_complexity)]
+    fn export<'py>(
+        &self,
+        py: Python<'py>,
+        i: usize,
+    ) -> PyResult<Option<(u64, Vec<f64>, Vec<(&'static str, Bound<'py, PyAny>)>)>> {
+        let tensor = self
+            .state
+            .tensors
+            .get(i)
+            .ok_or_else(|| PyIndexError::new_err(format!("no parameter {i}")))?;
+        if !tensor.started() {
+            return Ok(None);
+        }
+        let arrays = tensor
+            .buffers
+            .iter()
+            .map(|(name, buffer)| {
+                let array = match buffer {
+                    Buffer::F32(v) => PyArray1::from_slice(py, v)
+                        .reshape(tensor.shape.clone())?
+                        .into_any(),
+                    Buffer::F64(v) => PyArray1::from_slice(py, v)
+                        .reshape(tensor.shape.clone())?
+                        .into_any(),
+                };
+                Ok((*name, array))
+            })
+            .collect::<PyResult<_>>()?;
+        Ok(Some((tensor.step, tensor.carried.clone(), arrays)))
+    }
+
+    /// Replaces all state: one entry per parameter, None for one without state. Everything is
+    /// checked (names, dtypes, shapes) before anything is taken.
+    #[allow(clippy::type_complexity)]
+    fn load(
+        &mut self,
+        entries: Vec<Option<(u64, Vec<f64>, Vec<(String, Bound<'_, PyAny>)>)>>,
+    ) -> PyResult<()> {
+        let mut loaded = Vec::with_capacity(entries.len());
+        for (i, entry) in entries.into_iter().enumerate() {
+            let Some((step, carried, arrays)) = entry else {
+                loaded.push(None);
+                continue;
+            };
+            let Some(now) = self.state.tensors.get(i) else {
+                break; // the core reports the count
+            };
+            let mut buffers = Vec::with_capacity(arrays.len());
+            for (name, array) in arrays {
+                let what = format!("state[{i}][{name:?}]");
+                let Some(key) = self.state.state_name(&name) else {
+                    return Err(PyValueError::new_err(format!(
+                        "{what}: {} keeps no such state (it keeps {:?})",
+                        self.state.rule.name, self.state.rule.state
+                    )));
+                };
+                let shape = array.cast::<PyUntypedArray>().map(|a| a.shape().to_vec());
+                if shape.as_ref().is_ok_and(|s| *s != now.shape) {
+                    return Err(PyValueError::new_err(format!(
+                        "{what} has shape {:?} but its parameter has shape {:?}",
+                        shape.unwrap_or_default(),
+                        now.shape
+                    )));
+                }
+                let buffer = match dtype_of(&array, &what)? {
+                    Dtype::F32 => Buffer::F32(Input::<f32>::new(&array).operand().data.to_vec()),
+                    Dtype::F64 => Buffer::F64(Input::<f64>::new(&array).operand().data.to_vec()),
+                };
+                buffers.push((key, buffer));
+            }
+            loaded.push(Some(TensorState {
+                dtype: now.dtype,
+                shape: now.shape.clone(),
+                step,
+                carried,
+                buffers,
+            }));
+        }
+        self.state.load(loaded).map_err(to_py_err)
+    }
+}
+
+fn slot<'a, F: numpy::Element + Copy>(
+    p: &'a mut Target<'_, F>,
+    g: &'a Input<'_, F>,
+    param: fn(&'a mut [F]) -> ParamData<'a>,
+    grad: fn(&'a [F]) -> GradData<'a>,
+) -> Slot<'a> {
+    let operand = g.operand();
+    let output = p.output();
+    Slot {
+        param_shape: output.shape,
+        param: param(output.data),
+        grad: grad(operand.data),
+        grad_shape: operand.shape,
+    }
+}
+
+/// (name, [(param, default, domain)], state names, carried scalar names, counts steps) for
+/// every optimizer.
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+pub fn optimizer_specs() -> Vec<(
+    &'static str,
+    Vec<(&'static str, f64, &'static str)>,
+    &'static [&'static str],
+    &'static [&'static str],
+    bool,
+)> {
+    RULES
+        .iter()
+        .map(|r| {
+            let params = r
+                .params
+                .iter()
+                .map(|p| (p.name, p.default, p.domain.describe()))
+                .collect();
+            (r.name, params, r.state, r.carried, r.counts_steps)
+        })
+        .collect()
+}
