@@ -144,9 +144,9 @@ def test_a_failing_step_writes_nothing(case: OptimizerCase) -> None:
     opt.step(good)
     before = snapshot(opt, params)
     bad_steps = {
-        "last grad mis-shaped": (good[:2] + [np.ones(6)], ValueError),
-        "last grad of another dtype": (good[:2] + [np.ones(5, np.float32)], TypeError),
-        "a grad aliasing a parameter": (good[:2] + [params[2]], ValueError),
+        "last grad mis-shaped": ([*good[:2], np.ones(6)], ValueError),
+        "last grad of another dtype": ([*good[:2], np.ones(5, np.float32)], TypeError),
+        "a grad aliasing a parameter": ([*good[:2], params[2]], ValueError),
         "too few grads": (good[:2], ValueError),
     }
     for what, (grads, error) in bad_steps.items():
