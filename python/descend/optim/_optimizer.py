@@ -25,6 +25,14 @@ FloatArray = NDArray[np.floating[Any]]
 TORCH_ONLY = ("foreach", "fused", "capturable", "differentiable")
 
 
+def _field(name: str) -> tuple[str, int | None]:
+    """``"betas[1]"`` → ``("betas", 1)``; ``"lr"`` → ``("lr", None)``."""
+    if name.endswith("]"):
+        key, index = name[:-1].split("[")
+        return key, int(index)
+    return name, None
+
+
 class _Spec(NamedTuple):
     params: list[tuple[str, float, str]]
     state: list[str]
@@ -36,14 +44,8 @@ _SPECS = {
     name: _Spec(params, state, carried, counts)
     for name, params, state, carried, counts in _core.optimizer_specs()
 }
-
-
-def _field(name: str) -> tuple[str, int | None]:
-    """``"betas[1]"`` → ``("betas", 1)``; ``"lr"`` → ``("lr", None)``."""
-    if name.endswith("]"):
-        key, index = name[:-1].split("[")
-        return key, int(index)
-    return name, None
+# Where each rule's hyperparameters sit in a group, parsed once.
+_FIELDS = {rule: [_field(name) for name, _, _ in spec.params] for rule, spec in _SPECS.items()}
 
 
 class Optimizer:
@@ -64,6 +66,8 @@ class Optimizer:
         self.param_groups: list[dict[str, Any]] = []
         self._native = _core.OptimizerState(self._rule)
         self._steps = 0
+        self._params: list[FloatArray] = []  # every group's parameters, flat, in order
+        self._members: list[int] = []  # the group of each
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
@@ -72,19 +76,14 @@ class Optimizer:
         for group in groups:
             self.add_param_group(group)
 
-    @classmethod
-    def _fields(cls) -> list[tuple[str, int | None]]:
-        return [_field(name) for name, _, _ in _SPECS[cls._rule].params]
-
     def _validate(self, group: Mapping[str, Any]) -> None:
         """Check a group's options the way torch's constructors do (beyond plain domains)."""
 
     def _hyper(self, group: Mapping[str, Any]) -> list[float]:
-        values = []
-        for key, index in self._fields():
-            value = group[key] if index is None else group[key][index]
-            values.append(float(value))
-        return values
+        return [
+            float(group[key] if index is None else group[key][index])
+            for key, index in _FIELDS[self._rule]
+        ]
 
     def add_param_group(self, param_group: Mapping[str, Any]) -> None:
         """Add a group of parameters with its own hyperparameters (the rest from defaults)."""
@@ -121,6 +120,8 @@ class Optimizer:
             scratch.add(p)
         for p in params:
             self._native.add(p)
+        self._params.extend(params)
+        self._members.extend([len(self.param_groups)] * len(params))
         self.param_groups.append(group)
 
     def _set_lr(self, group: dict[str, Any]) -> None:
@@ -137,19 +138,21 @@ class Optimizer:
         Gradients may have any layout; each must have its parameter's shape and dtype. A
         failing step changes no parameter and no state.
         """
-        params: list[FloatArray] = []
-        groups: list[int] = []
-        hyper: list[list[float]] = []
-        for index, group in enumerate(self.param_groups):
-            self._set_lr(group)
+        hyper = []
+        for group in self.param_groups:
+            if group["lr_schedule"] is not None:
+                self._set_lr(group)
             self._validate(group)
             hyper.append(self._hyper(group))
-            params.extend(group["params"])
-            groups.extend([index] * len(group["params"]))
-        grads = [g if isinstance(g, np.ndarray) else np.asarray(g) for g in grads]
-        if len(grads) != len(params):
-            raise ValueError(f"got {len(grads)} gradients for {len(params)} parameters")
-        self._native.step(params, grads, groups, hyper)
+        grads = grads if type(grads) is list else list(grads)
+        try:
+            self._native.step(self._params, grads, self._members, hyper)
+        except TypeError:
+            # Not all ndarrays (nested lists, scalars): convert and retry; the failed call
+            # wrote nothing.
+            if all(isinstance(g, np.ndarray) for g in grads):
+                raise
+            self._native.step(self._params, [np.asarray(g) for g in grads], self._members, hyper)
         self._steps += 1
 
     @property
@@ -232,6 +235,7 @@ class Optimizer:
         self.param_groups = []
         self._native = _core.OptimizerState(self._rule)
         self._steps = 0
+        self._params, self._members = [], []
         for group in saved["groups"]:
             self.add_param_group(group)
         self.load_state_dict(saved["saved"])

@@ -6,6 +6,7 @@
 //! writable flag is read directly and every output's byte range is checked against every
 //! input's extent, so `out=` aliasing an input is refused before anything is written.
 
+use std::fmt::Display;
 use std::ops::Range;
 
 use descend_core::array::{Operand, Output};
@@ -181,7 +182,10 @@ impl<'py, F: Element + Copy> Target<'py, F> {
 
 /// `obj` as an array written in place (an optimizer's parameter): an ndarray of dtype `F`,
 /// writable and C-contiguous. `what` names it in errors (`params[3]`).
-pub fn in_place<'py, F: Element>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Target<'py, F>> {
+pub fn in_place<'py, F: Element>(
+    obj: &Bound<'py, PyAny>,
+    what: &dyn Display,
+) -> PyResult<Target<'py, F>> {
     let array = obj
         .cast::<PyArrayDyn<F>>()
         .map_err(|_| PyTypeError::new_err(format!("{what} must be a float32 or float64 ndarray")))?
@@ -208,13 +212,13 @@ impl<F: Element> Target<'_, F> {
 
 /// Refuses any overlap between a written array and any other, by one sort of the byte ranges
 /// (not pairwise): `arrays` are (extent, written, name).
-pub fn check_disjoint(mut arrays: Vec<(Range<usize>, bool, String)>) -> PyResult<()> {
+pub fn check_disjoint<N: Display>(mut arrays: Vec<(Range<usize>, bool, N)>) -> PyResult<()> {
     arrays.retain(|(r, _, _)| !r.is_empty());
-    arrays.sort_by_key(|(r, _, _)| r.start);
+    arrays.sort_unstable_by_key(|(r, _, _)| r.start);
     // The furthest end reached so far by any array and by a written one, with its name: an
     // overlap with a written array, or of a written array with anything, shows against these.
-    let mut any: Option<(usize, &str)> = None;
-    let mut written: Option<(usize, &str)> = None;
+    let mut any: Option<(usize, &N)> = None;
+    let mut written: Option<(usize, &N)> = None;
     for (range, writes, name) in &arrays {
         let clash = written
             .filter(|(end, _)| range.start < *end)
@@ -233,4 +237,14 @@ pub fn check_disjoint(mut arrays: Vec<(Range<usize>, bool, String)>) -> PyResult
         }
     }
     Ok(())
+}
+
+/// An array's name in messages, `params[3]`, formatted only when a message is needed.
+#[derive(Debug, Clone, Copy)]
+pub struct Named(pub &'static str, pub usize);
+
+impl Display for Named {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.0, self.1)
+    }
 }

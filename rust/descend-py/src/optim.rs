@@ -7,7 +7,7 @@ use numpy::{PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
-use crate::arrays::{check_disjoint, float_type, in_place, FloatType, Input, Target};
+use crate::arrays::{check_disjoint, float_type, in_place, FloatType, Input, Named, Target};
 use crate::door::{enter, to_py_err};
 
 /// The state of one optimizer over its parameter tensors (see `descend.optim`).
@@ -29,7 +29,7 @@ enum Grad<'py> {
     F64(Input<'py, f64>),
 }
 
-fn dtype_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Dtype> {
+fn dtype_of(obj: &Bound<'_, PyAny>, what: &dyn std::fmt::Display) -> PyResult<Dtype> {
     match float_type(obj) {
         Some(FloatType::F32) => Ok(Dtype::F32),
         Some(FloatType::F64) => Ok(Dtype::F64),
@@ -51,7 +51,7 @@ impl OptimizerState {
 
     /// Takes a parameter tensor (its dtype and shape are fixed from now on).
     fn add(&mut self, param: &Bound<'_, PyAny>) -> PyResult<()> {
-        let what = format!("params[{}]", self.state.tensors.len());
+        let what = Named("params", self.state.tensors.len());
         let dtype = dtype_of(param, &what)?;
         let shape = param.cast::<PyUntypedArray>()?.shape().to_vec();
         match dtype {
@@ -90,13 +90,14 @@ impl OptimizerState {
         let mut lent = Vec::with_capacity(params.len());
         let mut extents = Vec::with_capacity(2 * params.len());
         for (i, (param, grad)) in params.iter().zip(&grads).enumerate() {
-            let (p, g) = match (dtype_of(param, &format!("params[{i}]"))?, float_type(grad)) {
+            let name = Named("params", i);
+            let (p, g) = match (dtype_of(param, &name)?, float_type(grad)) {
                 (Dtype::F32, Some(FloatType::F32)) => (
-                    Param::F32(in_place(param, &format!("params[{i}]"))?),
+                    Param::F32(in_place(param, &name)?),
                     Grad::F32(Input::new(grad)),
                 ),
                 (Dtype::F64, Some(FloatType::F64)) => (
-                    Param::F64(in_place(param, &format!("params[{i}]"))?),
+                    Param::F64(in_place(param, &name)?),
                     Grad::F64(Input::new(grad)),
                 ),
                 (dtype, _) => {
@@ -111,8 +112,8 @@ impl OptimizerState {
                 (Param::F64(p), Grad::F64(g)) => (p.extent(), g.extent()),
                 _ => unreachable!("paired by dtype above"),
             };
-            extents.push((p_extent, true, format!("params[{i}]")));
-            extents.push((g_extent, false, format!("grads[{i}]")));
+            extents.push((p_extent, true, name));
+            extents.push((g_extent, false, Named("grads", i)));
             lent.push((p, g));
         }
         check_disjoint(extents)?;

@@ -439,14 +439,15 @@ enum Task<'a, R: Rule> {
 /// tensor as one task list.
 pub fn run<R: Rule>(job: Job<'_>) {
     let mut tasks: Vec<Task<'_, R>> = Vec::new();
+    let (mut memo32, mut memo64) = (Memo::default(), Memo::default());
     for t in job.tensors {
         match t.data {
             Data::F32(a) => {
-                let k = R::scalars::<f32>(t.h, t.step, t.fresh, t.carried);
+                let k = memo32.scalars::<R, f32>(t.h, t.step, t.fresh, t.carried);
                 chunks(a, &mut |c| tasks.push(Task::F32(k, c)));
             }
             Data::F64(a) => {
-                let k = R::scalars::<f64>(t.h, t.step, t.fresh, t.carried);
+                let k = memo64.scalars::<R, f64>(t.h, t.step, t.fresh, t.carried);
                 chunks(a, &mut |c| tasks.push(Task::F64(k, c)));
             }
         }
@@ -455,6 +456,56 @@ pub fn run<R: Rule>(job: Job<'_>) {
         Task::F32(k, a) => simd::dispatch(Apply::<R, f32> { k, a }),
         Task::F64(k, a) => simd::dispatch(Apply::<R, f64> { k, a }),
     });
+}
+
+/// The last tensor's constants: tensors of one group at one step (the common case) share
+/// them, which saves the powers of the bias corrections per tensor. `scalars` is a pure
+/// function of its inputs, carried scalars included, so reuse is exact.
+struct Memo<K> {
+    key: Option<(*const f64, u64, bool)>,
+    carried_in: Vec<f64>,
+    carried_out: Vec<f64>,
+    k: Option<K>,
+}
+
+impl<K> Default for Memo<K> {
+    fn default() -> Self {
+        Self {
+            key: None,
+            carried_in: Vec::new(),
+            carried_out: Vec::new(),
+            k: None,
+        }
+    }
+}
+
+impl<K: Copy> Memo<K> {
+    fn scalars<R, F: Float>(
+        &mut self,
+        h: &[f64],
+        step: u64,
+        fresh: bool,
+        carried: &mut [f64],
+    ) -> K
+    where
+        R: Rule<Scalars<F> = K>,
+    {
+        let key = Some((h.as_ptr(), step, fresh));
+        if let Some(k) = self.k {
+            if self.key == key && self.carried_in == carried {
+                carried.copy_from_slice(&self.carried_out);
+                return k;
+            }
+        }
+        self.carried_in.clear();
+        self.carried_in.extend_from_slice(carried);
+        let k = R::scalars::<F>(h, step, fresh, carried);
+        self.carried_out.clear();
+        self.carried_out.extend_from_slice(carried);
+        self.key = key;
+        self.k = Some(k);
+        k
+    }
 }
 
 /// Cuts a tensor's arrays into chunks of [`CHUNK`] elements.
