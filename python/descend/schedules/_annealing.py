@@ -29,6 +29,8 @@ class Cosine(Schedule):
             return self.warmup_start_lr + rise / self.warmup_steps
         if step >= self.total_steps:
             return self.min_lr
+        if step == self.warmup_steps:  # exactly lr, as torch's first step (the formula may round)
+            return self.lr
         period = self.total_steps - self.warmup_steps
         return _anneal(self.lr, self.min_lr, step - self.warmup_steps, period)
 
@@ -121,7 +123,8 @@ def cosine_restarts(
     The periods last T_0 = first_period steps, then T_0·m, T_0·m², ... with
     m = period_mult. In a period of length T_i that started at step s:
     lr(k) = min_lr + (lr − min_lr) · (1 + cos(π (k − s) / T_i)) / 2, so the learning rate is
-    ``lr`` at each restart and never quite reaches ``min_lr``. It goes on forever.
+    ``lr`` at each restart (to an ulp: torch's expression rounds) and never quite reaches
+    ``min_lr``. It goes on forever.
 
     torch: ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer,
     T_0=first_period, T_mult=period_mult, eta_min=min_lr)`` on an optimizer whose lr is

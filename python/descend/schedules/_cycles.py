@@ -81,7 +81,9 @@ class Cyclic(Schedule):
         if self.mode == "triangular":
             scale = 1.0
         elif self.mode == "triangular2":
-            scale = 1 / (2.0 ** (cycle - 1))
+            # torch's 1 / 2.0 ** (cycle - 1), equal while that is finite (torch overflows
+            # after 1024 cycles); this underflows to 0 instead.
+            scale = 2.0 ** (1 - cycle)
         else:
             scale = self.gamma**step
         return self.base_lr + base_height * scale
@@ -189,7 +191,8 @@ def cyclic(
     step_size_down, mode, gamma, cycle_momentum=False)``, its learning rate only: torch's
     default ``cycle_momentum=True`` also cycles the optimizer's momentum, which this schedule
     does not do; torch's custom ``scale_fn``/``scale_mode`` are not taken (a function cannot
-    be saved in a config).
+    be saved in a config). The same values to the bit, except that ``"triangular2"`` goes on
+    past cycle 1024, where torch's ``1 / 2.0 ** (cycle - 1)`` raises ``OverflowError``.
 
     Parameters
     ----------

@@ -115,7 +115,8 @@ def step(lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
     step_size : int
         Steps between two decays, >= 1.
     gamma : float
-        The factor of each decay, > 0 (above 1 the learning rate grows).
+        The factor of each decay, > 0 (above 1 the learning rate grows; a result too large
+        for a float raises ``OverflowError``).
 
     Examples
     --------
