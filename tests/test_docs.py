@@ -8,11 +8,17 @@ import pytest
 
 import descend as ds
 from descend import _gradcheck, _threads
+from descend.schedules._config import KINDS
 
 DOCUMENTED = {name: getattr(ds, name) for name in ds.losses.__all__ + ds.activations.__all__}
 FUNCTIONS = set(ds.losses.__all__) | set(ds.activations.__all__)
 DOCUMENTED |= {"descend": ds, "gradcheck": _gradcheck, "threads": _threads}
 DOCUMENTED |= {name: getattr(ds.optim, name) for name in ds.optim.__all__ if name != "Optimizer"}
+# descend.schedules: the package docstring, and each public name (defined in private modules,
+# which a finder run on the package would skip); each constructor names its torch twin.
+DOCUMENTED |= {"schedules": ds.schedules}
+DOCUMENTED |= {f"schedules.{name}": getattr(ds.schedules, name) for name in ds.schedules.__all__}
+FUNCTIONS |= {f"schedules.{kind}" for kind in KINDS}
 
 
 @pytest.mark.parametrize("name", sorted(DOCUMENTED))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib.metadata
 import warnings
 
-from descend import _core, optim, reference
+from descend import _core, optim, reference, schedules
 from descend._activation import Activation
 from descend._gradcheck import GradcheckError, gradcheck
 from descend._loss import Loss
@@ -89,6 +89,7 @@ __all__ = [
     "quantile_loss",
     "reference",
     "relu",
+    "schedules",
     "set_num_threads",
     "sigmoid",
     "silu",
