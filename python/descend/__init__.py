@@ -51,7 +51,15 @@ from descend.losses import (
     smooth_l1_loss,
     soft_margin_loss,
 )
-from descend.optim import SGD, Adam, AdamW, Optimizer
+from descend.optim import (
+    SGD,
+    Adam,
+    AdamW,
+    Optimizer,
+    ReduceLROnPlateau,
+    load_state,
+    save_state,
+)
 
 __version__ = importlib.metadata.version("descend")
 
@@ -63,6 +71,7 @@ __all__ = [
     "GradcheckError",
     "Loss",
     "Optimizer",
+    "ReduceLROnPlateau",
     "__version__",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
@@ -77,6 +86,7 @@ __all__ = [
     "kl_div",
     "l1_loss",
     "leaky_relu",
+    "load_state",
     "log_cosh_loss",
     "log_sigmoid",
     "log_softmax",
@@ -89,6 +99,7 @@ __all__ = [
     "quantile_loss",
     "reference",
     "relu",
+    "save_state",
     "schedules",
     "set_num_threads",
     "sigmoid",

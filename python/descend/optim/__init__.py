@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from descend.optim._adam import Adam, AdamW
 from descend.optim._optimizer import Optimizer
+from descend.optim._plateau import ReduceLROnPlateau
+from descend.optim._saving import load_state, save_state
 from descend.optim._sgd import SGD
 
-__all__ = ["SGD", "Adam", "AdamW", "Optimizer"]
+__all__ = [
+    "SGD",
+    "Adam",
+    "AdamW",
+    "Optimizer",
+    "ReduceLROnPlateau",
+    "load_state",
+    "save_state",
+]

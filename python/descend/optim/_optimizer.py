@@ -66,6 +66,7 @@ class Optimizer:
         self.param_groups: list[dict[str, Any]] = []
         self._native = _core.OptimizerState(self._rule)
         self._steps = 0
+        self._plateau: Any = None  # a ReduceLROnPlateau attached to it, saved with it
         self._params: list[FloatArray] = []  # every group's parameters, flat, in order
         self._members: list[int] = []  # the group of each
         groups = list(params)
@@ -127,7 +128,7 @@ class Optimizer:
     def _set_lr(self, group: dict[str, Any]) -> None:
         schedule = group["lr_schedule"]
         if schedule is not None:
-            lr = float(schedule(self._steps))
+            lr = float(schedule(self._steps)) * group.get("lr_scale", 1.0)
             if not math.isfinite(lr) or lr < 0:
                 raise ValueError(f"the lr schedule gave {lr} at step {self._steps}")
             group["lr"] = lr
@@ -154,6 +155,9 @@ class Optimizer:
                 raise
             self._native.step(self._params, [np.asarray(g) for g in grads], self._members, hyper)
         self._steps += 1
+        for group in self.param_groups:  # show the lr of the next step, as torch's schedulers
+            if group["lr_schedule"] is not None:
+                self._set_lr(group)
 
     @property
     def state(self) -> dict[int, dict[str, Any]]:
@@ -182,11 +186,14 @@ class Optimizer:
         groups = []
         start = 0
         for group in self.param_groups:
-            saved = {k: copy.copy(v) for k, v in group.items() if k != "params"}
-            saved["params"] = list(range(start, start + len(group["params"])))
+            entry = {k: copy.copy(v) for k, v in group.items() if k != "params"}
+            entry["params"] = list(range(start, start + len(group["params"])))
             start += len(group["params"])
-            groups.append(saved)
-        return {"state": state, "param_groups": groups, "steps": self._steps}
+            groups.append(entry)
+        saved: dict[str, Any] = {"state": state, "param_groups": groups, "steps": self._steps}
+        if self._plateau is not None:
+            saved["plateau"] = self._plateau.state_dict()
+        return saved
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Take a state from ``state_dict()`` (copies in); everything is checked first."""
@@ -208,6 +215,9 @@ class Optimizer:
             self._validate(group)
             merged.append(group)
         self._native.check([self._hyper(g) for g in merged])
+        plateau = state_dict.get("plateau") if self._plateau is not None else None
+        if plateau is not None:
+            self._plateau.check_state_dict(plateau)
         counts_steps = _SPECS[self._rule].counts_steps
         carried = _SPECS[self._rule].carried
         saved_state = state_dict["state"]
@@ -221,14 +231,23 @@ class Optimizer:
             step = int(entry["step"]) if counts_steps and "step" in entry else 0
             scalars = [float(entry[name]) for name in carried]
             entries.append((step, scalars, arrays))
-        self._native.load(entries)
+        self._native.load(entries)  # the last check: from here on nothing can fail
+        if plateau is not None:
+            self._plateau.load_state_dict(plateau)
+        self._steps = int(state_dict.get("steps", 0))
         for now, group in zip(self.param_groups, merged, strict=True):
             now.clear()
             now.update(group)
-        self._steps = int(state_dict.get("steps", 0))
+            if group["lr_schedule"] is not None:
+                self._set_lr(now)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"groups": self.param_groups, "defaults": self.defaults, "saved": self.state_dict()}
+        return {
+            "groups": self.param_groups,
+            "defaults": self.defaults,
+            "saved": self.state_dict(),
+            "plateau": self._plateau,
+        }
 
     def __setstate__(self, saved: dict[str, Any]) -> None:
         self.defaults = saved["defaults"]
@@ -236,6 +255,7 @@ class Optimizer:
         self._native = _core.OptimizerState(self._rule)
         self._steps = 0
         self._params, self._members = [], []
+        self._plateau = saved["plateau"]
         for group in saved["groups"]:
             self.add_param_group(group)
         self.load_state_dict(saved["saved"])

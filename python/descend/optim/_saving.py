@@ -1,0 +1,123 @@
+"""``save_state`` / ``load_state``: an optimizer's whole state in one ``.npz``, nothing pickled.
+
+State arrays are stored as arrays (``state/<i>/<name>``); everything else (hyperparameters,
+step counts, schedules as their configs, a ReduceLROnPlateau's counters) as one JSON document
+in the entry ``meta``. Loading reads with ``allow_pickle=False``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import numpy as np
+
+from descend import schedules
+from descend.optim._optimizer import Optimizer
+
+FORMAT = 1
+
+
+def _plain(value: Any, where: str) -> Any:
+    """Return a JSON-able copy of a hyperparameter value (tuples become lists)."""
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (tuple, list)):
+        return [_plain(v, where) for v in value]
+    raise ValueError(f"{where} is a {type(value).__name__}, which save_state cannot store")
+
+
+def save_state(path: str | os.PathLike[str], optimizer: Optimizer) -> None:
+    """Write ``optimizer``'s state to ``path`` (a ``.npz`` file; nothing is pickled).
+
+    Includes the state arrays, the hyperparameters of every group, the schedules (by their
+    config) and the position in them, and an attached :class:`ReduceLROnPlateau`. A group whose
+    ``lr`` is a plain Python callable rather than a :mod:`descend.schedules` schedule cannot be
+    saved: ``ValueError`` names the group.
+
+    Examples
+    --------
+    >>> import numpy as np, descend as ds, tempfile, os
+    >>> w = np.ones(3)
+    >>> opt = ds.Adam([w], lr=ds.schedules.exponential(0.1, gamma=0.5))
+    >>> opt.step([w.copy()])
+    >>> path = os.path.join(tempfile.mkdtemp(), "adam.npz")
+    >>> ds.save_state(path, opt)
+    >>> fresh = ds.Adam([w])
+    >>> ds.load_state(path, fresh)
+    >>> fresh.param_groups[0]["lr"], fresh.state_dict()["steps"]
+    (0.05, 1)
+    """
+    saved = optimizer.state_dict()
+    arrays: dict[str, Any] = {}
+    scalars: dict[str, dict[str, Any]] = {}
+    for i, entry in saved["state"].items():
+        for name, value in entry.items():
+            if isinstance(value, np.ndarray):
+                arrays[f"state/{i}/{name}"] = value
+            else:
+                scalars.setdefault(str(i), {})[name] = _plain(value, f"state[{i}][{name!r}]")
+    groups = []
+    for i, group in enumerate(saved["param_groups"]):
+        plain = {}
+        for key, value in group.items():
+            if key == "lr_schedule":
+                if value is not None and not schedules.is_schedule(value):
+                    raise ValueError(
+                        f"param_groups[{i}] has an lr that is a plain callable; save_state can "
+                        "store only descend.schedules schedules"
+                    )
+                plain[key] = None if value is None else value.to_config()
+            else:
+                plain[key] = _plain(value, f"param_groups[{i}][{key!r}]")
+        groups.append(plain)
+    meta = {
+        "format": FORMAT,
+        "optimizer": type(optimizer).__name__,
+        "steps": saved["steps"],
+        "param_groups": groups,
+        "scalars": scalars,
+        "plateau": {k: _plain(v, "plateau") for k, v in saved.get("plateau", {}).items()},
+    }
+    with open(path, "wb") as f:
+        np.savez(f, meta=np.array(json.dumps(meta)), **arrays)
+
+
+def load_state(path: str | os.PathLike[str], optimizer: Optimizer) -> None:
+    """Load a state written by :func:`save_state` into ``optimizer`` (checked, then copied in).
+
+    The optimizer must be of the same class with the same parameter groups (sizes, shapes,
+    dtypes); its parameters keep their values (save them separately).
+    """
+    with np.load(path, allow_pickle=False) as data:
+        meta = json.loads(str(data["meta"]))
+        arrays = {k: data[k] for k in data.files if k != "meta"}
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a descend optimizer state (format {FORMAT})")
+    if meta["optimizer"] != type(optimizer).__name__:
+        raise ValueError(
+            f"{path} holds a {meta['optimizer']} state, not {type(optimizer).__name__}"
+        )
+    state: dict[int, dict[str, Any]] = {}
+    for i, values in meta["scalars"].items():
+        state.setdefault(int(i), {}).update(values)
+    for key, value in arrays.items():
+        _, i, name = key.split("/")
+        state.setdefault(int(i), {})[name] = value
+    groups = []
+    for group in meta["param_groups"]:
+        restored = {}
+        for key, value in group.items():
+            if key == "lr_schedule":
+                value = None if value is None else schedules.from_config(value)
+            elif isinstance(value, list) and isinstance(optimizer.defaults.get(key), tuple):
+                value = tuple(value)
+            restored[key] = value
+        groups.append(restored)
+    saved: dict[str, Any] = {"state": state, "param_groups": groups, "steps": meta["steps"]}
+    if meta["plateau"]:
+        saved["plateau"] = meta["plateau"]
+    optimizer.load_state_dict(saved)
