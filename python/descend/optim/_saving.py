@@ -91,6 +91,19 @@ def load_state(path: str | os.PathLike[str], optimizer: Optimizer) -> None:
 
     The optimizer must be of the same class with the same parameter groups (sizes, shapes,
     dtypes); its parameters keep their values (save them separately).
+
+    Examples
+    --------
+    >>> import numpy as np, descend as ds, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "sgd.npz")
+    >>> w = np.ones(2)
+    >>> opt = ds.SGD([w], lr=0.5, momentum=0.9)
+    >>> opt.step([np.ones(2)])
+    >>> ds.save_state(path, opt)
+    >>> resumed = ds.SGD([w])   # a new process would rebuild the model, then:
+    >>> ds.load_state(path, resumed)
+    >>> resumed.param_groups[0]["momentum"], resumed.state_dict()["state"][0]["momentum_buffer"]
+    (0.9, array([1., 1.]))
     """
     with np.load(path, allow_pickle=False) as data:
         meta = json.loads(str(data["meta"]))
