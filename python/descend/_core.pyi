@@ -11,6 +11,7 @@ __all__ = [
     "exp_probe",
     "get_num_threads",
     "gil_release_threshold",
+    "in_place_probe",
     "optimizer_specs",
     "pointwise",
     "pointwise_specs",
@@ -102,3 +103,6 @@ class OptimizerState:
         self,
         entries: list[tuple[int, list[float], list[tuple[str, NDArray[np.floating[Any]]]]] | None],
     ) -> None: ...
+def in_place_probe(
+    reads: list[NDArray[np.floating[Any]]], updates: list[NDArray[np.floating[Any]]]
+) -> None: ...

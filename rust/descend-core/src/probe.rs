@@ -46,6 +46,72 @@ impl<F: Float> WithSimd for Triad<'_, F> {
     }
 }
 
+/// An optimizer step's traffic with no math: `R` streams read and `W` updated in place
+/// (`u = u·c + Σ reads`), the roofline of an update rule with the same streams (Adam: one
+/// gradient read, parameter and two moments updated). In-place streams pay no write-allocate,
+/// so this runs above a triad per byte counted.
+pub fn in_place<F: Float, const R: usize, const W: usize>(
+    reads: [&[F]; R],
+    updates: [&mut [F]; W],
+    c: F,
+) -> Result<()> {
+    let n = updates.first().map_or(0, |u| u.len());
+    if reads.iter().any(|r| r.len() != n) || updates.iter().any(|u| u.len() != n) {
+        return Err(Error::Shape(
+            "in-place probe arrays differ in length".into(),
+        ));
+    }
+    let mut tasks = Vec::new();
+    let (mut reads, mut updates) = (reads, updates);
+    for start in (0..n).step_by(CHUNK) {
+        let take = CHUNK.min(n - start);
+        let head = reads.map(|r| &r[..take]);
+        reads = reads.map(|r| &r[take..]);
+        let mut heads: [&mut [F]; W] = std::array::from_fn(|_| Default::default());
+        for (head, rest) in heads.iter_mut().zip(updates.iter_mut()) {
+            let (a, b) = std::mem::take(rest).split_at_mut(take);
+            *head = a;
+            *rest = b;
+        }
+        tasks.push(InPlace {
+            reads: head,
+            updates: heads,
+            c,
+        });
+    }
+    run_tasks(n, Bound::Memory, tasks, crate::simd::dispatch);
+    Ok(())
+}
+
+struct InPlace<'a, F, const R: usize, const W: usize> {
+    reads: [&'a [F]; R],
+    updates: [&'a mut [F]; W],
+    c: F,
+}
+
+impl<F: Float, const R: usize, const W: usize> WithSimd for InPlace<'_, F, R, W> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let n = self.updates.first().map_or(0, |u| u.len());
+        let Self {
+            reads,
+            mut updates,
+            c,
+        } = self;
+        for i in 0..n {
+            let mut s = F::ZERO;
+            for r in &reads {
+                s = s + r[i];
+            }
+            for u in &mut updates {
+                u[i] = u[i] * c + s;
+            }
+        }
+    }
+}
+
 /// out = eˣ elementwise with the kernels' exp: the cost of one exponential, which bounds the
 /// softmax and logistic losses (one read, one write per element).
 pub fn exp<F: Float>(out: &mut [F], x: &[F]) -> Result<()> {

@@ -2,10 +2,10 @@
 
 use descend_core::{probe, Float};
 use numpy::Element;
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
-use crate::arrays::{float_type, FloatType, Input, Target};
+use crate::arrays::{check_disjoint, float_type, FloatType, Input, Named, Target};
 use crate::door::enter;
 
 /// STREAM triad `a = b + scalar * c` in place, over arrays of one float dtype.
@@ -70,4 +70,66 @@ fn exp_run<'py, F: Float + Element>(
     let mut out = Target::<F>::out(out, F::DTYPE, &[x.extent()])?;
     let (out, x) = (out.output().data, x.operand().data);
     enter(py, x.len(), || probe::exp(out, x))
+}
+
+/// The in-place probe: `reads` read, `updates` updated in place (u = u·c + Σ reads), all of one
+/// float dtype and length; (1 read, 2 updates) is SGD with momentum's traffic, (1, 3) Adam's.
+#[pyfunction]
+pub fn in_place_probe<'py>(
+    py: Python<'py>,
+    reads: Vec<Bound<'py, PyAny>>,
+    updates: Vec<Bound<'py, PyAny>>,
+) -> PyResult<()> {
+    let dtype = updates.first().and_then(float_type);
+    if reads.iter().chain(&updates).any(|a| float_type(a) != dtype) {
+        return Err(PyTypeError::new_err(
+            "in_place_probe arrays must share one float dtype",
+        ));
+    }
+    match dtype {
+        Some(FloatType::F64) => in_place_run::<f64>(py, &reads, &updates),
+        Some(FloatType::F32) => in_place_run::<f32>(py, &reads, &updates),
+        None => Err(PyTypeError::new_err(
+            "in_place_probe takes float32 or float64 arrays",
+        )),
+    }
+}
+
+fn in_place_run<'py, F: Float + Element>(
+    py: Python<'py>,
+    reads: &[Bound<'py, PyAny>],
+    updates: &[Bound<'py, PyAny>],
+) -> PyResult<()> {
+    let inputs: Vec<Input<'py, F>> = reads.iter().map(Input::new).collect();
+    let extents: Vec<_> = inputs.iter().map(Input::extent).collect();
+    let mut targets = updates
+        .iter()
+        .map(|u| Target::<F>::out(u, F::DTYPE, &extents))
+        .collect::<PyResult<Vec<_>>>()?;
+    check_disjoint(
+        targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.extent(), true, Named("updates", i)))
+            .collect(),
+    )?;
+    let reads: Vec<&[F]> = inputs.iter().map(|i| i.operand().data).collect();
+    let mut outs: Vec<&mut [F]> = targets.iter_mut().map(|t| t.output().data).collect();
+    let n = outs.first().map_or(0, |o| o.len());
+    let c = F::from_f64(0.5);
+    match (reads.as_slice(), outs.as_mut_slice()) {
+        ([r], [a, b]) => enter(py, n, || {
+            probe::in_place([*r], [std::mem::take(a), std::mem::take(b)], c)
+        }),
+        ([r], [a, b, d]) => enter(py, n, || {
+            probe::in_place(
+                [*r],
+                [std::mem::take(a), std::mem::take(b), std::mem::take(d)],
+                c,
+            )
+        }),
+        _ => Err(PyValueError::new_err(
+            "in_place_probe takes 1 read and 2 or 3 updated arrays",
+        )),
+    }
 }

@@ -480,13 +480,7 @@ impl<K> Default for Memo<K> {
 }
 
 impl<K: Copy> Memo<K> {
-    fn scalars<R, F: Float>(
-        &mut self,
-        h: &[f64],
-        step: u64,
-        fresh: bool,
-        carried: &mut [f64],
-    ) -> K
+    fn scalars<R, F: Float>(&mut self, h: &[f64], step: u64, fresh: bool, carried: &mut [f64]) -> K
     where
         R: Rule<Scalars<F> = K>,
     {
