@@ -1,22 +1,4 @@
-"""Evaluation metrics with scikit-learn's names and argument conventions, in vectorised numpy.
-
-``y_true`` comes first, then the prediction: labels for `accuracy_score`, `precision_score`,
-`recall_score` and `f1_score`; scores for `roc_auc_score`; probabilities for `log_loss`;
-values for `r2_score`, `mean_absolute_error` and `root_mean_squared_error`. Each returns a
-Python float (an array for ``average=None`` or ``multioutput="raw_values"``). As scikit-learn:
-
-- empty input raises ValueError; so do NaN or infinite values, labels that are not integers
-  (scores passed where labels are expected), and mismatched lengths;
-- an ill-defined ratio (precision with no predicted positive, ...) takes ``zero_division``,
-  which by default ("warn") gives 0.0 and warns with `UndefinedMetricWarning`;
-- `r2_score` of a single sample is NaN with `UndefinedMetricWarning`;
-- `log_loss` with a single class raises ValueError unless ``labels=`` names the classes.
-
-One difference: `roc_auc_score` raises ValueError when ``y_true`` holds a single class, where
-scikit-learn 1.9 warns and returns NaN (earlier versions raised): the area is undefined.
-Sample weights are not supported. ``accuracy``, ``precision`` and ``recall`` are the short
-names of `accuracy_score`, `precision_score` and `recall_score`.
-"""
+"""Classification metrics: labels, scores and probabilities against true labels."""
 
 from __future__ import annotations
 
@@ -27,30 +9,10 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = [
-    "UndefinedMetricWarning",
-    "accuracy",
-    "accuracy_score",
-    "f1_score",
-    "log_loss",
-    "mean_absolute_error",
-    "precision",
-    "precision_score",
-    "r2_score",
-    "recall",
-    "recall_score",
-    "roc_auc_score",
-    "root_mean_squared_error",
-]
+from descend.metrics._checks import Score, UndefinedMetricWarning, finite, floats, vector
 
 Average = Literal["binary", "micro", "macro", "weighted"] | None
 ZeroDivision = Literal["warn"] | float
-MultiOutput = Literal["uniform_average", "raw_values"]
-Score = float | NDArray[np.float64]
-
-
-class UndefinedMetricWarning(UserWarning):
-    """A metric is ill-defined for the input; the value returned is a convention."""
 
 
 def accuracy_score(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: bool = True) -> float:
@@ -166,8 +128,8 @@ def roc_auc_score(y_true: ArrayLike, y_score: ArrayLike) -> float:
     >>> roc_auc_score([0, 1], [0.5, 0.5])
     0.5
     """
-    truth = _vector("y_true", y_true)
-    score = _finite(_vector("y_score", y_score, size=truth.size), "y_score")
+    truth = vector("y_true", y_true)
+    score = finite(vector("y_score", y_score, size=truth.size), "y_score")
     classes = np.unique(_check_labels("y_true", truth))
     if classes.size > 2:
         raise ValueError(f"roc_auc_score is binary; y_true has {classes.size} classes")
@@ -212,8 +174,8 @@ def log_loss(
     >>> round(log_loss([2, 0], [[0.2, 0.3, 0.5], [0.9, 0.05, 0.05]], labels=[0, 1, 2]), 6)
     0.399254
     """
-    truth = _vector("y_true", y_true)
-    proba = _finite(_floats("y_proba", y_proba), "y_proba")
+    truth = vector("y_true", y_true)
+    proba = finite(floats("y_proba", y_proba), "y_proba")
     if proba.ndim not in (1, 2) or proba.shape[0] != truth.size:
         raise ValueError(
             f"y_proba has shape {proba.shape}; expected ({truth.size},) or ({truth.size}, K)"
@@ -246,115 +208,6 @@ def log_loss(
     return float(losses.mean() if normalize else losses.sum())
 
 
-def r2_score(
-    y_true: ArrayLike,
-    y_pred: ArrayLike,
-    *,
-    multioutput: MultiOutput = "uniform_average",
-    force_finite: bool = True,
-) -> Score:
-    """Coefficient of determination R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)², per output column.
-
-    A constant ``y_true`` makes the ratio 0/0 or x/0: with ``force_finite`` (default) the
-    score is then 1.0 for a perfect prediction and 0.0 otherwise; without, NaN or −inf. A
-    single sample gives NaN and `UndefinedMetricWarning`. ``multioutput="raw_values"``
-    returns one score per column of 2-D inputs. scikit-learn: ``sklearn.metrics.r2_score``.
-
-    Examples
-    --------
-    >>> from descend.metrics import r2_score
-    >>> r2_score([3.0, -0.5, 2.0, 7.0], [2.5, 0.0, 2.0, 8.0])
-    0.9486081370449679
-    >>> r2_score([1.0, 1.0], [1.0, 2.0])
-    0.0
-    """
-    t, p = _regression(y_true, y_pred, multioutput)
-    if t.shape[0] < 2:
-        warnings.warn(
-            "R² is not defined for fewer than two samples", UndefinedMetricWarning, stacklevel=2
-        )
-        return math.nan
-    residual = np.sum((t - p) ** 2, axis=0)
-    total = np.sum((t - t.mean(axis=0)) ** 2, axis=0)
-    if force_finite:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = residual / total
-        score = np.where(total != 0, 1.0 - ratio, np.where(residual != 0, 0.0, 1.0))
-    else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = 1.0 - residual / total
-    return _outputs(score, multioutput)
-
-
-def mean_absolute_error(
-    y_true: ArrayLike, y_pred: ArrayLike, *, multioutput: MultiOutput = "uniform_average"
-) -> Score:
-    """Mean of |y − ŷ| per output column, then averaged over columns.
-
-    scikit-learn: ``sklearn.metrics.mean_absolute_error``.
-
-    Examples
-    --------
-    >>> from descend.metrics import mean_absolute_error
-    >>> mean_absolute_error([3.0, -0.5, 2.0, 7.0], [2.5, 0.0, 2.0, 8.0])
-    0.5
-    """
-    t, p = _regression(y_true, y_pred, multioutput)
-    return _outputs(np.mean(np.abs(t - p), axis=0), multioutput)
-
-
-def root_mean_squared_error(
-    y_true: ArrayLike, y_pred: ArrayLike, *, multioutput: MultiOutput = "uniform_average"
-) -> Score:
-    """Square root of the mean of (y − ŷ)² per output column, then averaged over columns.
-
-    scikit-learn: ``sklearn.metrics.root_mean_squared_error``.
-
-    Examples
-    --------
-    >>> from descend.metrics import root_mean_squared_error
-    >>> root_mean_squared_error([3.0, -0.5, 2.0, 7.0], [2.5, 0.0, 2.0, 8.0])
-    0.6123724356957945
-    """
-    t, p = _regression(y_true, y_pred, multioutput)
-    return _outputs(np.sqrt(np.mean((t - p) ** 2, axis=0)), multioutput)
-
-
-accuracy = accuracy_score
-precision = precision_score
-recall = recall_score
-
-
-def _vector(name: str, value: ArrayLike, size: int | None = None) -> NDArray[Any]:
-    """Return ``value`` as a non-empty 1-D array ((n, 1) columns are flattened)."""
-    array = np.asarray(value)
-    if array.ndim == 2 and array.shape[1] == 1:
-        array = array[:, 0]
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (or a single column), got shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} is empty; a metric needs at least one sample")
-    if size is not None and array.size != size:
-        raise ValueError(f"{name} has {array.size} samples but y_true has {size}")
-    return array
-
-
-def _floats(name: str, value: ArrayLike) -> NDArray[np.floating[Any]]:
-    array = np.asarray(value)
-    if array.dtype.kind in "biu":
-        return array.astype(np.float64)
-    if array.dtype.kind != "f":
-        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
-    return array
-
-
-def _finite(array: NDArray[Any], name: str) -> NDArray[Any]:
-    array = _floats(name, array)
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} contains NaN or infinity")
-    return array
-
-
 def _check_labels(name: str, labels: NDArray[Any]) -> NDArray[Any]:
     """Reject float labels that are not whole numbers: scores passed where labels belong."""
     if labels.dtype.kind == "f":
@@ -371,8 +224,8 @@ def _encode_labels(
     y_true: ArrayLike, y_pred: ArrayLike
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[Any]]:
     """Return both label arrays as indices into their sorted union, and that union."""
-    truth = _check_labels("y_true", _vector("y_true", y_true))
-    pred = _check_labels("y_pred", _vector("y_pred", y_pred, size=truth.size))
+    truth = _check_labels("y_true", vector("y_true", y_true))
+    pred = _check_labels("y_pred", vector("y_pred", y_pred, size=truth.size))
     classes = np.union1d(truth, pred)
     return np.searchsorted(classes, truth), np.searchsorted(classes, pred), classes
 
@@ -446,29 +299,3 @@ def _prf(
 
 def _is_nan(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
-
-
-def _regression(
-    y_true: ArrayLike, y_pred: ArrayLike, multioutput: MultiOutput
-) -> tuple[NDArray[np.floating[Any]], NDArray[np.floating[Any]]]:
-    if multioutput not in ("uniform_average", "raw_values"):
-        raise ValueError(
-            f"multioutput must be 'uniform_average' or 'raw_values', got {multioutput!r}"
-        )
-    t = _finite(_floats("y_true", y_true), "y_true")
-    p = _finite(_floats("y_pred", y_pred), "y_pred")
-    if t.ndim not in (1, 2):
-        raise ValueError(f"y_true must be 1-D or 2-D, got shape {t.shape}")
-    if p.shape != t.shape:
-        raise ValueError(f"y_pred has shape {p.shape} but y_true has shape {t.shape}")
-    if t.shape[0] == 0:
-        raise ValueError("y_true is empty; a metric needs at least one sample")
-    return t, p
-
-
-def _outputs(values: NDArray[Any], multioutput: MultiOutput) -> Score:
-    """Average per-column values, or return them (``"raw_values"``, as a 1-D array)."""
-    values = np.atleast_1d(np.asarray(values, dtype=np.float64))
-    if multioutput == "raw_values":
-        return values
-    return float(values.mean())
