@@ -16,6 +16,7 @@ import warnings
 
 from descend import _core, reference
 from descend._activation import Activation
+from descend._batches import batches
 from descend._gradcheck import GradcheckError, gradcheck
 from descend._loss import Loss
 from descend._threads import get_num_threads, set_num_threads, threads
@@ -59,6 +60,7 @@ __all__ = [
     "GradcheckError",
     "Loss",
     "__version__",
+    "batches",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
