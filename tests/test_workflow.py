@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 import descend as ds
+from descend import preprocessing
 
 # --- batches ---------------------------------------------------------------------------------
 
@@ -66,3 +71,131 @@ def test_batches_modes_and_seeding() -> None:
 def test_batches_errors_name_the_argument(args: tuple, error: type, match: str) -> None:
     with pytest.raises(error, match=match):
         ds.batches(*args)  # raised at the call, before iterating
+
+
+# --- preprocessing ---------------------------------------------------------------------------
+
+matrices = st.tuples(st.integers(1, 12), st.integers(1, 4)).flatmap(
+    lambda shape: hnp.arrays(
+        np.float64,
+        shape,
+        elements=st.floats(-1e4, 1e4) | st.sampled_from([0.0, 1.0, 3.5]),  # repeats: constants
+    )
+)
+
+
+@given(matrices, matrices)
+def test_standardize_matches_sklearn(train: np.ndarray, other: np.ndarray) -> None:
+    scaler = StandardScaler().fit(train)
+    Xs, stats = preprocessing.standardize(train)
+    np.testing.assert_allclose(Xs, scaler.transform(train), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(stats.mean, scaler.mean_, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(stats.scale, scaler.scale_, rtol=1e-9)
+    other = np.resize(other, (other.shape[0], train.shape[1]))
+    got, same = preprocessing.standardize(other, stats=stats)
+    assert same is stats
+    np.testing.assert_allclose(got, scaler.transform(other), rtol=1e-9, atol=1e-6)
+
+
+@given(matrices, matrices, st.sampled_from([(0.0, 1.0), (-1.0, 1.0), (2.0, 5.0)]))
+def test_min_max_scale_matches_sklearn(
+    train: np.ndarray, other: np.ndarray, feature_range: tuple[float, float]
+) -> None:
+    scaler = MinMaxScaler(feature_range=feature_range).fit(train)
+    Xs, stats = preprocessing.min_max_scale(train, feature_range=feature_range)
+    np.testing.assert_allclose(Xs, scaler.transform(train), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(stats.scale, scaler.scale_, rtol=1e-12)
+    other = np.resize(other, (other.shape[0], train.shape[1]))
+    got, _ = preprocessing.min_max_scale(other, feature_range=feature_range, stats=stats)
+    np.testing.assert_allclose(got, scaler.transform(other), rtol=1e-9, atol=1e-6)
+
+
+def test_scaling_hand_cases_dtype_and_frozen_stats() -> None:
+    X = np.array([[1.0, 7.0, 0.0], [3.0, 7.0, 10.0], [5.0, 7.0, 5.0]], dtype=np.float32)
+    Xs, stats = preprocessing.standardize(X)
+    assert Xs.dtype == np.float32 and stats.mean.dtype == np.float64
+    std0 = np.sqrt(((1 - 3) ** 2 + 0 + (5 - 3) ** 2) / 3)  # population std, ddof=0
+    np.testing.assert_allclose(Xs[:, 0], [-2 / std0, 0, 2 / std0], rtol=1e-6)
+    np.testing.assert_array_equal(Xs[:, 1], [0, 0, 0])  # constant column: scale 1, not NaN
+    assert stats.scale[1] == 1.0
+    Mm, mstats = preprocessing.min_max_scale(X, feature_range=(-1, 1))
+    np.testing.assert_allclose(Mm, [[-1, -1, -1], [0, -1, 1], [1, -1, 0]])
+    # Validation data uses the training statistics, not its own.
+    val = np.array([[7.0, 8.0, 20.0]])
+    np.testing.assert_allclose(
+        preprocessing.min_max_scale(val, feature_range=(-1, 1), stats=mstats)[0], [[2, 1, 3]]
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        stats.mean = np.zeros(3)  # type: ignore[misc]
+    with pytest.raises(ValueError, match="read-only"):
+        stats.mean[0] = 1.0
+    assert preprocessing.standardize(np.array([[1, 2], [3, 4]]))[0].dtype == np.float64
+    # Constant up to rounding: 0.3 ten times has a mean off by an ulp and a variance of 1e-34;
+    # dividing by its root would blow rounding noise up to ±1. scikit-learn's bound catches it.
+    near = np.full((10, 1), 0.3)
+    assert ((near - near.mean()) ** 2).mean() > 0
+    Xs, stats = preprocessing.standardize(near)
+    assert stats.scale[0] == 1.0 and np.abs(Xs).max() < 1e-15
+
+
+def test_scaling_errors() -> None:
+    _, stats = preprocessing.standardize(np.ones((3, 2)))
+    with pytest.raises(ValueError, match="X has 3 columns but the stats are for 2"):
+        preprocessing.standardize(np.ones((3, 3)), stats=stats)
+    with pytest.raises(ValueError, match="2-D"):
+        preprocessing.standardize(np.ones(3))
+    with pytest.raises(ValueError, match="no rows"):
+        preprocessing.min_max_scale(np.ones((0, 2)))
+    with pytest.raises(ValueError, match="feature_range"):
+        preprocessing.min_max_scale(np.ones((2, 2)), feature_range=(1, 0))
+    _, mstats = preprocessing.min_max_scale(np.eye(2))
+    with pytest.raises(ValueError, match="feature_range"):
+        preprocessing.min_max_scale(np.eye(2), feature_range=(-1, 1), stats=mstats)
+    with pytest.raises(TypeError, match="StandardStats"):
+        preprocessing.standardize(np.eye(2), stats=mstats)  # type: ignore[arg-type]
+
+
+# --- early stopping --------------------------------------------------------------------------
+
+
+def run(stop: ds.EarlyStopping, values: list[float], key: str = "val_loss") -> int | None:
+    """Feed values until the callback says stop; return the epoch it stopped at."""
+    for epoch, value in enumerate(values):
+        if stop(epoch, {key: value}):
+            return epoch
+    return None
+
+
+def test_early_stopping_patience_and_min_delta() -> None:
+    values = [5.0, 4.0, 4.0, 3.99, 3.0, 3.5, 3.2, 3.1, 2.0]
+    assert run(ds.EarlyStopping(patience=0), values) == 2
+    assert run(ds.EarlyStopping(patience=2), values) == 6  # best 3.0 at 4; 5 and 6 fail
+    stop = ds.EarlyStopping(patience=2, min_delta=0.5)
+    assert run(stop, values) == 3  # 4.0 → 4.0 → 3.99: not 0.5 better, twice
+    assert (stop.best, stop.best_epoch, stop.stopped_epoch) == (4.0, 1, 3)
+    assert run(ds.EarlyStopping(patience=10), values) is None
+
+
+def test_early_stopping_mode_max_monitor_and_nan() -> None:
+    acc = [0.5, 0.6, 0.6, 0.55, 0.7]
+    assert run(ds.EarlyStopping(patience=2, mode="max", monitor="acc"), acc, "acc") == 3
+    assert run(ds.EarlyStopping(patience=3, mode="max", monitor="acc"), acc, "acc") is None
+    assert run(ds.EarlyStopping(patience=5), [1.0, float("nan"), 0.5]) == 1
+    keras_like = ds.EarlyStopping(patience=5, check_finite=False)
+    assert run(keras_like, [1.0, float("nan"), 0.5]) is None
+    assert keras_like.best == 0.5
+    with pytest.raises(KeyError, match="val_loss"):
+        ds.EarlyStopping(patience=1)(0, {"loss": 1.0})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"patience": -1}, "patience"),
+        ({"patience": 1, "min_delta": -0.1}, "min_delta"),
+        ({"patience": 1, "mode": "auto"}, "mode"),
+    ],
+)
+def test_early_stopping_errors(kwargs: dict, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        ds.EarlyStopping(**kwargs)

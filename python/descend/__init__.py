@@ -14,9 +14,10 @@ from __future__ import annotations
 import importlib.metadata
 import warnings
 
-from descend import _core, reference
+from descend import _core, preprocessing, reference
 from descend._activation import Activation
 from descend._batches import batches
+from descend._callbacks import EarlyStopping
 from descend._gradcheck import GradcheckError, gradcheck
 from descend._loss import Loss
 from descend._threads import get_num_threads, set_num_threads, threads
@@ -57,6 +58,7 @@ __version__ = importlib.metadata.version("descend")
 
 __all__ = [
     "Activation",
+    "EarlyStopping",
     "GradcheckError",
     "Loss",
     "__version__",
@@ -82,6 +84,7 @@ __all__ = [
     "multilabel_soft_margin_loss",
     "nll_loss",
     "poisson_nll_loss",
+    "preprocessing",
     "quantile_loss",
     "reference",
     "relu",
