@@ -97,7 +97,8 @@ def fit(
     - ``time``: wall-clock seconds of the epoch, validation included.
 
     Callbacks are then called in order as ``cb(epoch, logs)``; training stops after an epoch
-    in which any returns True (all are called). A callback may also define
+    in which any returns True (all are called). Entries a callback adds to ``logs`` are
+    recorded in the history too. A callback may also define
     ``on_fit_begin(model)`` and ``on_fit_end(model)``, called around the loop
     (`EarlyStopping` uses them to restore the best parameters).
 
