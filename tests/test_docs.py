@@ -7,7 +7,8 @@ import doctest
 import pytest
 
 import descend as ds
-from descend import _gradcheck, _threads
+from descend import _batches, _callbacks, _fit, _gradcheck, _history, _threads
+from descend.metrics import _classification, _regression
 from descend.schedules._config import KINDS
 
 DOCUMENTED = {name: getattr(ds, name) for name in ds.losses.__all__ + ds.activations.__all__}
@@ -19,6 +20,30 @@ DOCUMENTED |= {name: getattr(ds.optim, name) for name in ds.optim.__all__ if nam
 DOCUMENTED |= {"schedules": ds.schedules}
 DOCUMENTED |= {f"schedules.{name}": getattr(ds.schedules, name) for name in ds.schedules.__all__}
 FUNCTIONS |= {f"schedules.{kind}" for kind in KINDS}
+# The training workflow: each module's docstrings, examples of every function included.
+DOCUMENTED |= {
+    "batches": _batches,
+    "callbacks": _callbacks,
+    "fit": _fit,
+    "history": _history,
+    "metrics.classification": _classification,
+    "metrics.regression": _regression,
+    "models": ds.models,
+    "preprocessing": ds.preprocessing,
+}
+WORKFLOW_API = [
+    ds.batches,
+    ds.EarlyStopping,
+    ds.History,
+    ds.History.plot,
+    ds.plot_histories,
+    ds.fit,
+    ds.preprocessing.standardize,
+    ds.preprocessing.min_max_scale,
+    ds.models.MLP,
+    ds.models.LinearModel,
+    *(getattr(ds.metrics, name) for name in ds.metrics.__all__ if name.islower()),
+]
 
 
 @pytest.mark.parametrize("name", sorted(DOCUMENTED))
@@ -37,6 +62,11 @@ def test_examples_run(name: str) -> None:
         runner.run(test)
     assert runner.failures == 0
     assert runner.tries > 0
+
+
+@pytest.mark.parametrize("obj", WORKFLOW_API, ids=lambda obj: obj.__qualname__)
+def test_workflow_api_has_examples(obj: object) -> None:
+    assert "Examples\n" in (obj.__doc__ or ""), f"{obj} lacks an Examples section"
 
 
 def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,9 +14,13 @@ from __future__ import annotations
 import importlib.metadata
 import warnings
 
-from descend import _core, optim, reference, schedules
+from descend import _core, metrics, models, optim, preprocessing, reference, schedules
 from descend._activation import Activation
+from descend._batches import batches
+from descend._callbacks import EarlyStopping
+from descend._fit import fit
 from descend._gradcheck import GradcheckError, gradcheck
+from descend._history import History, plot_histories
 from descend._loss import Loss
 from descend._threads import get_num_threads, set_num_threads, threads
 from descend.activations import (
@@ -68,15 +72,19 @@ __all__ = [
     "Activation",
     "Adam",
     "AdamW",
+    "EarlyStopping",
     "GradcheckError",
+    "History",
     "Loss",
     "Optimizer",
     "ReduceLROnPlateau",
     "__version__",
+    "batches",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "elu",
+    "fit",
     "gaussian_nll_loss",
     "gelu",
     "get_num_threads",
@@ -90,12 +98,16 @@ __all__ = [
     "log_cosh_loss",
     "log_sigmoid",
     "log_softmax",
+    "metrics",
+    "models",
     "mse_loss",
     "multi_margin_loss",
     "multilabel_soft_margin_loss",
     "nll_loss",
     "optim",
+    "plot_histories",
     "poisson_nll_loss",
+    "preprocessing",
     "quantile_loss",
     "reference",
     "relu",
