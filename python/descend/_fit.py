@@ -156,16 +156,10 @@ def fit(
     Examples
     --------
     >>> import numpy as np, descend as ds
-    >>> class SGD:  # a minimal optimizer with torch.optim's protocol
-    ...     def __init__(self, params, lr):
-    ...         self.params, self.param_groups = params, [{"lr": lr}]
-    ...     def step(self, grads):
-    ...         for p, g in zip(self.params, grads):
-    ...             p -= self.param_groups[0]["lr"] * g
     >>> X = np.linspace(-1, 1, 32).reshape(-1, 1)
     >>> model = ds.models.LinearModel(1, 1, seed=0)
     >>> history = ds.fit(model, X, 2 * X + 1, loss=ds.mse_loss, epochs=200, batch_size=8,
-    ...                  optimizer=lambda params: SGD(params, lr=0.1), seed=0)
+    ...                  optimizer=lambda params: ds.SGD(params, lr=0.1), seed=0)
     >>> [round(float(p.item()), 3) for p in model.params]
     [2.0, 1.0]
     >>> sorted(history.history)
