@@ -3,8 +3,8 @@
 State arrays live in the native object (Rust-owned buffers), so a step lends only the
 parameters and gradients; ``state_dict()`` copies them out and ``load_state_dict`` checks all
 of them before copying in. A rule is one class attribute (``_rule``, its name in the core's
-registry); its hyperparameters are read from each group by the core's spec, whose names are
-torch's (``"betas[0]"`` is ``group["betas"][0]``).
+registry); the native step reads its hyperparameters from each group dict by the core's spec,
+whose names are torch's (``"betas[0]"`` is ``group["betas"][0]``).
 """
 
 from __future__ import annotations
@@ -25,14 +25,6 @@ FloatArray = NDArray[np.floating[Any]]
 TORCH_ONLY = ("foreach", "fused", "capturable", "differentiable")
 
 
-def _field(name: str) -> tuple[str, int | None]:
-    """``"betas[1]"`` → ``("betas", 1)``; ``"lr"`` → ``("lr", None)``."""
-    if name.endswith("]"):
-        key, index = name[:-1].split("[")
-        return key, int(index)
-    return name, None
-
-
 class _Spec(NamedTuple):
     params: list[tuple[str, float, str]]
     state: list[str]
@@ -44,8 +36,6 @@ _SPECS = {
     name: _Spec(params, state, carried, counts)
     for name, params, state, carried, counts in _core.optimizer_specs()
 }
-# Where each rule's hyperparameters sit in a group, parsed once.
-_FIELDS = {rule: [_field(name) for name, _, _ in spec.params] for rule, spec in _SPECS.items()}
 
 
 class Optimizer:
@@ -58,6 +48,8 @@ class Optimizer:
     """
 
     _rule: ClassVar[str]
+    # Whether the class checks more than domains per step (SGD's Nesterov rule).
+    _validates: ClassVar[bool] = False
 
     def __init__(
         self, params: Iterable[Any] | Iterable[Mapping[str, Any]], defaults: dict[str, Any]
@@ -79,12 +71,6 @@ class Optimizer:
 
     def _validate(self, group: Mapping[str, Any]) -> None:
         """Check a group's options the way torch's constructors do (beyond plain domains)."""
-
-    def _hyper(self, group: Mapping[str, Any]) -> list[float]:
-        return [
-            float(group[key] if index is None else group[key][index])
-            for key, index in _FIELDS[self._rule]
-        ]
 
     def add_param_group(self, param_group: Mapping[str, Any]) -> None:
         """Add a group of parameters with its own hyperparameters (the rest from defaults)."""
@@ -115,7 +101,7 @@ class Optimizer:
         group.setdefault("lr_schedule", None)
         self._set_lr(group)
         self._validate(group)
-        self._native.check([self._hyper(group)])
+        self._native.check([group])
         scratch = _core.OptimizerState(self._rule)
         for p in params:  # checked on a scratch state first, so a bad group adds nothing
             scratch.add(p)
@@ -139,21 +125,21 @@ class Optimizer:
         Gradients may have any layout; each must have its parameter's shape and dtype. A
         failing step changes no parameter and no state.
         """
-        hyper = []
-        for group in self.param_groups:
+        groups = self.param_groups
+        for group in groups:
             if group["lr_schedule"] is not None:
                 self._set_lr(group)
-            self._validate(group)
-            hyper.append(self._hyper(group))
+            if self._validates:
+                self._validate(group)
         grads = grads if type(grads) is list else list(grads)
         try:
-            self._native.step(self._params, grads, self._members, hyper)
+            self._native.step(self._params, grads, self._members, groups)
         except TypeError:
             # Not all ndarrays (nested lists, scalars): convert and retry; the failed call
             # wrote nothing.
             if all(isinstance(g, np.ndarray) for g in grads):
                 raise
-            self._native.step(self._params, [np.asarray(g) for g in grads], self._members, hyper)
+            self._native.step(self._params, [np.asarray(g) for g in grads], self._members, groups)
         self._steps += 1
         for group in self.param_groups:  # show the lr of the next step, as torch's schedulers
             if group["lr_schedule"] is not None:
@@ -214,7 +200,7 @@ class Optimizer:
             group.setdefault("lr_schedule", None)
             self._validate(group)
             merged.append(group)
-        self._native.check([self._hyper(g) for g in merged])
+        self._native.check(merged)
         plateau = state_dict.get("plateau") if self._plateau is not None else None
         if plateau is not None:
             self._plateau.check_state_dict(plateau)

@@ -42,6 +42,7 @@ class SGD(Optimizer):
     """
 
     _rule = "sgd"
+    _validates = True
 
     def __init__(
         self,

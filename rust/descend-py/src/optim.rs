@@ -6,6 +6,7 @@ use descend_core::optim::{GradData, ParamData, Slot, State, RULES};
 use numpy::{PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
 
 use crate::arrays::{check_disjoint, float_type, in_place, FloatType, Input, Named, Target};
 use crate::door::{enter, to_py_err};
@@ -15,6 +16,9 @@ use crate::door::{enter, to_py_err};
 #[derive(Debug)]
 pub struct OptimizerState {
     state: State,
+    /// Where each hyperparameter sits in a group dict: its key, and an index into the value
+    /// for names like `betas[0]`; interned once, so a step reads groups without formatting.
+    fields: Vec<(Py<PyString>, Option<usize>)>,
 }
 
 /// A parameter lent for one step.
@@ -43,10 +47,21 @@ fn dtype_of(obj: &Bound<'_, PyAny>, what: &dyn std::fmt::Display) -> PyResult<Dt
 impl OptimizerState {
     /// Empty state for the rule called `rule`.
     #[new]
-    fn new(rule: &str) -> PyResult<Self> {
-        Ok(Self {
-            state: State::new(rule).map_err(to_py_err)?,
-        })
+    fn new(py: Python<'_>, rule: &str) -> PyResult<Self> {
+        let state = State::new(rule).map_err(to_py_err)?;
+        let fields = state
+            .rule
+            .params
+            .iter()
+            .map(|p| match p.name.split_once('[') {
+                Some((key, index)) => (
+                    PyString::intern(py, key).unbind(),
+                    index.trim_end_matches(']').parse().ok(),
+                ),
+                None => (PyString::intern(py, p.name).unbind(), None),
+            })
+            .collect();
+        Ok(Self { state, fields })
     }
 
     /// Takes a parameter tensor (its dtype and shape are fixed from now on).
@@ -66,20 +81,23 @@ impl OptimizerState {
         self.state.tensors.len()
     }
 
-    /// Checks per-group hyperparameters (each in the rule's order) without stepping.
-    fn check(&self, hyper: Vec<Vec<f64>>) -> PyResult<()> {
+    /// Checks the hyperparameters of parameter groups (dicts, torch's keys) without stepping.
+    fn check(&self, groups: Vec<Bound<'_, PyDict>>) -> PyResult<()> {
+        let hyper = self.read_groups(&groups)?;
         self.state.check_hyper(&hyper).map_err(to_py_err)
     }
 
-    /// One step of every parameter, in place; tensor `i` uses `hyper[groups[i]]`.
+    /// One step of every parameter, in place; tensor `i` uses the hyperparameters of
+    /// `groups[members[i]]`.
     fn step(
         &mut self,
         py: Python<'_>,
         params: Vec<Bound<'_, PyAny>>,
         grads: Vec<Bound<'_, PyAny>>,
-        groups: Vec<usize>,
-        hyper: Vec<Vec<f64>>,
+        members: Vec<usize>,
+        groups: Vec<Bound<'_, PyDict>>,
     ) -> PyResult<()> {
+        let hyper = self.read_groups(&groups)?;
         if params.len() != grads.len() {
             return Err(PyValueError::new_err(format!(
                 "got {} gradients for {} parameters",
@@ -132,7 +150,7 @@ impl OptimizerState {
             })
             .collect();
         let state = &mut self.state;
-        enter(py, total, || state.step(&hyper, &groups, slots))
+        enter(py, total, || state.step(&hyper, &members, slots))
     }
 
     /// Tensor `i`'s state as (step, carried scalars, [(name, array)]), copies; None before its
@@ -217,6 +235,36 @@ impl OptimizerState {
             }));
         }
         self.state.load(loaded).map_err(to_py_err)
+    }
+}
+
+impl OptimizerState {
+    /// Each group's hyperparameters, in the rule's order.
+    fn read_groups(&self, groups: &[Bound<'_, PyDict>]) -> PyResult<Vec<Vec<f64>>> {
+        groups
+            .iter()
+            .enumerate()
+            .map(|(g, group)| {
+                self.fields
+                    .iter()
+                    .map(|(key, index)| {
+                        let key = key.bind(group.py());
+                        let value = group.get_item(key)?.ok_or_else(|| {
+                            PyValueError::new_err(format!("param_groups[{g}] has no {key:?}"))
+                        })?;
+                        let value = match index {
+                            Some(i) => value.get_item(i)?,
+                            None => value,
+                        };
+                        value.extract::<f64>().map_err(|_| {
+                            PyTypeError::new_err(format!(
+                                "param_groups[{g}][{key}] must be a number, got {value}"
+                            ))
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
     }
 }
 
