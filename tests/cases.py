@@ -566,4 +566,10 @@ OPTIMIZERS: tuple[OptimizerCase, ...] = (
         {"lr": 0.01, "amsgrad": True, "betas": (0.3, 0.5)},
         {"lr": 0.02, "amsgrad": True, "weight_decay": 0.0},
     ),
+    OptimizerCase("Adamax", {"lr": 0.01}, {"lr": 0.05}),
+    OptimizerCase(
+        "Adamax",
+        {"lr": 0.01, "betas": (0.3, 0.5), "eps": 1e-6, "weight_decay": 0.1, "maximize": True},
+        {"lr": 0.05, "maximize": True},
+    ),
 )

@@ -51,7 +51,7 @@ from descend.losses import (
     smooth_l1_loss,
     soft_margin_loss,
 )
-from descend.optim import SGD, Adam, AdamW, Optimizer
+from descend.optim import SGD, Adam, Adamax, AdamW, Optimizer
 
 __version__ = importlib.metadata.version("descend")
 
@@ -60,6 +60,7 @@ __all__ = [
     "Activation",
     "Adam",
     "AdamW",
+    "Adamax",
     "GradcheckError",
     "Loss",
     "Optimizer",

@@ -7,7 +7,8 @@ call; state lives in native buffers and is copied out by ``state_dict()``.
 from __future__ import annotations
 
 from descend.optim._adam import Adam, AdamW
+from descend.optim._adamax import Adamax
 from descend.optim._optimizer import Optimizer
 from descend.optim._sgd import SGD
 
-__all__ = ["SGD", "Adam", "AdamW", "Optimizer"]
+__all__ = ["SGD", "Adam", "AdamW", "Adamax", "Optimizer"]

@@ -167,3 +167,50 @@ class AdamW(Adam):
             maximize=maximize,
             decoupled_weight_decay=True,
         )
+
+
+def _lerp(m: Array, g: Array, weight: float) -> None:
+    """Set m to lerp(m, g, weight) in place, in torch's two-sided form."""
+    if weight < 0.5:
+        m += _scalar(m, weight) * (g - m)
+    else:
+        m[...] = g - (g - m) * _scalar(m, 1 - weight)
+
+
+class Adamax(_Reference):
+    """Adamax: m ← lerp(m, d, 1 − β₁); u ← max(β₂u, |d| + ε); p −= lr/(1 − β₁ᵗ) · m/u.
+
+    d = g + λp; the max propagates NaN (``np.maximum``, as ``torch.maximum``).
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _update(self, p: Array, g: Array, state: dict[str, Any], group: dict[str, Any]) -> None:
+        lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+        if not state:
+            state.update(step=0, exp_avg=np.zeros_like(p), exp_inf=np.zeros_like(p))
+        state["step"] += 1
+        if wd != 0:
+            g = g + _scalar(p, wd) * p
+        m, u = state["exp_avg"], state["exp_inf"]
+        _lerp(m, g, 1 - beta1)
+        np.maximum(u * _scalar(p, beta2), np.abs(g) + _scalar(p, group["eps"]), out=u)
+        clr = lr / (1 - beta1 ** state["step"])
+        p += _scalar(p, -clr) * m / u

@@ -10,6 +10,7 @@
 //! adds; descend never fuses, so its scalar and vector paths agree bitwise).
 
 mod adam;
+mod adamax;
 pub mod driver;
 mod sgd;
 
@@ -86,7 +87,7 @@ pub struct RuleSpec {
 }
 
 /// Every optimizer, by name.
-pub const RULES: &[RuleSpec] = &[sgd::SPEC, adam::SPEC];
+pub const RULES: &[RuleSpec] = &[sgd::SPEC, adam::SPEC, adamax::SPEC];
 
 /// The rule called `name`.
 pub fn find(name: &str) -> crate::Result<&'static RuleSpec> {
