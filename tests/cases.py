@@ -572,4 +572,27 @@ OPTIMIZERS: tuple[OptimizerCase, ...] = (
         {"lr": 0.01, "betas": (0.3, 0.5), "eps": 1e-6, "weight_decay": 0.1, "maximize": True},
         {"lr": 0.05, "maximize": True},
     ),
+    OptimizerCase("NAdam", {"lr": 0.01}, {"lr": 0.02}),
+    OptimizerCase(
+        "NAdam",
+        {
+            "lr": 0.01,
+            "betas": (0.8, 0.99),
+            "eps": 1e-6,
+            "weight_decay": 0.1,
+            "momentum_decay": 0.05,
+        },
+        {"lr": 0.02, "momentum_decay": 0.05},
+    ),
+    OptimizerCase(
+        "NAdam",
+        {
+            "lr": 0.01,
+            "betas": (0.3, 0.5),
+            "weight_decay": 0.1,
+            "decoupled_weight_decay": True,
+            "maximize": True,
+        },
+        {"lr": 0.02, "maximize": True},
+    ),
 )

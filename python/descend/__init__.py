@@ -51,7 +51,7 @@ from descend.losses import (
     smooth_l1_loss,
     soft_margin_loss,
 )
-from descend.optim import SGD, Adam, Adamax, AdamW, Optimizer
+from descend.optim import SGD, Adam, Adamax, AdamW, NAdam, Optimizer
 
 __version__ = importlib.metadata.version("descend")
 
@@ -63,6 +63,7 @@ __all__ = [
     "Adamax",
     "GradcheckError",
     "Loss",
+    "NAdam",
     "Optimizer",
     "__version__",
     "binary_cross_entropy",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from descend.optim._adam import Adam, AdamW
 from descend.optim._adamax import Adamax
+from descend.optim._nadam import NAdam
 from descend.optim._optimizer import Optimizer
 from descend.optim._sgd import SGD
 
-__all__ = ["SGD", "Adam", "AdamW", "Adamax", "Optimizer"]
+__all__ = ["SGD", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer"]

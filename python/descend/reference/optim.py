@@ -214,3 +214,58 @@ class Adamax(_Reference):
         np.maximum(u * _scalar(p, beta2), np.abs(g) + _scalar(p, group["eps"]), out=u)
         clr = lr / (1 - beta1 ** state["step"])
         p += _scalar(p, -clr) * m / u
+
+
+class NAdam(_Reference):
+    """NAdam: Adam whose step mixes d and m with the momentum schedule μₜ.
+
+    μₜ = β₁(1 − ½·0.96^(tψ)), Π = μ₁⋯μₜ (``mu_product``, a float64 scalar);
+    D = √(v/(1 − β₂ᵗ)) + ε; p −= lr(1 − μₜ)/(1 − Π) · d/D + lr·μₜ₊₁/(1 − Π·μₜ₊₁) · m/D.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum_decay: float = 4e-3,
+        decoupled_weight_decay: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "momentum_decay": momentum_decay,
+            "decoupled_weight_decay": decoupled_weight_decay,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _update(self, p: Array, g: Array, state: dict[str, Any], group: dict[str, Any]) -> None:
+        lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+        psi = group["momentum_decay"]
+        if not state:
+            state.update(
+                step=0, mu_product=1.0, exp_avg=np.zeros_like(p), exp_avg_sq=np.zeros_like(p)
+            )
+        state["step"] += 1
+        t = state["step"]
+        if wd != 0 and group["decoupled_weight_decay"]:
+            p *= _scalar(p, 1 - lr * wd)
+        elif wd != 0:
+            g = g + _scalar(p, wd) * p
+        mu = beta1 * (1 - 0.5 * 0.96 ** (t * psi))
+        mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))
+        state["mu_product"] *= mu
+        mu_product = state["mu_product"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        _lerp(m, g, 1 - beta1)
+        v[...] = v * _scalar(p, beta2) + _scalar(p, 1 - beta2) * g * g
+        denom = np.sqrt(v / _scalar(p, 1 - beta2**t)) + _scalar(p, group["eps"])
+        p += _scalar(p, -lr * (1 - mu) / (1 - mu_product)) * g / denom
+        p += _scalar(p, -lr * mu_next / (1 - mu_product * mu_next)) * m / denom

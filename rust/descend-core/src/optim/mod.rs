@@ -12,6 +12,7 @@
 mod adam;
 mod adamax;
 pub mod driver;
+mod nadam;
 mod sgd;
 
 pub use driver::{GradData, ParamData, Slot, State};
@@ -87,7 +88,7 @@ pub struct RuleSpec {
 }
 
 /// Every optimizer, by name.
-pub const RULES: &[RuleSpec] = &[sgd::SPEC, adam::SPEC, adamax::SPEC];
+pub const RULES: &[RuleSpec] = &[sgd::SPEC, adam::SPEC, adamax::SPEC, nadam::SPEC];
 
 /// The rule called `name`.
 pub fn find(name: &str) -> crate::Result<&'static RuleSpec> {
