@@ -595,4 +595,25 @@ OPTIMIZERS: tuple[OptimizerCase, ...] = (
         },
         {"lr": 0.02, "maximize": True},
     ),
+    # Rosenbrock: the first steps (ρₜ ≤ 5) are plain momentum steps of lr·m̂ against gradients
+    # in the hundreds, so lr stays small; β₂ = 0.99 lets the adaptive phase take over sooner.
+    OptimizerCase("RAdam", {"lr": 0.01}, {"lr": 0.005, "betas": (0.9, 0.99)}, steps=5000),
+    OptimizerCase(
+        "RAdam",
+        {"lr": 0.01, "betas": (0.5, 0.9), "eps": 1e-6, "weight_decay": 0.1},
+        {"lr": 0.005, "betas": (0.9, 0.99)},
+        steps=5000,
+    ),
+    OptimizerCase(  # ρ∞ = 3: never rectified
+        "RAdam",
+        {
+            "lr": 0.01,
+            "betas": (0.3, 0.5),
+            "weight_decay": 0.1,
+            "decoupled_weight_decay": True,
+            "maximize": True,
+        },
+        {"lr": 0.005, "betas": (0.9, 0.99), "maximize": True},
+        steps=5000,
+    ),
 )

@@ -51,7 +51,7 @@ from descend.losses import (
     smooth_l1_loss,
     soft_margin_loss,
 )
-from descend.optim import SGD, Adam, Adamax, AdamW, NAdam, Optimizer
+from descend.optim import SGD, Adam, Adamax, AdamW, NAdam, Optimizer, RAdam
 
 __version__ = importlib.metadata.version("descend")
 
@@ -65,6 +65,7 @@ __all__ = [
     "Loss",
     "NAdam",
     "Optimizer",
+    "RAdam",
     "__version__",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",

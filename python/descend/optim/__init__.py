@@ -10,6 +10,7 @@ from descend.optim._adam import Adam, AdamW
 from descend.optim._adamax import Adamax
 from descend.optim._nadam import NAdam
 from descend.optim._optimizer import Optimizer
+from descend.optim._radam import RAdam
 from descend.optim._sgd import SGD
 
-__all__ = ["SGD", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer"]
+__all__ = ["SGD", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RAdam"]

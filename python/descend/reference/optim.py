@@ -269,3 +269,57 @@ class NAdam(_Reference):
         denom = np.sqrt(v / _scalar(p, 1 - beta2**t)) + _scalar(p, group["eps"])
         p += _scalar(p, -lr * (1 - mu) / (1 - mu_product)) * g / denom
         p += _scalar(p, -lr * mu_next / (1 - mu_product * mu_next)) * m / denom
+
+
+class RAdam(_Reference):
+    """RAdam: p −= lr·m̂ while ρₜ ≤ 5, then p −= lr·m̂·√(1 − β₂ᵗ)/(√v + ε)·r(ρₜ).
+
+    m̂ = m/(1 − β₁ᵗ); ρ∞ = 2/(1 − β₂) − 1, ρₜ = ρ∞ − 2tβ₂ᵗ/(1 − β₂ᵗ),
+    r = √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ)); weight decay as Adam's.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        decoupled_weight_decay: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "decoupled_weight_decay": decoupled_weight_decay,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _update(self, p: Array, g: Array, state: dict[str, Any], group: dict[str, Any]) -> None:
+        lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+        if not state:
+            state.update(step=0, exp_avg=np.zeros_like(p), exp_avg_sq=np.zeros_like(p))
+        state["step"] += 1
+        t = state["step"]
+        if wd != 0 and group["decoupled_weight_decay"]:
+            p *= _scalar(p, 1 - lr * wd)
+        elif wd != 0:
+            g = g + _scalar(p, wd) * p
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        _lerp(m, g, 1 - beta1)
+        v[...] = v * _scalar(p, beta2) + _scalar(p, 1 - beta2) * g * g
+        bias2 = 1 - beta2**t
+        step = m / _scalar(p, 1 - beta1**t) * _scalar(p, lr)
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * t * beta2**t / bias2
+        if rho_t > 5:
+            ratio = (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+            rect = ratio**0.5
+            # torch forms scalar / tensor as reciprocal(tensor) * scalar
+            adaptive = 1 / (np.sqrt(v) + _scalar(p, group["eps"])) * _scalar(p, bias2**0.5)
+            step = step * adaptive * _scalar(p, rect)
+        p -= step

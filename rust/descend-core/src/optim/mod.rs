@@ -13,6 +13,7 @@ mod adam;
 mod adamax;
 pub mod driver;
 mod nadam;
+mod radam;
 mod sgd;
 
 pub use driver::{GradData, ParamData, Slot, State};
@@ -88,7 +89,13 @@ pub struct RuleSpec {
 }
 
 /// Every optimizer, by name.
-pub const RULES: &[RuleSpec] = &[sgd::SPEC, adam::SPEC, adamax::SPEC, nadam::SPEC];
+pub const RULES: &[RuleSpec] = &[
+    sgd::SPEC,
+    adam::SPEC,
+    adamax::SPEC,
+    nadam::SPEC,
+    radam::SPEC,
+];
 
 /// The rule called `name`.
 pub fn find(name: &str) -> crate::Result<&'static RuleSpec> {
