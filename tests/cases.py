@@ -616,4 +616,18 @@ OPTIMIZERS: tuple[OptimizerCase, ...] = (
         {"lr": 0.005, "betas": (0.9, 0.99), "maximize": True},
         steps=5000,
     ),
+    OptimizerCase("Adagrad", {"lr": 0.05}, {"lr": 1.5}, steps=5000),
+    OptimizerCase(
+        "Adagrad",
+        {
+            "lr": 0.05,
+            "lr_decay": 0.01,
+            "weight_decay": 0.1,
+            "initial_accumulator_value": 0.5,
+            "eps": 1e-6,
+            "maximize": True,
+        },
+        {"lr": 1.5, "initial_accumulator_value": 0.5, "maximize": True},
+        steps=5000,
+    ),
 )

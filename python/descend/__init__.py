@@ -51,13 +51,14 @@ from descend.losses import (
     smooth_l1_loss,
     soft_margin_loss,
 )
-from descend.optim import SGD, Adam, Adamax, AdamW, NAdam, Optimizer, RAdam
+from descend.optim import SGD, Adagrad, Adam, Adamax, AdamW, NAdam, Optimizer, RAdam
 
 __version__ = importlib.metadata.version("descend")
 
 __all__ = [
     "SGD",
     "Activation",
+    "Adagrad",
     "Adam",
     "AdamW",
     "Adamax",

@@ -6,6 +6,7 @@ call; state lives in native buffers and is copied out by ``state_dict()``.
 
 from __future__ import annotations
 
+from descend.optim._adagrad import Adagrad
 from descend.optim._adam import Adam, AdamW
 from descend.optim._adamax import Adamax
 from descend.optim._nadam import NAdam
@@ -13,4 +14,4 @@ from descend.optim._optimizer import Optimizer
 from descend.optim._radam import RAdam
 from descend.optim._sgd import SGD
 
-__all__ = ["SGD", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RAdam"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RAdam"]

@@ -323,3 +323,43 @@ class RAdam(_Reference):
             adaptive = 1 / (np.sqrt(v) + _scalar(p, group["eps"])) * _scalar(p, bias2**0.5)
             step = step * adaptive * _scalar(p, rect)
         p -= step
+
+
+class Adagrad(_Reference):
+    """Adagrad: s ← s + d², p −= lr/(1 + (t − 1)·lr_decay) · d/(√s + ε).
+
+    d = g + λp; s starts at ``initial_accumulator_value``.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "lr_decay": lr_decay,
+            "weight_decay": weight_decay,
+            "initial_accumulator_value": initial_accumulator_value,
+            "eps": eps,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _update(self, p: Array, g: Array, state: dict[str, Any], group: dict[str, Any]) -> None:
+        wd = group["weight_decay"]
+        if not state:
+            state.update(step=0, sum=np.full_like(p, group["initial_accumulator_value"]))
+        state["step"] += 1
+        if wd != 0:
+            g = g + _scalar(p, wd) * p
+        s = state["sum"]
+        s += g * g
+        clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+        p += _scalar(p, -clr) * g / (np.sqrt(s) + _scalar(p, group["eps"]))

@@ -9,6 +9,7 @@
 //! a trajectory differs from torch's only by rounding (torch's CPU kernels fuse some multiply-
 //! adds; descend never fuses, so its scalar and vector paths agree bitwise).
 
+mod adagrad;
 mod adam;
 mod adamax;
 pub mod driver;
@@ -95,6 +96,7 @@ pub const RULES: &[RuleSpec] = &[
     adamax::SPEC,
     nadam::SPEC,
     radam::SPEC,
+    adagrad::SPEC,
 ];
 
 /// The rule called `name`.
