@@ -630,4 +630,15 @@ OPTIMIZERS: tuple[OptimizerCase, ...] = (
         {"lr": 1.5, "initial_accumulator_value": 0.5, "maximize": True},
         steps=5000,
     ),
+    # float32: sign(c) is discontinuous, so a c within rounding of 0 would flip an element's
+    # step by 2·lr, beyond any per-step bound. m depends on the gradients alone; over this
+    # stream (and seeds 4-12) float32 and float64 c never differ in sign (the smallest |c| is
+    # 3e-7 of |β₁m| + |(1 − β₁)g|), so the default rtol32 holds.
+    OptimizerCase("Lion", {"lr": 0.01}, {"lr": 1e-3}, steps=5000),
+    OptimizerCase(
+        "Lion",
+        {"lr": 0.01, "betas": (0.5, 0.9), "weight_decay": 0.5, "maximize": True},
+        {"lr": 1e-3, "maximize": True},
+        steps=5000,
+    ),
 )

@@ -51,7 +51,7 @@ from descend.losses import (
     smooth_l1_loss,
     soft_margin_loss,
 )
-from descend.optim import SGD, Adagrad, Adam, Adamax, AdamW, NAdam, Optimizer, RAdam
+from descend.optim import SGD, Adagrad, Adam, Adamax, AdamW, Lion, NAdam, Optimizer, RAdam
 
 __version__ = importlib.metadata.version("descend")
 
@@ -63,6 +63,7 @@ __all__ = [
     "AdamW",
     "Adamax",
     "GradcheckError",
+    "Lion",
     "Loss",
     "NAdam",
     "Optimizer",

@@ -9,9 +9,10 @@ from __future__ import annotations
 from descend.optim._adagrad import Adagrad
 from descend.optim._adam import Adam, AdamW
 from descend.optim._adamax import Adamax
+from descend.optim._lion import Lion
 from descend.optim._nadam import NAdam
 from descend.optim._optimizer import Optimizer
 from descend.optim._radam import RAdam
 from descend.optim._sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RAdam"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Adamax", "Lion", "NAdam", "Optimizer", "RAdam"]

@@ -363,3 +363,32 @@ class Adagrad(_Reference):
         s += g * g
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         p += _scalar(p, -clr) * g / (np.sqrt(s) + _scalar(p, group["eps"]))
+
+
+class Lion(_Reference):
+    """Lion: c = β₁m + (1 − β₁)d; p ← p(1 − lr·λ) − lr·sign(c); m ← β₂m + (1 − β₂)d.
+
+    Chen et al., 2023, Algorithm 2 (decay applied to p first, as the reference code does).
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.99),
+        weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {"lr": lr, "betas": betas, "weight_decay": weight_decay, "maximize": maximize}
+        super().__init__(params, defaults)
+
+    def _update(self, p: Array, g: Array, state: dict[str, Any], group: dict[str, Any]) -> None:
+        lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+        if not state:
+            state["exp_avg"] = np.zeros_like(p)
+        m = state["exp_avg"]
+        c = m * _scalar(p, beta1) + _scalar(p, 1 - beta1) * g
+        p *= _scalar(p, 1 - lr * wd)
+        p -= _scalar(p, lr) * np.sign(c)
+        m[...] = m * _scalar(p, beta2) + _scalar(p, 1 - beta2) * g

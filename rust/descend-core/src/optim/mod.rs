@@ -13,6 +13,7 @@ mod adagrad;
 mod adam;
 mod adamax;
 pub mod driver;
+mod lion;
 mod nadam;
 mod radam;
 mod sgd;
@@ -97,6 +98,7 @@ pub const RULES: &[RuleSpec] = &[
     nadam::SPEC,
     radam::SPEC,
     adagrad::SPEC,
+    lion::SPEC,
 ];
 
 /// The rule called `name`.
