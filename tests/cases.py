@@ -566,4 +566,79 @@ OPTIMIZERS: tuple[OptimizerCase, ...] = (
         {"lr": 0.01, "amsgrad": True, "betas": (0.3, 0.5)},
         {"lr": 0.02, "amsgrad": True, "weight_decay": 0.0},
     ),
+    OptimizerCase("Adamax", {"lr": 0.01}, {"lr": 0.05}),
+    OptimizerCase(
+        "Adamax",
+        {"lr": 0.01, "betas": (0.3, 0.5), "eps": 1e-6, "weight_decay": 0.1, "maximize": True},
+        {"lr": 0.05, "maximize": True},
+    ),
+    OptimizerCase("NAdam", {"lr": 0.01}, {"lr": 0.02}),
+    OptimizerCase(
+        "NAdam",
+        {
+            "lr": 0.01,
+            "betas": (0.8, 0.99),
+            "eps": 1e-6,
+            "weight_decay": 0.1,
+            "momentum_decay": 0.05,
+        },
+        {"lr": 0.02, "momentum_decay": 0.05},
+    ),
+    OptimizerCase(
+        "NAdam",
+        {
+            "lr": 0.01,
+            "betas": (0.3, 0.5),
+            "weight_decay": 0.1,
+            "decoupled_weight_decay": True,
+            "maximize": True,
+        },
+        {"lr": 0.02, "maximize": True},
+    ),
+    # Rosenbrock: the first steps (ρₜ ≤ 5) are plain momentum steps of lr·m̂ against gradients
+    # in the hundreds, so lr stays small; β₂ = 0.99 lets the adaptive phase take over sooner.
+    OptimizerCase("RAdam", {"lr": 0.01}, {"lr": 0.005, "betas": (0.9, 0.99)}, steps=5000),
+    OptimizerCase(
+        "RAdam",
+        {"lr": 0.01, "betas": (0.5, 0.9), "eps": 1e-6, "weight_decay": 0.1},
+        {"lr": 0.005, "betas": (0.9, 0.99)},
+        steps=5000,
+    ),
+    OptimizerCase(  # ρ∞ = 3: never rectified
+        "RAdam",
+        {
+            "lr": 0.01,
+            "betas": (0.3, 0.5),
+            "weight_decay": 0.1,
+            "decoupled_weight_decay": True,
+            "maximize": True,
+        },
+        {"lr": 0.005, "betas": (0.9, 0.99), "maximize": True},
+        steps=5000,
+    ),
+    OptimizerCase("Adagrad", {"lr": 0.05}, {"lr": 1.5}, steps=5000),
+    OptimizerCase(
+        "Adagrad",
+        {
+            "lr": 0.05,
+            "lr_decay": 0.01,
+            "weight_decay": 0.1,
+            "initial_accumulator_value": 0.5,
+            "eps": 1e-6,
+            "maximize": True,
+        },
+        {"lr": 1.5, "initial_accumulator_value": 0.5, "maximize": True},
+        steps=5000,
+    ),
+    # float32: sign(c) is discontinuous, so a c within rounding of 0 would flip an element's
+    # step by 2·lr, beyond any per-step bound. m depends on the gradients alone; over this
+    # stream (and seeds 4-12) float32 and float64 c never differ in sign (the smallest |c| is
+    # 3e-7 of |β₁m| + |(1 − β₁)g|), so the default rtol32 holds.
+    OptimizerCase("Lion", {"lr": 0.01}, {"lr": 1e-3}, steps=5000),
+    OptimizerCase(
+        "Lion",
+        {"lr": 0.01, "betas": (0.5, 0.9), "weight_decay": 0.5, "maximize": True},
+        {"lr": 1e-3, "maximize": True},
+        steps=5000,
+    ),
 )

@@ -6,17 +6,27 @@ call; state lives in native buffers and is copied out by ``state_dict()``.
 
 from __future__ import annotations
 
+from descend.optim._adagrad import Adagrad
 from descend.optim._adam import Adam, AdamW
+from descend.optim._adamax import Adamax
+from descend.optim._lion import Lion
+from descend.optim._nadam import NAdam
 from descend.optim._optimizer import Optimizer
 from descend.optim._plateau import ReduceLROnPlateau
+from descend.optim._radam import RAdam
 from descend.optim._saving import load_state, save_state
 from descend.optim._sgd import SGD
 
 __all__ = [
     "SGD",
+    "Adagrad",
     "Adam",
     "AdamW",
+    "Adamax",
+    "Lion",
+    "NAdam",
     "Optimizer",
+    "RAdam",
     "ReduceLROnPlateau",
     "load_state",
     "save_state",

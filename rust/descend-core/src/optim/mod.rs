@@ -9,8 +9,13 @@
 //! a trajectory differs from torch's only by rounding (torch's CPU kernels fuse some multiply-
 //! adds; descend never fuses, so its scalar and vector paths agree bitwise).
 
+mod adagrad;
 mod adam;
+mod adamax;
 pub mod driver;
+mod lion;
+mod nadam;
+mod radam;
 mod sgd;
 
 pub use driver::{GradData, ParamData, Slot, State};
@@ -86,7 +91,15 @@ pub struct RuleSpec {
 }
 
 /// Every optimizer, by name.
-pub const RULES: &[RuleSpec] = &[sgd::SPEC, adam::SPEC];
+pub const RULES: &[RuleSpec] = &[
+    sgd::SPEC,
+    adam::SPEC,
+    adamax::SPEC,
+    nadam::SPEC,
+    radam::SPEC,
+    adagrad::SPEC,
+    lion::SPEC,
+];
 
 /// The rule called `name`.
 pub fn find(name: &str) -> crate::Result<&'static RuleSpec> {

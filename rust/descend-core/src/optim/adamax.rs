@@ -1,0 +1,110 @@
+//! Adamax, as `torch.optim.Adamax` (Kingma & Ba, 2015, §7.1: Adam under the infinity norm).
+//!
+//! With d = ±g (− under `maximize`) plus λ·p (λ the weight decay), t the step (1 for the first):
+//! - m = lerp(m, d, 1 − β₁) (torch's two-sided lerp);
+//! - u = max(β₂·u, |d| + ε), NaN-propagating as `torch.maximum` (and as the `amax` over
+//!   `cat([β₂·u, |d| + ε])` of torch's differentiable path): ε is added to |d| before the max,
+//!   so u ≥ ε and the division below is safe for ε > 0;
+//! - p = p + (−lr/(1 − β₁ᵗ))·m / u, in torch's `addcdiv` order: the scaled numerator first,
+//!   then the division.
+//!
+//! Defaults are torch's: lr = 2e-3, betas = (0.9, 0.999), eps = 1e-8, no weight decay.
+
+use super::adam::lerp;
+use super::{flag, Rule, RuleSpec, Variant};
+use crate::float::Float;
+use crate::param::{Domain, ParamSpec};
+
+pub const SPEC: RuleSpec = RuleSpec {
+    name: "adamax",
+    params: &[
+        ParamSpec::new("lr", 2e-3, Domain::NonNegative),
+        ParamSpec::new("betas[0]", 0.9, Domain::Decay),
+        ParamSpec::new("betas[1]", 0.999, Domain::Decay),
+        ParamSpec::new("eps", 1e-8, Domain::NonNegative),
+        ParamSpec::new("weight_decay", 0.0, Domain::NonNegative),
+        ParamSpec::new("maximize", 0.0, Domain::Flag),
+    ],
+    state: &["exp_avg", "exp_inf"],
+    carried: &[],
+    counts_steps: true,
+    configure: |_| Variant::of::<Adamax>(),
+};
+
+/// Adamax.
+pub struct Adamax;
+
+#[derive(Clone, Copy)]
+pub struct Scalars<F> {
+    weight: F,
+    one_minus_weight: F,
+    low_weight: bool,
+    beta2: F,
+    eps: F,
+    weight_decay: F,
+    decay: bool,
+    neg_clr: F,
+    maximize: bool,
+}
+
+impl Rule for Adamax {
+    const STATE: &'static [&'static str] = &["exp_avg", "exp_inf"];
+    type Scalars<F: Float> = Scalars<F>;
+
+    fn scalars<F: Float>(h: &[f64], step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
+        let &[lr, beta1, beta2, eps, weight_decay, maximize] = h else {
+            unreachable!("the driver checked the hyperparameter count")
+        };
+        let bias_correction = 1.0 - beta1.powf(step as f64);
+        Scalars {
+            weight: F::from_f64(1.0 - beta1),
+            one_minus_weight: F::from_f64(1.0 - (1.0 - beta1)),
+            low_weight: 1.0 - beta1 < 0.5,
+            beta2: F::from_f64(beta2),
+            eps: F::from_f64(eps),
+            weight_decay: F::from_f64(weight_decay),
+            decay: weight_decay != 0.0,
+            neg_clr: F::from_f64(-(lr / bias_correction)),
+            maximize: flag(maximize),
+        }
+    }
+
+    #[inline(always)]
+    fn update<F: Float>(k: &Scalars<F>, p: &mut F, g: F, s: &mut [F]) {
+        let g = F::select(k.maximize, -g, g);
+        let g = F::select(k.decay, g + k.weight_decay * *p, g);
+        let m = lerp(s[0], g, k.weight, k.one_minus_weight, k.low_weight);
+        let u = (s[1] * k.beta2).max_nan(g.abs() + k.eps);
+        s[0] = m;
+        s[1] = u;
+        *p = *p + (k.neg_clr * m) / u;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(h: &[f64], t: u64, p: &mut f64, g: f64, s: &mut [f64; 2]) {
+        let k = Adamax::scalars::<f64>(h, t, t == 1, &mut []);
+        Adamax::update(&k, p, g, s);
+    }
+
+    #[test]
+    fn first_step_moves_by_lr_against_the_sign() {
+        // m = (1 − β₁)g, u = |g| + ε, bias correction 1 − β₁: the step is lr·g/(|g| + ε).
+        let h = [0.1, 0.9, 0.999, 0.0, 0.0, 0.0];
+        let (mut p, mut s) = (1.0, [0.0; 2]);
+        step(&h, 1, &mut p, -4.0, &mut s);
+        assert!((p - 1.1).abs() < 1e-15, "{p}");
+        assert_eq!(s[1], 4.0);
+    }
+
+    #[test]
+    fn the_infinity_norm_propagates_nan() {
+        let h = [0.1, 0.9, 0.999, 1e-8, 0.0, 0.0];
+        let (mut p, mut s) = (1.0, [0.0, 2.0]);
+        step(&h, 2, &mut p, f64::NAN, &mut s);
+        assert!(s[1].is_nan() && p.is_nan());
+    }
+}

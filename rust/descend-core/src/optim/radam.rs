@@ -1,0 +1,144 @@
+//! RAdam, as `torch.optim.RAdam` (Liu et al., 2020, "On the Variance of the Adaptive Learning
+//! Rate and Beyond").
+//!
+//! With d = ±g (− under `maximize`), t the step (1 for the first), λ the weight decay:
+//! - coupled decay: d = d + λ·p; decoupled: p = p·(1 − lr·λ) first;
+//! - m = lerp(m, d, 1 − β₁), v = β₂·v + (1 − β₂)·d·d, m̂ = m / (1 − β₁ᵗ);
+//! - ρ∞ = 2/(1 − β₂) − 1 and ρₜ = ρ∞ − 2t·β₂ᵗ/(1 − β₂ᵗ), the length of the approximated simple
+//!   moving average;
+//! - ρₜ > 5: p = p − ((m̂·lr)·a)·r with the adaptive rate a = (1/(√v + ε))·√(1 − β₂ᵗ) (torch
+//!   forms `scalar / tensor` as `reciprocal(tensor) * scalar`) and the rectification
+//!   r = √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ));
+//! - otherwise p = p − m̂·lr (plain momentum: the variance is not yet tractable).
+//!
+//! ρₜ depends only on t and β₂, so the branch is taken once per tensor and step, in the
+//! scalars, never per element.
+//!
+//! Defaults are torch's: lr = 1e-3, betas = (0.9, 0.999), eps = 1e-8, no weight decay.
+
+use super::adam::lerp;
+use super::{flag, Rule, RuleSpec, Variant};
+use crate::float::Float;
+use crate::param::{Domain, ParamSpec};
+
+pub const SPEC: RuleSpec = RuleSpec {
+    name: "radam",
+    params: &[
+        ParamSpec::new("lr", 1e-3, Domain::NonNegative),
+        ParamSpec::new("betas[0]", 0.9, Domain::Decay),
+        ParamSpec::new("betas[1]", 0.999, Domain::Decay),
+        ParamSpec::new("eps", 1e-8, Domain::NonNegative),
+        ParamSpec::new("weight_decay", 0.0, Domain::NonNegative),
+        ParamSpec::new("decoupled_weight_decay", 0.0, Domain::Flag),
+        ParamSpec::new("maximize", 0.0, Domain::Flag),
+    ],
+    state: &["exp_avg", "exp_avg_sq"],
+    carried: &[],
+    counts_steps: true,
+    configure: |_| Variant::of::<RAdam>(),
+};
+
+/// RAdam.
+pub struct RAdam;
+
+#[derive(Clone, Copy)]
+pub struct Scalars<F> {
+    weight: F,
+    one_minus_weight: F,
+    low_weight: bool,
+    beta2: F,
+    one_minus_beta2: F,
+    bias_correction1: F,
+    lr: F,
+    rectified: bool,
+    bias_correction2_sqrt: F,
+    rect: F,
+    eps: F,
+    weight_decay: F,
+    coupled_decay: bool,
+    shrink: F,
+    maximize: bool,
+}
+
+impl Rule for RAdam {
+    const STATE: &'static [&'static str] = &["exp_avg", "exp_avg_sq"];
+    type Scalars<F: Float> = Scalars<F>;
+
+    fn scalars<F: Float>(h: &[f64], step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
+        let &[lr, beta1, beta2, eps, weight_decay, decoupled, maximize] = h else {
+            unreachable!("the driver checked the hyperparameter count")
+        };
+        let t = step as f64;
+        let bias_correction1 = 1.0 - beta1.powf(t);
+        let bias_correction2 = 1.0 - beta2.powf(t);
+        let rho_inf = 2.0 / (1.0 - beta2) - 1.0;
+        let rho_t = rho_inf - 2.0 * t * beta2.powf(t) / bias_correction2;
+        let rect = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
+            / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
+            .sqrt();
+        let decay = weight_decay != 0.0;
+        let decoupled = flag(decoupled);
+        Scalars {
+            weight: F::from_f64(1.0 - beta1),
+            one_minus_weight: F::from_f64(1.0 - (1.0 - beta1)),
+            low_weight: 1.0 - beta1 < 0.5,
+            beta2: F::from_f64(beta2),
+            one_minus_beta2: F::from_f64(1.0 - beta2),
+            bias_correction1: F::from_f64(bias_correction1),
+            lr: F::from_f64(lr),
+            rectified: rho_t > 5.0,
+            bias_correction2_sqrt: F::from_f64(bias_correction2.sqrt()),
+            rect: F::from_f64(rect),
+            eps: F::from_f64(eps),
+            weight_decay: F::from_f64(weight_decay),
+            coupled_decay: decay && !decoupled,
+            shrink: F::from_f64(if decay && decoupled {
+                1.0 - lr * weight_decay
+            } else {
+                1.0
+            }),
+            maximize: flag(maximize),
+        }
+    }
+
+    #[inline(always)]
+    fn update<F: Float>(k: &Scalars<F>, p: &mut F, g: F, s: &mut [F]) {
+        let g = F::select(k.maximize, -g, g);
+        let g = F::select(k.coupled_decay, g + k.weight_decay * *p, g);
+        let param = *p * k.shrink;
+        let m = lerp(s[0], g, k.weight, k.one_minus_weight, k.low_weight);
+        let v = s[1] * k.beta2 + k.one_minus_beta2 * g * g;
+        s[0] = m;
+        s[1] = v;
+        let step = m / k.bias_correction1 * k.lr;
+        let adaptive = F::ONE / (v.sqrt() + k.eps) * k.bias_correction2_sqrt;
+        *p = param - F::select(k.rectified, step * adaptive * k.rect, step);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: [f64; 7] = [0.1, 0.9, 0.999, 1e-8, 0.0, 0.0, 0.0];
+
+    #[test]
+    fn early_steps_are_plain_momentum() {
+        // With β₂ = 0.999, ρₜ ≤ 5 for the first steps: p moves by lr·m̂, which is lr·g at t = 1.
+        let k = RAdam::scalars::<f64>(&H, 1, true, &mut []);
+        assert!(!k.rectified);
+        let (mut p, mut s) = (1.0, [0.0; 2]);
+        RAdam::update(&k, &mut p, 3.0, &mut s);
+        assert!((p - 0.7).abs() < 1e-15, "{p}");
+    }
+
+    #[test]
+    fn rectification_starts_once_rho_exceeds_five_and_tends_to_one() {
+        let first = (1..100)
+            .find(|&t| RAdam::scalars::<f64>(&H, t, false, &mut []).rectified)
+            .unwrap();
+        assert_eq!(first, 6); // ρ₅ ≈ 4.99, ρ₆ ≈ 5.99 for β₂ = 0.999
+        let late = RAdam::scalars::<f64>(&H, 1_000_000, false, &mut []);
+        assert!((late.rect - 1.0).abs() < 1e-3);
+    }
+}
