@@ -21,6 +21,9 @@ use crate::param::ParamSpec;
 /// The most state arrays any rule keeps per parameter.
 pub const MAX_STATE: usize = 4;
 
+/// The most per-tensor sums a rule may ask for before its parameters move (LAMB's two norms).
+pub const MAX_SUMS: usize = 2;
+
 /// An update rule in one configuration of its flags (a flag that adds a state array, such as
 /// Adam's `amsgrad`, is a separate configuration, so a loop never carries an unused array).
 pub trait Rule: Sync + 'static {
@@ -43,8 +46,28 @@ pub trait Rule: Sync + 'static {
         0.0
     }
     /// Updates one element of the parameter from its gradient and its state (`s` has
-    /// `STATE.len()` elements, in `STATE`'s order).
+    /// `STATE.len()` elements, in `STATE`'s order). For a rule with [`Rule::SUMS`], this is the
+    /// second pass: [`Rule::gather`] has already updated the state.
     fn update<F: Float>(k: &Self::Scalars<F>, p: &mut F, g: F, s: &mut [F]);
+
+    /// How many per-tensor sums the rule needs before any parameter moves (LAMB's ‖p‖², ‖u‖²).
+    /// Zero, the default, is a one-pass rule; otherwise the driver first runs [`Rule::gather`]
+    /// over every element (parameters read-only), totals each tensor's terms in a fixed order,
+    /// hands them to [`Rule::finish`], and only then runs [`Rule::update`].
+    const SUMS: usize = 0;
+    /// First pass over one element (rules with [`Rule::SUMS`] only): updates the state, never
+    /// the parameter, and returns the element's term of each sum (the first `SUMS` are used).
+    #[inline(always)]
+    fn gather<F: Float>(k: &Self::Scalars<F>, p: F, g: F, s: &mut [F]) -> [f64; MAX_SUMS] {
+        let _ = (k, p, g, s);
+        [0.0; MAX_SUMS]
+    }
+    /// The step's final constants of a tensor from its totals (`SUMS` of them, summed in f64
+    /// in an order that does not depend on the thread count).
+    fn finish<F: Float>(k: Self::Scalars<F>, sums: &[f64]) -> Self::Scalars<F> {
+        let _ = sums;
+        k
+    }
 }
 
 /// One configuration of a rule, as the driver runs it.
