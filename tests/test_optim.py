@@ -26,6 +26,11 @@ CHUNK = ds._core.chunk_size()
 SIZES = (1, 7, 33, CHUNK + 5)
 
 
+def first_rows(*names: str) -> list[OptimizerCase]:
+    """The first table row of each named optimizer."""
+    return [next(c for c in OPTIMIZERS if c.name == name) for name in names]
+
+
 def make(case: OptimizerCase, params: list[Any], **override: Any) -> Any:
     return getattr(ds, case.name)(params, **{**case.options, **override})
 
@@ -102,7 +107,10 @@ def test_state_dict_resume_is_bitwise(case: OptimizerCase) -> None:
     assert_same_state(opt.state_dict(), second.state_dict())
 
 
-@pytest.mark.parametrize("case", OPTIMIZERS[:1] + OPTIMIZERS[4:6], ids=lambda c: c.id)
+# ASGD: per-tensor scalars (eta, mu) carried between steps must survive the round trip too.
+@pytest.mark.parametrize(
+    "case", [*OPTIMIZERS[:1], *OPTIMIZERS[4:6], *first_rows("ASGD")], ids=lambda c: c.id
+)
 @pytest.mark.parametrize("how", ["pickle", "deepcopy"])
 def test_pickle_and_deepcopy_resume_bitwise(case: OptimizerCase, how: str) -> None:
     rng = np.random.default_rng(6)

@@ -51,18 +51,31 @@ from descend.losses import (
     smooth_l1_loss,
     soft_margin_loss,
 )
-from descend.optim import SGD, Adam, AdamW, Optimizer
+from descend.optim import (
+    ASGD,
+    SGD,
+    Adadelta,
+    Adam,
+    AdamW,
+    Optimizer,
+    RMSprop,
+    Rprop,
+)
 
 __version__ = importlib.metadata.version("descend")
 
 __all__ = [
+    "ASGD",
     "SGD",
     "Activation",
+    "Adadelta",
     "Adam",
     "AdamW",
     "GradcheckError",
     "Loss",
     "Optimizer",
+    "RMSprop",
+    "Rprop",
     "__version__",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",

@@ -6,8 +6,12 @@ call; state lives in native buffers and is copied out by ``state_dict()``.
 
 from __future__ import annotations
 
+from descend.optim._adadelta import Adadelta
 from descend.optim._adam import Adam, AdamW
+from descend.optim._asgd import ASGD
 from descend.optim._optimizer import Optimizer
+from descend.optim._rmsprop import RMSprop
+from descend.optim._rprop import Rprop
 from descend.optim._sgd import SGD
 
-__all__ = ["SGD", "Adam", "AdamW", "Optimizer"]
+__all__ = ["ASGD", "SGD", "Adadelta", "Adam", "AdamW", "Optimizer", "RMSprop", "Rprop"]

@@ -9,8 +9,12 @@
 //! a trajectory differs from torch's only by rounding (torch's CPU kernels fuse some multiply-
 //! adds; descend never fuses, so its scalar and vector paths agree bitwise).
 
+mod adadelta;
 mod adam;
+mod asgd;
 pub mod driver;
+mod rmsprop;
+mod rprop;
 mod sgd;
 
 pub use driver::{GradData, ParamData, Slot, State};
@@ -109,7 +113,14 @@ pub struct RuleSpec {
 }
 
 /// Every optimizer, by name.
-pub const RULES: &[RuleSpec] = &[sgd::SPEC, adam::SPEC];
+pub const RULES: &[RuleSpec] = &[
+    sgd::SPEC,
+    adam::SPEC,
+    rmsprop::SPEC,
+    adadelta::SPEC,
+    rprop::SPEC,
+    asgd::SPEC,
+];
 
 /// The rule called `name`.
 pub fn find(name: &str) -> crate::Result<&'static RuleSpec> {
