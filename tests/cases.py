@@ -514,6 +514,13 @@ ACTIVATIONS: tuple[ActivationCase, ...] = (
 )
 
 
+def lamb_lr(steps_taken: int) -> float:
+    """LAMB's convergence schedule: its steps are proportional to ‖p‖, so with a constant lr it
+    crawls where Rosenbrock's valley passes the origin, or (lr large enough to get through)
+    jitters at the minimum by ~lr·‖p‖; annealing does both."""
+    return 0.05 * 0.999**steps_taken
+
+
 @dataclass(frozen=True)
 class OptimizerCase:
     """An optimizer (its ``descend`` class name) with one set of constructor options.
@@ -606,5 +613,12 @@ OPTIMIZERS: tuple[OptimizerCase, ...] = (
         {"lr": 0.05, "lambd": 0.1, "alpha": 0.5, "t0": 5.0, "weight_decay": 0.1, "maximize": True},
         {"lr": 1e-3, "t0": 100.0, "maximize": True},
         steps=20000,
+    ),
+    OptimizerCase("LAMB", {"lr": 0.01}, {"lr": lamb_lr}, steps=5000),
+    OptimizerCase(
+        "LAMB",
+        {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-4, "weight_decay": 0.1, "maximize": True},
+        {"lr": lamb_lr, "maximize": True},
+        steps=5000,
     ),
 )

@@ -53,6 +53,7 @@ from descend.losses import (
 )
 from descend.optim import (
     ASGD,
+    LAMB,
     SGD,
     Adadelta,
     Adam,
@@ -66,6 +67,7 @@ __version__ = importlib.metadata.version("descend")
 
 __all__ = [
     "ASGD",
+    "LAMB",
     "SGD",
     "Activation",
     "Adadelta",

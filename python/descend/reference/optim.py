@@ -348,3 +348,48 @@ class ASGD(_Reference):
             ax[...] = p
         state["eta"] = lr / (1 + lambd * lr * t) ** group["alpha"]
         state["mu"] = 1 / max(1, t - group["t0"])
+
+
+class LAMB(_Reference):
+    """LAMB, transcribing optax.lamb: p −= lr·r·u with r = ‖p‖/‖u‖ per tensor (1 if either is 0).
+
+    u = m̂/(√v̂ + ε) + λp, with m̂, v̂ the bias-corrected Adam moments of d (optax's order of
+    operations); norms in float64.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-6,
+        weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def _update(self, p: Array, g: Array, state: dict[str, Any], group: dict[str, Any]) -> None:
+        beta1, beta2 = group["betas"]
+        if not state:
+            state.update(step=0, exp_avg=np.zeros_like(p), exp_avg_sq=np.zeros_like(p))
+        state["step"] += 1
+        t = state["step"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m[...] = _scalar(p, 1 - beta1) * g + _scalar(p, beta1) * m
+        v[...] = _scalar(p, 1 - beta2) * (g * g) + _scalar(p, beta2) * v
+        m_hat = m / _scalar(p, 1 - beta1**t)
+        v_hat = v / _scalar(p, 1 - beta2**t)
+        u = m_hat / (np.sqrt(v_hat) + _scalar(p, group["eps"]))
+        u = u + _scalar(p, group["weight_decay"]) * p
+        param_norm = np.sqrt(np.sum(np.square(p, dtype=np.float64)))
+        update_norm = np.sqrt(np.sum(np.square(u, dtype=np.float64)))
+        ratio = 1.0 if param_norm == 0 or update_norm == 0 else param_norm / update_norm
+        p += _scalar(p, -group["lr"]) * (u * _scalar(p, ratio))

@@ -704,4 +704,34 @@ mod tests {
         assert_eq!(&long[..7], &run(7)[..]);
         assert!(long.iter().all(|v| *v < 0.5));
     }
+
+    #[test]
+    fn a_rule_with_sums_sees_the_whole_tensor_before_it_moves() {
+        // LAMB's first step: u = sign(g) up to ε, so p moves by lr · ‖p‖ / ‖u‖ against g, with
+        // both norms over all chunks of the tensor (a per-chunk norm would differ per chunk).
+        let n = 3 * CHUNK + 5;
+        let mut p: Vec<f64> = (0..n).map(|i| 1.0 + (i % 7) as f64).collect();
+        let g: Vec<f64> = (0..n)
+            .map(|i| if i % 3 == 0 { -2.0 } else { 0.5 })
+            .collect();
+        let p_norm = p.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let want: Vec<f64> = p
+            .iter()
+            .zip(&g)
+            .map(|(p, g)| p - 0.1 * p_norm / (n as f64).sqrt() * g.signum())
+            .collect();
+        let mut state = State::new("lamb").unwrap();
+        state.add(Dtype::F64, &[n]);
+        let slot = Slot {
+            param: ParamData::F64(&mut p),
+            grad: GradData::F64(&g),
+            param_shape: &[n],
+            grad_shape: &[n],
+        };
+        let hyper = vec![0.1, 0.9, 0.999, 0.0, 0.0, 0.0];
+        state.step(&[hyper], &[0], vec![slot]).unwrap();
+        for (got, want) in p.iter().zip(&want) {
+            assert!((got - want).abs() <= 1e-12 * want.abs(), "{got} vs {want}");
+        }
+    }
 }

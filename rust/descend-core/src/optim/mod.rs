@@ -13,6 +13,7 @@ mod adadelta;
 mod adam;
 mod asgd;
 pub mod driver;
+mod lamb;
 mod rmsprop;
 mod rprop;
 mod sgd;
@@ -120,6 +121,7 @@ pub const RULES: &[RuleSpec] = &[
     adadelta::SPEC,
     rprop::SPEC,
     asgd::SPEC,
+    lamb::SPEC,
 ];
 
 /// The rule called `name`.
