@@ -286,6 +286,14 @@ def test_constructor_and_group_validation() -> None:
         ds.Adam([p], betas=(0.9, 1.0))
     with pytest.raises(ValueError, match="Nesterov"):
         ds.SGD([p], nesterov=True)
+    with pytest.raises(ValueError, match="etas"):
+        ds.Rprop([p], etas=(0.5, 0.9))  # torch requires etas[0] < 1 < etas[1]
+    with pytest.raises(ValueError, match="rho"):
+        ds.Adadelta([p], rho=1.5)
+    with pytest.raises(ValueError, match="alpha"):
+        ds.RMSprop([p], alpha=-0.1)
+    with pytest.raises(ValueError, match=r"betas\[0\]"):
+        ds.LAMB([p], betas=(1.0, 0.9))
     with pytest.raises(ValueError, match="empty"):
         ds.SGD([])
     with pytest.raises(ValueError, match="more than one"):
