@@ -514,6 +514,13 @@ ACTIVATIONS: tuple[ActivationCase, ...] = (
 )
 
 
+def lamb_lr(steps_taken: int) -> float:
+    """LAMB's convergence schedule: its steps are proportional to ‖p‖, so with a constant lr it
+    crawls where Rosenbrock's valley passes the origin, or (lr large enough to get through)
+    jitters at the minimum by ~lr·‖p‖; annealing does both."""
+    return 0.05 * 0.999**steps_taken
+
+
 @dataclass(frozen=True)
 class OptimizerCase:
     """An optimizer (its ``descend`` class name) with one set of constructor options.
@@ -639,6 +646,54 @@ OPTIMIZERS: tuple[OptimizerCase, ...] = (
         "Lion",
         {"lr": 0.01, "betas": (0.5, 0.9), "weight_decay": 0.5, "maximize": True},
         {"lr": 1e-3, "maximize": True},
+        steps=5000,
+    ),
+    OptimizerCase("RMSprop", {"lr": 0.01}, {"lr": 1e-3}, steps=6000),
+    OptimizerCase(
+        "RMSprop",
+        {"lr": 0.01, "momentum": 0.9, "weight_decay": 0.1},
+        {"lr": 1e-3, "momentum": 0.9},
+    ),
+    OptimizerCase(
+        "RMSprop",
+        {"lr": 0.01, "centered": True, "alpha": 0.9, "eps": 1e-6},
+        {"lr": 1e-3, "centered": True},
+    ),
+    # α = 0.3 puts the lerp weight 1 − α above ½: torch's other lerp branch.
+    OptimizerCase(
+        "RMSprop",
+        {"lr": 0.01, "centered": True, "momentum": 0.5, "alpha": 0.3, "maximize": True},
+        {"lr": 1e-3, "centered": True, "momentum": 0.5, "maximize": True},
+    ),
+    # Adadelta with torch's defaults drifts back along Rosenbrock's valley (torch's own run does
+    # too); a smaller lr and ε settle it.
+    OptimizerCase("Adadelta", {}, {"lr": 0.3, "eps": 1e-8}, steps=10000),
+    OptimizerCase(
+        "Adadelta",
+        {"lr": 0.5, "rho": 0.5, "eps": 1e-4, "weight_decay": 0.1, "maximize": True},
+        {"lr": 0.3, "eps": 1e-8, "maximize": True},
+        steps=10000,
+    ),
+    OptimizerCase("Rprop", {"lr": 0.01}, {"lr": 0.01}),
+    # Bounds that bind: σ_max = 0.2 is reached within the trajectory, σ_min = 1e-3 too.
+    OptimizerCase(
+        "Rprop",
+        {"lr": 0.05, "etas": (0.3, 2.0), "step_sizes": (1e-3, 0.2), "maximize": True},
+        {"lr": 0.01, "maximize": True},
+    ),
+    OptimizerCase("ASGD", {"lr": 0.01}, {"lr": 1e-3}, steps=20000),
+    # t₀ = 5: the average starts moving (μ < 1) within every test's steps, resume included.
+    OptimizerCase(
+        "ASGD",
+        {"lr": 0.05, "lambd": 0.1, "alpha": 0.5, "t0": 5.0, "weight_decay": 0.1, "maximize": True},
+        {"lr": 1e-3, "t0": 100.0, "maximize": True},
+        steps=20000,
+    ),
+    OptimizerCase("LAMB", {"lr": 0.01}, {"lr": lamb_lr}, steps=5000),
+    OptimizerCase(
+        "LAMB",
+        {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-4, "weight_decay": 0.1, "maximize": True},
+        {"lr": lamb_lr, "maximize": True},
         steps=5000,
     ),
 )

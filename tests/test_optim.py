@@ -26,6 +26,11 @@ CHUNK = ds._core.chunk_size()
 SIZES = (1, 7, 33, CHUNK + 5)
 
 
+def first_rows(*names: str) -> list[OptimizerCase]:
+    """The first table row of each named optimizer."""
+    return [next(c for c in OPTIMIZERS if c.name == name) for name in names]
+
+
 def make(case: OptimizerCase, params: list[Any], **override: Any) -> Any:
     return getattr(ds, case.name)(params, **{**case.options, **override})
 
@@ -102,7 +107,10 @@ def test_state_dict_resume_is_bitwise(case: OptimizerCase) -> None:
     assert_same_state(opt.state_dict(), second.state_dict())
 
 
-@pytest.mark.parametrize("case", OPTIMIZERS[:1] + OPTIMIZERS[4:6], ids=lambda c: c.id)
+# ASGD: per-tensor scalars (eta, mu) carried between steps must survive the round trip too.
+@pytest.mark.parametrize(
+    "case", [*OPTIMIZERS[:1], *OPTIMIZERS[4:6], *first_rows("ASGD")], ids=lambda c: c.id
+)
 @pytest.mark.parametrize("how", ["pickle", "deepcopy"])
 def test_pickle_and_deepcopy_resume_bitwise(case: OptimizerCase, how: str) -> None:
     rng = np.random.default_rng(6)
@@ -188,7 +196,10 @@ def test_many_tensors_of_mixed_sizes_and_dtypes_in_one_step(case: OptimizerCase)
         assert p.tobytes() == a[0].tobytes()
 
 
-@pytest.mark.parametrize("case", [OPTIMIZERS[1], OPTIMIZERS[5]], ids=lambda c: c.id)
+# LAMB: its per-tensor norms are summed over chunks that run on different threads.
+@pytest.mark.parametrize(
+    "case", [OPTIMIZERS[1], OPTIMIZERS[5], *first_rows("LAMB")], ids=lambda c: c.id
+)
 def test_bitwise_equal_across_thread_counts(case: OptimizerCase) -> None:
     rng = np.random.default_rng(10)
     # Above the parallel threshold, many chunks, a ragged tail, and a small second tensor.
@@ -275,6 +286,14 @@ def test_constructor_and_group_validation() -> None:
         ds.Adam([p], betas=(0.9, 1.0))
     with pytest.raises(ValueError, match="Nesterov"):
         ds.SGD([p], nesterov=True)
+    with pytest.raises(ValueError, match="etas"):
+        ds.Rprop([p], etas=(0.5, 0.9))  # torch requires etas[0] < 1 < etas[1]
+    with pytest.raises(ValueError, match="rho"):
+        ds.Adadelta([p], rho=1.5)
+    with pytest.raises(ValueError, match="alpha"):
+        ds.RMSprop([p], alpha=-0.1)
+    with pytest.raises(ValueError, match=r"betas\[0\]"):
+        ds.LAMB([p], betas=(1.0, 0.9))
     with pytest.raises(ValueError, match="empty"):
         ds.SGD([])
     with pytest.raises(ValueError, match="more than one"):

@@ -56,7 +56,10 @@ from descend.losses import (
     soft_margin_loss,
 )
 from descend.optim import (
+    ASGD,
+    LAMB,
     SGD,
+    Adadelta,
     Adagrad,
     Adam,
     Adamax,
@@ -66,6 +69,8 @@ from descend.optim import (
     Optimizer,
     RAdam,
     ReduceLROnPlateau,
+    RMSprop,
+    Rprop,
     load_state,
     save_state,
 )
@@ -73,8 +78,11 @@ from descend.optim import (
 __version__ = importlib.metadata.version("descend")
 
 __all__ = [
+    "ASGD",
+    "LAMB",
     "SGD",
     "Activation",
+    "Adadelta",
     "Adagrad",
     "Adam",
     "AdamW",
@@ -87,7 +95,9 @@ __all__ = [
     "NAdam",
     "Optimizer",
     "RAdam",
+    "RMSprop",
     "ReduceLROnPlateau",
+    "Rprop",
     "__version__",
     "batches",
     "binary_cross_entropy",

@@ -9,16 +9,19 @@
 //!
 //! Each tensor is cut into chunks of [`par::CHUNK`] elements; all chunks of all tensors form one
 //! task list run on the pool, so 200 small tensors cost one call and one pool wake-up, and a
-//! result never depends on the thread count (every element is updated on its own).
+//! result never depends on the thread count (every element is updated on its own). A rule that
+//! needs per-tensor sums before it moves anything (LAMB's norms) gets a first pass over the same
+//! chunks, whose partial sums combine in chunk order: bitwise the same for any thread count.
 
 use pulp::{Simd, WithSimd};
 
-use super::{Rule, RuleSpec, Variant, MAX_STATE};
+use super::{Rule, RuleSpec, Variant, MAX_STATE, MAX_SUMS};
 use crate::array::shape_str;
 use crate::error::{Error, Result};
 use crate::float::Float;
 use crate::par::{self, Bound, CHUNK};
 use crate::param;
+use crate::reduce::{self, LANES};
 use crate::simd;
 
 /// A state array, in its parameter's dtype.
@@ -436,11 +439,15 @@ enum Task<'a, R: Rule> {
 }
 
 /// Runs rule `R` over a validated job: per-tensor constants once, then every chunk of every
-/// tensor as one task list.
+/// tensor as one task list. A rule with sums ([`Rule::SUMS`]) gets a first, read-only pass
+/// for the parameters over the same chunks before that.
 pub fn run<R: Rule>(job: Job<'_>) {
     let mut tasks: Vec<Task<'_, R>> = Vec::new();
     let (mut memo32, mut memo64) = (Memo::default(), Memo::default());
+    // Where each tensor's chunks start in `tasks`, and the end.
+    let mut starts = Vec::with_capacity(job.tensors.len() + 1);
     for t in job.tensors {
+        starts.push(tasks.len());
         match t.data {
             Data::F32(a) => {
                 let k = memo32.scalars::<R, f32>(t.h, t.step, t.fresh, t.carried);
@@ -451,6 +458,10 @@ pub fn run<R: Rule>(job: Job<'_>) {
                 chunks(a, &mut |c| tasks.push(Task::F64(k, c)));
             }
         }
+    }
+    starts.push(tasks.len());
+    if R::SUMS > 0 {
+        gather(job.total, &mut tasks, &starts);
     }
     par::run_tasks(job.total, Bound::Memory, tasks, |task| match task {
         Task::F32(k, a) => simd::dispatch(Apply::<R, f32> { k, a }),
@@ -499,6 +510,39 @@ impl<K: Copy> Memo<K> {
         self.key = key;
         self.k = Some(k);
         k
+    }
+}
+
+/// The first pass of a rule with sums: every chunk's partial sums (on the pool), each tensor's
+/// totals as a pairwise sum of its chunks' partials in chunk order, then the tensor's final
+/// constants from [`Rule::finish`]. Chunks have a fixed size, so the totals, and the step, do
+/// not depend on the thread count.
+fn gather<R: Rule>(total: usize, tasks: &mut [Task<'_, R>], starts: &[usize]) {
+    let partials =
+        par::run_tasks(
+            total,
+            Bound::Memory,
+            tasks.iter_mut().collect(),
+            |task| match task {
+                Task::F32(k, a) => simd::dispatch(Gather::<R, f32> { k, a }),
+                Task::F64(k, a) => simd::dispatch(Gather::<R, f64> { k, a }),
+            },
+        );
+    let mut column = Vec::new();
+    for range in starts.windows(2) {
+        let (first, end) = (range[0], range[1]);
+        let mut sums = [0.0; MAX_SUMS];
+        for (q, sum) in sums.iter_mut().enumerate().take(R::SUMS) {
+            column.clear();
+            column.extend(partials[first..end].iter().map(|p| p[q]));
+            *sum = reduce::pairwise_sum(&column);
+        }
+        for task in &mut tasks[first..end] {
+            match task {
+                Task::F32(k, _) => *k = R::finish(*k, &sums[..R::SUMS]),
+                Task::F64(k, _) => *k = R::finish(*k, &sums[..R::SUMS]),
+            }
+        }
     }
 }
 
@@ -581,6 +625,72 @@ impl<R: Rule, F: Float> WithSimd for Apply<'_, R, F> {
     }
 }
 
+/// One chunk of a rule's first pass: its partial sums.
+struct Gather<'t, 'a, R: Rule, F: Float> {
+    k: &'t R::Scalars<F>,
+    a: &'t mut Arrays<'a, F>,
+}
+
+impl<R: Rule, F: Float> WithSimd for Gather<'_, '_, R, F> {
+    type Output = [f64; MAX_SUMS];
+
+    /// Element `i` of the chunk adds its terms to lane `i % LANES` (chunks start at multiples
+    /// of LANES, so that is its lane in the tensor too), and the lanes are summed as a fixed
+    /// tree: the same partials for every SIMD path and alignment.
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) -> [f64; MAX_SUMS] {
+        let Arrays { p, g, s } = self.a;
+        let mut lanes = [[0.0; LANES]; MAX_SUMS];
+        let n = p.len();
+        let body = n - n % LANES;
+        for start in (0..body).step_by(LANES) {
+            // A constant length, so this block unrolls into straight-line vector code.
+            gather_block::<R, F>(self.k, p, g, s, start, LANES, &mut lanes);
+        }
+        gather_block::<R, F>(self.k, p, g, s, body, n - body, &mut lanes);
+        std::array::from_fn(|q| {
+            if q < R::SUMS {
+                reduce::sum_lanes(&lanes[q])
+            } else {
+                0.0
+            }
+        })
+    }
+}
+
+/// Elements `start..start + len` (`len` ≤ LANES) of a chunk through [`Rule::gather`], element
+/// `start + j` into lane `j`.
+#[inline(always)]
+fn gather_block<R: Rule, F: Float>(
+    k: &R::Scalars<F>,
+    p: &[F],
+    g: &[F],
+    s: &mut [&mut [F]; MAX_STATE],
+    start: usize,
+    len: usize,
+    lanes: &mut [[f64; LANES]; MAX_SUMS],
+) {
+    let n_state = R::STATE.len();
+    let (p, g) = (&p[start..start + len], &g[start..start + len]);
+    let mut block: [&mut [F]; MAX_STATE] = Default::default();
+    for (b, s) in block.iter_mut().zip(s.iter_mut()).take(n_state) {
+        *b = &mut s[start..start + len];
+    }
+    for j in 0..len {
+        let mut e = [F::ZERO; MAX_STATE];
+        for (e, b) in e.iter_mut().zip(&block).take(n_state) {
+            *e = b[j];
+        }
+        let terms = R::gather(k, p[j], g[j], &mut e[..n_state]);
+        for (e, b) in e.iter().zip(block.iter_mut()).take(n_state) {
+            b[j] = *e;
+        }
+        for (lane, term) in lanes.iter_mut().zip(terms).take(R::SUMS) {
+            lane[j] += term;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -638,5 +748,35 @@ mod tests {
         let long = run(n);
         assert_eq!(&long[..7], &run(7)[..]);
         assert!(long.iter().all(|v| *v < 0.5));
+    }
+
+    #[test]
+    fn a_rule_with_sums_sees_the_whole_tensor_before_it_moves() {
+        // LAMB's first step: u = sign(g) up to ε, so p moves by lr · ‖p‖ / ‖u‖ against g, with
+        // both norms over all chunks of the tensor (a per-chunk norm would differ per chunk).
+        let n = 3 * CHUNK + 5;
+        let mut p: Vec<f64> = (0..n).map(|i| 1.0 + (i % 7) as f64).collect();
+        let g: Vec<f64> = (0..n)
+            .map(|i| if i % 3 == 0 { -2.0 } else { 0.5 })
+            .collect();
+        let p_norm = p.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let want: Vec<f64> = p
+            .iter()
+            .zip(&g)
+            .map(|(p, g)| p - 0.1 * p_norm / (n as f64).sqrt() * g.signum())
+            .collect();
+        let mut state = State::new("lamb").unwrap();
+        state.add(Dtype::F64, &[n]);
+        let slot = Slot {
+            param: ParamData::F64(&mut p),
+            grad: GradData::F64(&g),
+            param_shape: &[n],
+            grad_shape: &[n],
+        };
+        let hyper = vec![0.1, 0.9, 0.999, 0.0, 0.0, 0.0];
+        state.step(&[hyper], &[0], vec![slot]).unwrap();
+        for (got, want) in p.iter().zip(&want) {
+            assert!((got - want).abs() <= 1e-12 * want.abs(), "{got} vs {want}");
+        }
     }
 }

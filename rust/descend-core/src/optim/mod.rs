@@ -9,13 +9,18 @@
 //! a trajectory differs from torch's only by rounding (torch's CPU kernels fuse some multiply-
 //! adds; descend never fuses, so its scalar and vector paths agree bitwise).
 
+mod adadelta;
 mod adagrad;
 mod adam;
 mod adamax;
+mod asgd;
 pub mod driver;
+mod lamb;
 mod lion;
 mod nadam;
 mod radam;
+mod rmsprop;
+mod rprop;
 mod sgd;
 
 pub use driver::{GradData, ParamData, Slot, State};
@@ -25,6 +30,9 @@ use crate::param::ParamSpec;
 
 /// The most state arrays any rule keeps per parameter.
 pub const MAX_STATE: usize = 4;
+
+/// The most per-tensor sums a rule may ask for before its parameters move (LAMB's two norms).
+pub const MAX_SUMS: usize = 2;
 
 /// An update rule in one configuration of its flags (a flag that adds a state array, such as
 /// Adam's `amsgrad`, is a separate configuration, so a loop never carries an unused array).
@@ -48,8 +56,28 @@ pub trait Rule: Sync + 'static {
         0.0
     }
     /// Updates one element of the parameter from its gradient and its state (`s` has
-    /// `STATE.len()` elements, in `STATE`'s order).
+    /// `STATE.len()` elements, in `STATE`'s order). For a rule with [`Rule::SUMS`], this is the
+    /// second pass: [`Rule::gather`] has already updated the state.
     fn update<F: Float>(k: &Self::Scalars<F>, p: &mut F, g: F, s: &mut [F]);
+
+    /// How many per-tensor sums the rule needs before any parameter moves (LAMB's ‖p‖², ‖u‖²).
+    /// Zero, the default, is a one-pass rule; otherwise the driver first runs [`Rule::gather`]
+    /// over every element (parameters read-only), totals each tensor's terms in a fixed order,
+    /// hands them to [`Rule::finish`], and only then runs [`Rule::update`].
+    const SUMS: usize = 0;
+    /// First pass over one element (rules with [`Rule::SUMS`] only): updates the state, never
+    /// the parameter, and returns the element's term of each sum (the first `SUMS` are used).
+    #[inline(always)]
+    fn gather<F: Float>(k: &Self::Scalars<F>, p: F, g: F, s: &mut [F]) -> [f64; MAX_SUMS] {
+        let _ = (k, p, g, s);
+        [0.0; MAX_SUMS]
+    }
+    /// The step's final constants of a tensor from its totals (`SUMS` of them, summed in f64
+    /// in an order that does not depend on the thread count).
+    fn finish<F: Float>(k: Self::Scalars<F>, sums: &[f64]) -> Self::Scalars<F> {
+        let _ = sums;
+        k
+    }
 }
 
 /// One configuration of a rule, as the driver runs it.
@@ -99,6 +127,11 @@ pub const RULES: &[RuleSpec] = &[
     radam::SPEC,
     adagrad::SPEC,
     lion::SPEC,
+    rmsprop::SPEC,
+    adadelta::SPEC,
+    rprop::SPEC,
+    asgd::SPEC,
+    lamb::SPEC,
 ];
 
 /// The rule called `name`.

@@ -1,46 +1,13 @@
-"""Plain-numpy optimizers, written from the update equations of torch.optim's documentation.
-
-Same constructor signatures as ``descend.optim`` (torch-only switches omitted); ``step(grads)``
-updates the parameters in place in their own dtype, with state in plain numpy arrays. Slow and
-obvious on purpose: the tests hold the native optimizers to these trajectories.
-"""
+"""Reference SGD and the Adam family (Adam, AdamW, Adamax, NAdam, RAdam), Adagrad and Lion."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-Array = NDArray[np.floating[Any]]
-
-
-class _Reference:
-    defaults: dict[str, Any]
-
-    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
-        groups = list(params)
-        if not isinstance(groups[0], Mapping):
-            groups = [{"params": groups}]
-        self.param_groups = [{**defaults, **g, "params": list(g["params"])} for g in groups]
-        self.state: list[dict[str, Any]] = [{} for g in self.param_groups for _ in g["params"]]
-
-    def step(self, grads: Sequence[Array]) -> None:
-        i = 0
-        for group in self.param_groups:
-            for p in group["params"]:
-                g = np.asarray(grads[i], dtype=p.dtype)
-                self._update(p, -g if group.get("maximize") else g, self.state[i], group)
-                i += 1
-
-    def _update(self, p: Array, g: Array, state: dict[str, Any], group: dict[str, Any]) -> None:
-        raise NotImplementedError
-
-
-def _scalar(p: Array, value: float) -> Any:
-    """Round a hyperparameter to the parameter's dtype, as torch passes Python scalars."""
-    return p.dtype.type(value)
+from descend.reference.optim._base import Array, _Reference, _scalar
 
 
 class SGD(_Reference):

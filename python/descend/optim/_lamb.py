@@ -1,0 +1,71 @@
+"""LAMB, in optax's form (``optax.lamb``); torch has no LAMB."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from descend.optim._optimizer import Optimizer, ScheduleLike
+
+
+class LAMB(Optimizer):
+    r"""LAMB: Adam scaled per tensor by a trust ratio (You et al., 2020), as ``optax.lamb``.
+
+    Not in torch; the update is optax's chain ``scale_by_adam(b1, b2, eps, eps_root=0)`` →
+    ``add_decayed_weights(weight_decay)`` → ``scale_by_trust_ratio()`` → scale by −lr. With
+    :math:`d = \pm g` (``-g`` under ``maximize``) and t the step (1 for the first):
+    :math:`m \leftarrow (1-\beta_1) d + \beta_1 m`,
+    :math:`v \leftarrow (1-\beta_2) d^2 + \beta_2 v`,
+    :math:`u = \frac{m / (1-\beta_1^t)}{\sqrt{v / (1-\beta_2^t)} + \epsilon} + \lambda p`,
+    the trust ratio :math:`r = \lVert p \rVert / \lVert u \rVert` over the whole tensor (1 when
+    either norm is 0), and :math:`p \leftarrow p - \mathrm{lr}\, r\, u`. Norms are summed in
+    float64, in an order that does not depend on the thread count.
+
+    Parameters
+    ----------
+    params : list of ndarray or list of dict
+        Parameters (float32/float64, C-contiguous, writable), or parameter groups.
+    lr : float or schedule, default 1e-3
+        Learning rate, a number or a function of the steps taken. optax requires one; 1e-3 is
+        the default of the PyTorch ports of LAMB (and of torch's Adam).
+    betas : (float, float), default (0.9, 0.999)
+        β₁, β₂ (optax's ``b1``, ``b2`` defaults), each in [0, 1).
+    eps : float, default 1e-6
+        ε above (optax's ``lamb`` default).
+    weight_decay : float, default 0.0
+        λ above (optax's ``lamb`` default).
+    maximize : bool, default False
+        Ascend: the gradient's sign is flipped (torch's switch; optax has none).
+
+    Examples
+    --------
+    >>> import numpy as np, descend as ds
+    >>> w = np.array([3.0, -4.0])
+    >>> opt = ds.LAMB([w], lr=0.1)
+    >>> opt.step([2.0 * w])   # first step: u ≈ sign(g), r = ‖w‖ / ‖u‖ = 5 / √2
+    >>> w.round(4).tolist()
+    [2.6464, -3.6464]
+    >>> sorted(opt.state_dict()["state"][0])
+    ['exp_avg', 'exp_avg_sq', 'step']
+    """
+
+    _rule = "lamb"
+
+    def __init__(
+        self,
+        params: Iterable[Any] | Iterable[Mapping[str, Any]],
+        lr: ScheduleLike = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-6,
+        weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": tuple(betas),
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
