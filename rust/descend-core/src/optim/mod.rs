@@ -18,6 +18,7 @@ pub mod driver;
 mod lamb;
 mod lion;
 mod nadam;
+mod passes;
 mod radam;
 mod rmsprop;
 mod rprop;
@@ -97,7 +98,7 @@ impl Variant {
         Self {
             state: R::STATE,
             initial: R::initial,
-            run: driver::run::<R>,
+            run: passes::run::<R>,
         }
     }
 }
