@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+from typing import Any
 
 import pytest
 
@@ -77,3 +78,16 @@ def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
     for name in ("mse_loss", "huber_loss", "log_cosh_loss"):
         assert name in out
     assert "checked against descend.reference" in out
+
+
+def test_readme_examples_run(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert blocks
+    monkeypatch.chdir(tmp_path)  # examples may write files
+    namespace: dict[str, Any] = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)
