@@ -9,8 +9,9 @@ import pytest
 import descend as ds
 from descend import _gradcheck, _threads
 
-DOCUMENTED = {name: getattr(ds, name) for name in ds.losses.__all__ + ds.activations.__all__}
-FUNCTIONS = set(ds.losses.__all__) | set(ds.activations.__all__)
+PUBLIC_FUNCTIONS = ds.losses.__all__ + ds.activations.__all__ + ds.clip.__all__
+DOCUMENTED = {name: getattr(ds, name) for name in PUBLIC_FUNCTIONS}
+FUNCTIONS = set(PUBLIC_FUNCTIONS)
 DOCUMENTED |= {"descend": ds, "gradcheck": _gradcheck, "threads": _threads}
 DOCUMENTED |= {name: getattr(ds.optim, name) for name in ds.optim.__all__ if name != "Optimizer"}
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib.metadata
 import warnings
 
-from descend import _core, optim, reference
+from descend import _core, clip, optim, reference
 from descend._activation import Activation
 from descend._gradcheck import GradcheckError, gradcheck
 from descend._loss import Loss
@@ -32,6 +32,7 @@ from descend.activations import (
     softplus,
     tanh,
 )
+from descend.clip import clip_grad_norm_, clip_grad_value_
 from descend.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -66,6 +67,9 @@ __all__ = [
     "__version__",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "clip",
+    "clip_grad_norm_",
+    "clip_grad_value_",
     "cross_entropy",
     "elu",
     "gaussian_nll_loss",
