@@ -1,10 +1,13 @@
 """clip_grad_norm_ and clip_grad_value_ against the numpy reference, edge values, thread counts,
-and failing calls that must write nothing."""
+SIMD paths, and failing calls that must write nothing."""
 
 from __future__ import annotations
 
 import inspect
 import math
+import os
+import subprocess
+import sys
 from typing import Any
 
 import numpy as np
@@ -12,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.typing import NDArray
+from test_simd import available_paths
 from test_threads import run_on_threads
 
 import descend as ds
@@ -286,3 +290,44 @@ def test_signatures_match_reference() -> None:
             (k, p.kind, p.default) for k, p in ref.items()
         ]
         assert ours["foreach"].default is None
+
+
+SIMD_SCRIPT = r"""
+import hashlib, sys
+import numpy as np
+import descend as ds
+assert ds.simd_level() == sys.argv[1], (ds.simd_level(), sys.argv[1])
+rng = np.random.default_rng(9)
+sizes = (0, 1, 7, 8, 9, 31, 1000, 3 * 16384 + 3)
+dtypes = (np.float32, np.float64)
+start = [rng.standard_normal(n).astype(dtypes[i % 2]) for i, n in enumerate(sizes)]
+start[5][3] = 0.0
+digest = hashlib.sha256()
+for p in (1.0, 2.0, 3.5, float("inf")):
+    for max_norm in (0.5, float("inf")):
+        grads = [g.copy() for g in start]
+        digest.update(float.hex(ds.clip_grad_norm_(grads, max_norm, p)).encode())
+        for g in grads:
+            digest.update(g.tobytes())
+grads = [g.copy() for g in start]
+ds.clip_grad_value_(grads, 0.5)
+for g in grads:
+    digest.update(g.tobytes())
+print(digest.hexdigest())
+"""
+
+
+def test_forced_simd_paths_agree_bitwise() -> None:
+    digests = {}
+    for level in available_paths():
+        env = {**os.environ, "DESCEND_SIMD": level}
+        result = subprocess.run(
+            [sys.executable, "-c", SIMD_SCRIPT, level],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        digests[level] = result.stdout.strip()
+    assert len(set(digests.values())) == 1, digests
