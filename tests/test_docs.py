@@ -12,8 +12,9 @@ from descend import _batches, _callbacks, _fit, _gradcheck, _history, _threads
 from descend.metrics import _classification, _regression
 from descend.schedules._config import KINDS
 
-DOCUMENTED = {name: getattr(ds, name) for name in ds.losses.__all__ + ds.activations.__all__}
-FUNCTIONS = set(ds.losses.__all__) | set(ds.activations.__all__)
+PUBLIC_FUNCTIONS = ds.losses.__all__ + ds.activations.__all__ + ds.clip.__all__
+DOCUMENTED = {name: getattr(ds, name) for name in PUBLIC_FUNCTIONS}
+FUNCTIONS = set(PUBLIC_FUNCTIONS)
 DOCUMENTED |= {"descend": ds, "gradcheck": _gradcheck, "threads": _threads}
 DOCUMENTED |= {name: getattr(ds.optim, name) for name in ds.optim.__all__ if name != "Optimizer"}
 # descend.schedules: the package docstring, and each public name (defined in private modules,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib.metadata
 import warnings
 
-from descend import _core, metrics, models, optim, preprocessing, reference, schedules
+from descend import _core, clip, metrics, models, optim, preprocessing, reference, schedules
 from descend._activation import Activation
 from descend._batches import batches
 from descend._callbacks import EarlyStopping
@@ -36,6 +36,7 @@ from descend.activations import (
     softplus,
     tanh,
 )
+from descend.clip import clip_grad_norm_, clip_grad_value_
 from descend.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -102,6 +103,9 @@ __all__ = [
     "batches",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "clip",
+    "clip_grad_norm_",
+    "clip_grad_value_",
     "cross_entropy",
     "elu",
     "fit",

@@ -8,6 +8,8 @@ __all__ = [
     "activation",
     "activation_specs",
     "chunk_size",
+    "clip_grad_norm",
+    "clip_grad_value",
     "exp_probe",
     "get_num_threads",
     "gil_release_threshold",
@@ -79,6 +81,13 @@ def activation(
     out: NDArray[np.floating[Any]] | None,
 ) -> Any: ...
 def activation_specs() -> list[tuple[str, list[tuple[str, float, str]], str]]: ...
+def clip_grad_norm(
+    grads: list[NDArray[np.floating[Any]]],
+    max_norm: float,
+    norm_type: float,
+    error_if_nonfinite: bool,
+) -> float: ...
+def clip_grad_value(grads: list[NDArray[np.floating[Any]]], clip_value: float) -> None: ...
 def optimizer_specs() -> list[
     tuple[str, list[tuple[str, float, str]], list[str], list[str], bool]
 ]: ...

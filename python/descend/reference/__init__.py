@@ -3,12 +3,13 @@
 Independent of the Rust kernels, so the tests compare two separate derivations rather than
 one piece of code against itself. Everything is computed in float64 whatever the input dtype;
 names, arguments and semantics follow ``torch.nn.functional``. One module per family:
-``regression`` (pointwise regression losses), ``classification`` and ``activations``.
+``regression`` (pointwise regression losses), ``classification``, ``activations``,
+``optim`` and ``clip``.
 """
 
 from __future__ import annotations
 
-from descend.reference import activations, classification, optim, regression
+from descend.reference import activations, classification, clip, optim, regression
 from descend.reference.activations import (
     ACTIVATIONS,
     elu,
@@ -35,6 +36,7 @@ from descend.reference.classification import (
     nll_loss,
     soft_margin_loss,
 )
+from descend.reference.clip import clip_grad_norm_, clip_grad_value_
 from descend.reference.regression import (
     huber_loss,
     l1_loss,
@@ -54,6 +56,9 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "classification",
+    "clip",
+    "clip_grad_norm_",
+    "clip_grad_value_",
     "cross_entropy",
     "elu",
     "gaussian_nll_loss",

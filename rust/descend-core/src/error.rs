@@ -16,14 +16,20 @@ pub enum Error {
     /// An axis (`dim`) is out of range for the array (Python `IndexError`, as numpy's
     /// `AxisError` is one).
     Axis(String),
+    /// A computed quantity the call was told to refuse is not finite: `clip_grad_norm`'s total
+    /// norm under `error_if_nonfinite` (Python `RuntimeError`, as torch raises).
+    NonFinite(String),
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Shape(m) | Self::Dtype(m) | Self::Value(m) | Self::Label(m) | Self::Axis(m) => {
-                f.write_str(m)
-            }
+            Self::Shape(m)
+            | Self::Dtype(m)
+            | Self::Value(m)
+            | Self::Label(m)
+            | Self::Axis(m)
+            | Self::NonFinite(m) => f.write_str(m),
         }
     }
 }

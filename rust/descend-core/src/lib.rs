@@ -6,6 +6,7 @@
 
 pub mod activation;
 pub mod array;
+pub mod clip;
 pub mod error;
 pub mod float;
 pub mod loss;

@@ -225,7 +225,7 @@ pub fn check_disjoint<N: Display>(mut arrays: Vec<(Range<usize>, bool, N)>) -> P
             .or_else(|| any.filter(|(end, _)| *writes && range.start < *end));
         if let Some((_, other)) = clash {
             return Err(PyValueError::new_err(format!(
-                "{name} overlaps {other} in memory; every array an optimizer writes must be \
+                "{name} overlaps {other} in memory; every array written in place must be \
                  separate"
             )));
         }

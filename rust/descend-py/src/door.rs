@@ -2,15 +2,16 @@
 //! to builtin Python exceptions, exhaustively.
 
 use descend_core::{par, Error};
-use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
-/// Core error → builtin exception (`ValueError`, `TypeError`, `IndexError`).
+/// Core error → builtin exception (`ValueError`, `TypeError`, `IndexError`, `RuntimeError`).
 pub fn to_py_err(err: Error) -> PyErr {
     match err {
         Error::Shape(m) | Error::Value(m) => PyValueError::new_err(m),
         Error::Dtype(m) => PyTypeError::new_err(m),
         Error::Label(m) | Error::Axis(m) => PyIndexError::new_err(m),
+        Error::NonFinite(m) => PyRuntimeError::new_err(m),
     }
 }
 

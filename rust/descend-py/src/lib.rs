@@ -5,6 +5,7 @@
 mod activation;
 mod arrays;
 mod call;
+mod clip;
 mod door;
 mod optim;
 mod pointwise;
@@ -157,5 +158,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::activation_specs, m)?)?;
     m.add_function(wrap_pyfunction!(optim::optimizer_specs, m)?)?;
     m.add_class::<optim::OptimizerState>()?;
+    m.add_function(wrap_pyfunction!(clip::clip_grad_norm, m)?)?;
+    m.add_function(wrap_pyfunction!(clip::clip_grad_value, m)?)?;
     Ok(())
 }

@@ -1,0 +1,88 @@
+//! Bindings of gradient clipping: lend a list of gradient arrays (each writable and
+//! C-contiguous, no two overlapping), then clip them in one core call.
+
+use descend_core::clip::{self, Grad};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+
+use crate::arrays::{check_disjoint, float_type, in_place, FloatType, Target};
+use crate::door::enter;
+
+/// A gradient lent for one call.
+enum Lent<'py> {
+    F32(Target<'py, f32>),
+    F64(Target<'py, f64>),
+}
+
+/// Checks every array (dtype, writable, C-contiguous, disjoint from the others) before the
+/// core sees any: a failing call writes nothing.
+fn lend<'py>(grads: &[Bound<'py, PyAny>]) -> PyResult<Vec<Lent<'py>>> {
+    let mut lent = Vec::with_capacity(grads.len());
+    let mut extents = Vec::with_capacity(grads.len());
+    for (i, grad) in grads.iter().enumerate() {
+        let what = format!("grads[{i}]");
+        let (array, extent) = match float_type(grad) {
+            Some(FloatType::F32) => {
+                let t = in_place::<f32>(grad, &what)?;
+                let extent = t.extent();
+                (Lent::F32(t), extent)
+            }
+            Some(FloatType::F64) => {
+                let t = in_place::<f64>(grad, &what)?;
+                let extent = t.extent();
+                (Lent::F64(t), extent)
+            }
+            None => {
+                return Err(PyTypeError::new_err(format!(
+                    "{what} must be a float32 or float64 ndarray"
+                )))
+            }
+        };
+        extents.push((extent, true, what));
+        lent.push(array);
+    }
+    check_disjoint(extents)?;
+    Ok(lent)
+}
+
+/// The lent arrays as the core sees them, and their total element count.
+fn views<'a>(lent: &'a mut [Lent<'_>]) -> (Vec<Grad<'a>>, usize) {
+    let grads: Vec<Grad<'a>> = lent
+        .iter_mut()
+        .map(|l| match l {
+            Lent::F32(t) => Grad::F32(t.output().data),
+            Lent::F64(t) => Grad::F64(t.output().data),
+        })
+        .collect();
+    let len = grads.iter().map(Grad::len).sum();
+    (grads, len)
+}
+
+/// Scales `grads` in place so their total `norm_type`-norm is at most `max_norm`; returns the
+/// total norm before clipping.
+#[pyfunction]
+pub fn clip_grad_norm(
+    py: Python<'_>,
+    grads: Vec<Bound<'_, PyAny>>,
+    max_norm: f64,
+    norm_type: f64,
+    error_if_nonfinite: bool,
+) -> PyResult<f64> {
+    let mut lent = lend(&grads)?;
+    let (mut views, len) = views(&mut lent);
+    enter(py, len, || {
+        clip::clip_grad_norm(&mut views, max_norm, norm_type, error_if_nonfinite)
+    })
+}
+
+/// Clamps every element of `grads` into [-clip_value, clip_value] in place.
+#[pyfunction]
+pub fn clip_grad_value(
+    py: Python<'_>,
+    grads: Vec<Bound<'_, PyAny>>,
+    clip_value: f64,
+) -> PyResult<()> {
+    let mut lent = lend(&grads)?;
+    let (mut views, len) = views(&mut lent);
+    enter(py, len, || clip::clip_grad_value(&mut views, clip_value))
+}
