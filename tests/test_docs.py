@@ -71,16 +71,6 @@ def test_workflow_api_has_examples(obj: object) -> None:
     assert "Examples\n" in (obj.__doc__ or ""), f"{obj} lacks an Examples section"
 
 
-def test_demo_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    from descend import __main__
-
-    __main__.main(["demo", "-n", "100000"])
-    out = capsys.readouterr().out
-    for name in ("mse_loss", "huber_loss", "log_cosh_loss"):
-        assert name in out
-    assert "checked against descend.reference" in out
-
-
 def test_readme_examples_run(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import re
     from pathlib import Path

@@ -21,6 +21,11 @@ x = np.linspace(-2, 2, 100_001, dtype=np.float32)
 v, g = ds.huber_loss.value_and_grad(x, np.zeros_like(x))
 assert abs(v - ds.reference.huber_loss(x, np.zeros_like(x))) < 1e-6, v
 assert g.dtype == np.float32 and g.shape == x.shape
+from importlib import resources
+data = resources.files("descend").joinpath("data")
+with data.joinpath("digits.npz").open("rb") as f:
+    assert np.load(f)["images"].shape == (1797, 8, 8)
+assert "CC BY 4.0" in data.joinpath("LICENSE").read_text(encoding="utf-8")
 print(ds.__version__, ds.simd_level())
 """
 
@@ -82,5 +87,7 @@ def test_sdist_builds(tmp_path: Path) -> None:
         "python/descend/__init__.py",
         "python/descend/py.typed",
         "python/descend/_core.pyi",
+        "python/descend/data/digits.npz",
+        "python/descend/data/LICENSE",
     ):
         assert needed in names, f"{needed} missing from the sdist"
