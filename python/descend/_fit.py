@@ -14,6 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 from descend._batches import Seed, _count, batches
 from descend._history import History
 from descend._metric_names import MetricFn, resolve_metrics
+from descend.clip import clip_grad_norm_
 
 __all__ = ["fit"]
 
@@ -189,10 +190,10 @@ def fit(
                 xb, yb = X[index], y[index]
                 out = model.forward(xb)
                 value, d_out = loss.value_and_grad(out, yb)
-                grads = list(model.backward(d_out))
-                norm = _global_norm(grads)
-                if clip_grad_norm is not None:
-                    _clip(grads, norm, clip_grad_norm)
+                grads = [_writable(g) for g in model.backward(d_out)]
+                # One native pass: the norm, and the clip when asked (inf never clips).
+                max_norm = math.inf if clip_grad_norm is None else clip_grad_norm
+                norm = clip_grad_norm_(grads, max_norm)
                 lr = float(opt.param_groups[0]["lr"])
                 opt.step(grads)
                 total += float(value) * index.size
@@ -247,17 +248,11 @@ def _hook(callback: Any, name: str, model: Model) -> None:
         method(model)
 
 
-def _global_norm(grads: Sequence[Array]) -> float:
-    """Return the L2 norm of all gradients together, accumulated in float64."""
-    return math.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads))
-
-
-def _clip(grads: list[Array], norm: float, max_norm: float) -> None:
-    """Scale ``grads`` in place as ``torch.nn.utils.clip_grad_norm_`` (NaN norms propagate)."""
-    coefficient = max_norm / (norm + 1e-6)
-    if not coefficient >= 1.0:
-        for g in grads:
-            g *= coefficient
+def _writable(g: Array) -> Array:
+    """Return ``g`` if clipping can scale it in place, else a C-contiguous copy."""
+    if g.flags.c_contiguous and g.flags.writeable:
+        return g
+    return np.array(g, order="C")
 
 
 def _predict(model: Model, X: Array, chunk: int) -> Array:

@@ -70,7 +70,8 @@ pub trait Float:
     /// The larger of the two; NaN if either is NaN (as `torch.maximum`).
     #[inline(always)]
     fn max_nan(self, other: Self) -> Self {
-        Self::select(self.is_nan() || self > other, self, other)
+        // `|`, not `||`: the short-circuit compiled to a branch that kept loops scalar.
+        Self::select(self.is_nan() | (self > other), self, other)
     }
     /// e^x, branch-free.
     fn exp(self) -> Self;
