@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -409,3 +410,30 @@ def test_fit_errors(kwargs: dict, error: type, match: str) -> None:
     } | kwargs
     with pytest.raises(error, match=match):
         ds.fit(models.LinearModel(1, 1, seed=0), args.pop("X"), args.pop("y"), **args)
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [lambda p: ds.Adam(p, lr=0.05), lambda p: ds.SGD(p, lr=0.2, momentum=0.9, nesterov=True)],
+    ids=["Adam", "SGD-nesterov"],
+)
+def test_fit_separates_a_separable_problem_with_real_optimizers(factory: Any) -> None:
+    # XOR: separable by a small MLP, not by a line.
+    rng = np.random.default_rng(3)
+    X = rng.uniform(-1, 1, size=(200, 2))
+    X = X[np.abs(X).min(axis=1) > 0.1]
+    labels = ((X[:, 0] > 0) ^ (X[:, 1] > 0)).astype(np.int64)
+    model = ds.models.MLP([2, 16, 2], activation="tanh", seed=0)
+    history = ds.fit(
+        model,
+        X,
+        labels,
+        loss=ds.cross_entropy,
+        optimizer=factory,
+        epochs=300,
+        metrics=("accuracy",),
+        seed=0,
+        progress=False,
+    )
+    assert history["accuracy"][-1] == 1.0
+    assert history["loss"][-1] < 0.1 * history["loss"][0]
