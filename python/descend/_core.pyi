@@ -14,6 +14,7 @@ __all__ = [
     "get_num_threads",
     "gil_release_threshold",
     "in_place_probe",
+    "math_probe",
     "optimizer_specs",
     "pointwise",
     "pointwise_specs",
@@ -115,4 +116,7 @@ class OptimizerState:
 
 def in_place_probe(
     reads: list[NDArray[np.floating[Any]]], updates: list[NDArray[np.floating[Any]]]
+) -> None: ...
+def math_probe(
+    name: str, x: NDArray[np.floating[Any]], out: NDArray[np.floating[Any]]
 ) -> None: ...

@@ -112,6 +112,56 @@ impl<F: Float, const R: usize, const W: usize> WithSimd for InPlace<'_, F, R, W>
     }
 }
 
+/// The vectorised functions of [`crate::Float`], by name, for measuring their error from Python
+/// against a higher-precision reference (`benches/ulp.py`). Every path computes them with the
+/// same operations, so the plain loop here gives the kernels' values bit for bit.
+pub fn math<F: Float>(name: &str, out: &mut [F], x: &[F]) -> Result<()> {
+    if out.len() != x.len() {
+        return Err(Error::Shape(format!(
+            "math probe arrays have lengths {} and {}",
+            out.len(),
+            x.len()
+        )));
+    }
+    let f: fn(F) -> F = match name {
+        "exp" => F::exp,
+        "exp_m1" => F::exp_m1,
+        "ln" => F::ln,
+        "ln_1p" => F::ln_1p,
+        "tanh" => F::tanh,
+        "erf" => F::erf,
+        "erfc" => F::erfc,
+        "sqrt" => F::sqrt,
+        "softplus" => F::softplus,
+        "sigmoid" => F::sigmoid,
+        "log_sigmoid" => F::log_sigmoid,
+        _ => {
+            return Err(Error::Value(format!(
+                "no function {name:?}; the math probe has {MATH_FUNCTIONS:?}"
+            )))
+        }
+    };
+    for (o, &v) in out.iter_mut().zip(x) {
+        *o = f(v);
+    }
+    Ok(())
+}
+
+/// The names [`math`] takes.
+pub const MATH_FUNCTIONS: &[&str] = &[
+    "exp",
+    "exp_m1",
+    "ln",
+    "ln_1p",
+    "tanh",
+    "erf",
+    "erfc",
+    "sqrt",
+    "softplus",
+    "sigmoid",
+    "log_sigmoid",
+];
+
 /// out = eˣ elementwise with the kernels' exp: the cost of one exponential, which bounds the
 /// softmax and logistic losses (one read, one write per element).
 pub fn exp<F: Float>(out: &mut [F], x: &[F]) -> Result<()> {

@@ -146,6 +146,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(probe::triad, m)?)?;
     m.add_function(wrap_pyfunction!(probe::exp_probe, m)?)?;
     m.add_function(wrap_pyfunction!(probe::in_place_probe, m)?)?;
+    m.add_function(wrap_pyfunction!(probe::math_probe, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_level, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_warning, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::get_num_threads, m)?)?;

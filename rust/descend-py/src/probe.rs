@@ -133,3 +133,32 @@ fn in_place_run<'py, F: Float + Element>(
         )),
     }
 }
+
+/// out = f(x) for one of descend's vectorised functions `f` (named), to measure its error.
+#[pyfunction]
+pub fn math_probe<'py>(
+    py: Python<'py>,
+    name: &str,
+    x: &Bound<'py, PyAny>,
+    out: &Bound<'py, PyAny>,
+) -> PyResult<()> {
+    match (float_type(x), float_type(out)) {
+        (Some(FloatType::F64), Some(FloatType::F64)) => math_run::<f64>(py, name, x, out),
+        (Some(FloatType::F32), Some(FloatType::F32)) => math_run::<f32>(py, name, x, out),
+        _ => Err(PyTypeError::new_err(
+            "math_probe takes two arrays of one float dtype",
+        )),
+    }
+}
+
+fn math_run<'py, F: Float + Element>(
+    py: Python<'py>,
+    name: &str,
+    x: &Bound<'py, PyAny>,
+    out: &Bound<'py, PyAny>,
+) -> PyResult<()> {
+    let x = Input::<F>::new(x);
+    let mut out = Target::<F>::out(out, F::DTYPE, &[x.extent()])?;
+    let (out, x) = (out.output().data, x.operand().data);
+    enter(py, x.len(), || probe::math(name, out, x))
+}

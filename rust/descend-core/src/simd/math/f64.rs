@@ -7,8 +7,9 @@
 //! Error (measured by `exp_ulp_sweep` and friends below against `std`, which is correctly
 //! rounded to within 1 ULP on glibc): `exp`, `ln`, `ln_1p` ≤ 2 ULP, `exp_m1` ≤ 4 ULP (its
 //! Padé quotient is used bare near 0) and `tanh` ≤ 5 ULP (the error of `exp_m1` plus two
-//! roundings) on the sampled ranges; tanh measured ≤ 3.4 ULP against mpmath at 50 digits on
-//! 2.2·10⁵ points of [−7, 7] and [1e−300, 1e−5].
+//! roundings) on the sampled ranges. Against extended precision (`python benches/ulp.py`,
+//! 10⁶ points each, uniform and log-spaced magnitudes down to 1e−300, `np.longdouble`; results in
+//! `benches/results/ulp_f64.json`): exp 1.62, exp_m1 3.26, ln 0.74, ln_1p 1.44, tanh 3.57 ULP.
 
 // Coefficients are kept digit for digit as published, so they can be checked against the source.
 #![allow(clippy::excessive_precision)]
