@@ -18,6 +18,7 @@ __all__ = [
     "optimizer_specs",
     "pointwise",
     "pointwise_specs",
+    "roc_auc",
     "rowwise",
     "rowwise_specs",
     "set_num_threads",
@@ -120,3 +121,4 @@ def in_place_probe(
 def math_probe(
     name: str, x: NDArray[np.floating[Any]], out: NDArray[np.floating[Any]]
 ) -> None: ...
+def roc_auc(positive: NDArray[np.bool_], score: NDArray[np.floating[Any]]) -> float: ...

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from descend import _core
 from descend.metrics._checks import Score, UndefinedMetricWarning, finite, floats, vector
 
 Average = Literal["binary", "micro", "macro", "weighted"] | None
@@ -112,7 +113,7 @@ def roc_auc_score(y_true: ArrayLike, y_score: ArrayLike) -> float:
     """Area under the ROC curve of a binary problem.
 
     The probability that a random positive scores above a random negative, ties counting
-    one half: the Mann–Whitney U statistic from one argsort, tied scores sharing their
+    one half: the Mann–Whitney U statistic from one native sort, tied scores sharing their
     average rank, U = (Σ ranks of positives − n₊(n₊+1)/2) / (n₊·n₋). This equals
     scikit-learn's trapezoidal area. The positive class is the greater of the two labels.
 
@@ -137,17 +138,10 @@ def roc_auc_score(y_true: ArrayLike, y_score: ArrayLike) -> float:
         raise ValueError(
             f"only one class ({classes[0]!r}) is present in y_true; ROC AUC is not defined"
         )
-    positive = truth == classes[1]
-    order = np.argsort(score, kind="stable")
-    sorted_score = score[order]
-    # Tied runs of sorted scores share the mean of their 1-based ranks (start+1 … end).
-    starts = np.flatnonzero(np.r_[True, sorted_score[1:] != sorted_score[:-1]])
-    ends = np.r_[starts[1:], score.size]
-    ranks = np.repeat((starts + ends + 1) / 2.0, ends - starts)
-    n_pos = int(np.count_nonzero(positive))
-    n_neg = score.size - n_pos
-    rank_sum = float(ranks[positive[order]].sum())
-    return (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
+    positive = np.ascontiguousarray(truth == classes[1])
+    if score.dtype not in (np.float32, np.float64):
+        score = score.astype(np.float64)
+    return _core.roc_auc(positive, score)  # one native sort; ties share their mean rank
 
 
 def log_loss(

@@ -10,6 +10,7 @@ pub mod clip;
 pub mod error;
 pub mod float;
 pub mod loss;
+pub mod metrics;
 pub mod optim;
 pub mod par;
 pub mod param;

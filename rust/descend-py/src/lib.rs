@@ -7,6 +7,7 @@ mod arrays;
 mod call;
 mod clip;
 mod door;
+mod metrics;
 mod optim;
 mod pointwise;
 mod probe;
@@ -147,6 +148,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(probe::exp_probe, m)?)?;
     m.add_function(wrap_pyfunction!(probe::in_place_probe, m)?)?;
     m.add_function(wrap_pyfunction!(probe::math_probe, m)?)?;
+    m.add_function(wrap_pyfunction!(metrics::roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_level, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_warning, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::get_num_threads, m)?)?;
