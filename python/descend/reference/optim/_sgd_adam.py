@@ -107,7 +107,7 @@ class Adam(_Reference):
         bias1 = 1 - beta1**t
         bias2_sqrt = (1 - beta2**t) ** 0.5
         denom = np.sqrt(v) / _scalar(p, bias2_sqrt) + _scalar(p, group["eps"])
-        p += _scalar(p, -(lr / bias1)) * (m / denom)
+        p += (_scalar(p, -(lr / bias1)) * m) / denom  # torch's addcdiv order
 
 
 class AdamW(Adam):

@@ -119,6 +119,7 @@ impl<const AMSGRAD: bool> Rule for Adam<AMSGRAD> {
             v
         };
         let denom = v.sqrt() / k.bias_correction2_sqrt + k.eps;
-        *p = param + k.neg_step_size * (m / denom);
+        // torch's addcdiv order: (value·m)/denom.
+        *p = param + (k.neg_step_size * m) / denom;
     }
 }
