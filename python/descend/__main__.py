@@ -1,4 +1,4 @@
-"""Command line: ``python -m descend demo`` (and ``descend demo`` once installed)."""
+"""Command line: ``python -m descend demo|bench|info`` (and ``descend ...`` once installed)."""
 
 from __future__ import annotations
 
@@ -26,10 +26,23 @@ def main(argv: list[str] | None = None) -> None:
         metavar="DIR",
         help=f"folder for the figures (default ./{demo_module.DEFAULT_OUT}/)",
     )
-    args = parser.parse_args(argv)
+    # bench parses its own options (python -m descend bench --help lists them).
+    commands.add_parser("bench", help="benchmark against numpy, torch, JAX, numba", add_help=False)
+    commands.add_parser("info", help="version, SIMD level, threads, CPU, peers found")
+    args, rest = parser.parse_known_args(argv)
+    if args.command != "bench" and rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "demo":
         parts = None if args.part is None else [args.part]
         demo_module.main(parts, fast=args.fast, out=args.out)
+    elif args.command == "bench":
+        from descend import bench
+
+        bench.main(rest)
+    elif args.command == "info":
+        from descend.bench import info
+
+        print(info())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,92 @@
+"""The machine and the peers: what ``python -m descend info`` prints and the report records."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import os
+import platform
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+import descend as ds
+from descend.bench._schema import Machine
+
+# Peer name -> the module that implements it; each fails to import when its library is missing.
+PEERS: dict[str, str] = {
+    "numpy": "descend.bench._numpy",
+    "torch": "descend.bench._torch",
+    "jax": "descend.bench._jax",
+    "numba": "descend.bench._numba",
+}
+
+
+def load_peers(names: list[str]) -> tuple[dict[str, ModuleType], dict[str, str]]:
+    """Import the peer modules asked for; return them and, for the others, why they failed."""
+    found: dict[str, ModuleType] = {}
+    skipped: dict[str, str] = {}
+    for name in names:
+        try:
+            found[name] = importlib.import_module(PEERS[name])
+        except KeyError:
+            skipped[name] = f"unknown peer (known: {', '.join(PEERS)})"
+        except Exception as error:  # ImportError, or a broken install
+            skipped[name] = f"{type(error).__name__}: {error}".splitlines()[0]
+    return found, skipped
+
+
+def cpu() -> str:
+    """Return the CPU's model name (from /proc/cpuinfo, else the platform's)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def thread_source() -> tuple[int, str]:
+    """Return descend's default thread count and where it came from."""
+    for var in ("DESCEND_NUM_THREADS", "OMP_NUM_THREADS"):
+        if os.environ.get(var):
+            return ds.get_num_threads(), f"{var}={os.environ[var]}"
+    return ds.get_num_threads(), f"all cores ({os.cpu_count()})"
+
+
+def machine(peers: dict[str, ModuleType]) -> Machine:
+    """Describe the machine and the peers' versions (the report's ``machine``)."""
+    threads, source = thread_source()
+    return Machine(
+        cpu=cpu(),
+        cores=os.cpu_count() or 1,
+        python=platform.python_version(),
+        numpy=np.__version__,
+        descend=ds.__version__,
+        simd=ds.simd_level(),
+        threads_default=threads,
+        threads_source=source,
+        peers={name: str(module.version()) for name, module in peers.items()},
+        date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def info() -> str:
+    """Return what ``python -m descend info`` prints."""
+    peers, missing = load_peers(list(PEERS))
+    m = machine(peers)
+    lines: list[tuple[str, Any]] = [
+        ("descend", m["descend"]),
+        ("SIMD", f"{m['simd']} (DESCEND_SIMD={os.environ.get('DESCEND_SIMD', 'unset')})"),
+        ("threads", f"{m['threads_default']} from {m['threads_source']}"),
+        ("CPU", f"{m['cpu']}, {m['cores']} cores"),
+        ("python", m["python"]),
+        ("numpy", m["numpy"]),
+    ]
+    lines += [(f"peer {name}", version) for name, version in m["peers"].items()]
+    lines += [(f"peer {name}", f"missing ({why})") for name, why in missing.items()]
+    width = max(len(k) for k, _ in lines)
+    return "\n".join(f"{k:<{width}}  {v}" for k, v in lines)

@@ -1,0 +1,163 @@
+"""descend.bench in fast mode: it runs, rows resolve, missing peers skip, outputs are valid."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import descend as ds
+from descend import bench
+from descend.__main__ import main as cli
+from descend.bench import _formulas, _kernels, _measure, _numpy, _schema
+from descend.bench._info import PEERS, load_peers
+
+FAST = ["--fast", "--quiet", "--peers", "numpy"]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One fast run over every kernel, float32, written as JSON."""
+    path = tmp_path_factory.mktemp("bench") / "report.json"
+    bench.main([*FAST, "--dtypes", "float32", "--json", str(path)])
+    loaded: dict[str, Any] = json.loads(path.read_text())
+    return loaded
+
+
+def test_every_kernel_row_resolves_to_callables() -> None:
+    losses = {row.name for row in _kernels.LOSSES}
+    for kernel in _kernels.kernels():
+        assert callable(getattr(ds, kernel.function)), kernel.key
+        p = _kernels.problem(kernel, 50, np.float32)
+        impls = _kernels.descend_impls(p)
+        assert impls and all(callable(i.call) for i in impls.values()), kernel.key
+        assert p.nbytes > 0, kernel.key
+        if kernel.family in ("pointwise", "rowwise", "activation"):
+            assert callable(getattr(ds.reference, kernel.function)), kernel.key
+            assert "numpy" in _numpy.impls(p), kernel.key
+        elif kernel.family == "clip":
+            assert callable(getattr(ds.reference, kernel.function)), kernel.key
+        else:
+            assert callable(getattr(ds.reference.optim, kernel.function)), kernel.key
+    # The formula tables and the loss table name the same losses.
+    assert set(_formulas.VALUES) == set(_formulas.GRADS) == losses
+    activations = {row.name for row in _kernels.ACTIVATIONS}
+    assert set(_formulas.ACTIVATION_VALUES) == set(_formulas.ACTIVATION_VJPS) == activations
+    assert activations == set(ds.reference.ACTIVATIONS)
+    optimizers = {row.name for row in _kernels.OPTIMIZERS}
+    assert optimizers <= set(ds.optim.__all__)
+
+
+def test_a_kernel_joins_with_one_row() -> None:
+    keys = [k.key for k in _kernels.kernels()]
+    assert len(keys) == len(set(keys))
+    expected = 3 * len(_kernels.LOSSES) + 3 * len(_kernels.ACTIVATIONS)
+    expected += 2 * len(_kernels.OPTIMIZERS)
+    expected += 2 * hasattr(ds, "clip_grad_norm_")
+    assert len(keys) == expected
+    assert "cross_entropy C=1000.value_and_grad" in keys
+    assert "cross_entropy C=10.value_and_grad" in keys
+
+
+def test_fast_run_covers_every_kernel_and_checks_results(report: dict[str, Any]) -> None:
+    assert report["config"]["repeats"] == 1
+    keys = {(r["kernel"], r["op"]) for r in report["rows"]}
+    assert keys == {(k.name, k.op) for k in _kernels.kernels()}
+    for row in report["rows"]:
+        own = row["results"]["descend"]
+        assert own["median_s"] > 0 and own["gbps"] > 0 and own["pct_roofline"] > 0
+        assert row["probe"]["gbps"] > 0
+        # descend agrees with the reference (float32: a few ulp of the result's scale; an
+        # optimizer step's error is relative to the update, ~1e-4 from rounding p alone).
+        limit = 1e-2 if row["family"] == "optim" else 1e-5
+        assert own["rel_error"] is not None and own["rel_error"] < limit, row["kernel"]
+        if row["bound"] == "exp":
+            assert row["exp_probe_ns"] > 0
+        if row["op"] in ("grad", "value_and_grad"):
+            assert row["results"]["descend fresh"]["fresh"]
+
+
+def test_json_validates_against_its_schema(report: dict[str, Any]) -> None:
+    assert report["schema"] == _schema.SCHEMA_VERSION
+    assert _schema.validate(report) == []
+    broken = json.loads(json.dumps(report))
+    del broken["rows"][0]["probe"]
+    broken["rows"][1]["threads"] = "two"
+    broken["stream"][0]["extra"] = 1
+    errors = _schema.validate(broken)
+    assert any("missing probe" in e for e in errors)
+    assert any("threads: expected int" in e for e in errors)
+    assert any("unexpected extra" in e for e in errors)
+
+
+def test_missing_peers_are_skipped_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("torch", "jax", "numba"):
+        monkeypatch.setitem(sys.modules, name, None)  # import fails as if not installed
+        monkeypatch.delitem(sys.modules, f"descend.bench._{name}", raising=False)
+    found, skipped = load_peers([*PEERS, "nonesuch"])
+    assert set(found) == {"numpy"}
+    assert set(skipped) == {"torch", "jax", "numba", "nonesuch"}
+    report = bench.main(
+        ["--fast", "--quiet", "--kernels", "mse_loss,Adam", "--peers", ",".join(PEERS)]
+    )
+    assert set(report["skipped_peers"]) == {"torch", "jax", "numba"}
+    for row in report["rows"]:
+        assert set(row["results"]) <= {"descend", "descend fresh", "numpy", "numpy out="}
+
+
+def test_markdown_and_plot_are_written(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    md, png, pdf = tmp_path / "r.md", tmp_path / "r.png", tmp_path / "r.pdf"
+    args = [*FAST, "--kernels", "mse_loss.value_and_grad,cross_entropy,Adam.step"]
+    bench.main([*args, "--markdown", str(md), "--plot", str(png)])
+    bench.main([*args, "--dtypes", "float32", "--plot", str(pdf)])
+    text = md.read_text()
+    assert "STREAM triad" in text and "## Headline" in text and "cross_entropy C=10" in text
+    assert png.stat().st_size > 10_000
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_unknown_kernel_is_reported() -> None:
+    report = bench.main([*FAST, "--kernels", "mse_loss.value,nonesuch_loss"])
+    assert [r["kernel"] for r in report["rows"]] == ["mse_loss"] * 4
+    assert any(k.startswith("nonesuch_loss") for k in report["skipped_kernels"])
+
+
+def test_cli_bench_and_info(capsys: pytest.CaptureFixture[str]) -> None:
+    cli(["bench", *FAST, "--kernels", "huber_loss.grad", "--dtypes", "float64"])
+    out = capsys.readouterr().out
+    assert "huber_loss.grad" in out and "float64" in out
+    cli(["info"])
+    out = capsys.readouterr().out
+    assert ds.__version__ in out and ds.simd_level() in out and "peer numpy" in out
+    with pytest.raises(SystemExit):
+        cli(["info", "--bogus"])
+
+
+def test_measure_interleaves_and_drops_failures() -> None:
+    calls: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("no kernel")
+
+    impls = {
+        "a": _measure.Impl(lambda: calls.append("a") or 1.0),
+        "b": _measure.Impl(lambda: calls.append("b") or 2.0),
+        "broken": _measure.Impl(broken),
+    }
+    timings = _measure.measure(impls, repeats=3, budget=0.0)
+    assert set(timings) == {"a", "b"}
+    assert all(len(t.samples) == 3 for t in timings.values())
+    assert timings["b"].output == (2.0, [])
+
+
+def test_relative_error() -> None:
+    want = (2.0, [np.array([1.0, -4.0])])
+    assert _measure.relative_error(want, want) == 0.0
+    assert _measure.relative_error((2.0, [np.array([1.0, -3.0])]), want) == pytest.approx(0.25)
+    assert _measure.relative_error((2.2, [np.array([1.0, -4.0])]), want) == pytest.approx(0.1)
+    assert np.isnan(_measure.relative_error((2.0, []), want))
