@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,17 +19,20 @@ from cases import POINTWISE, ROWWISE, PointwiseCase, RowwiseCase, draw_aux, draw
 CHUNK = ds._core.chunk_size()
 
 
-def run_on_threads(threads: int, call: Callable[[], Any]) -> Any:
+def run_on_threads(threads: int, call: Callable[[], Any], budget_s: float = 60.0) -> Any:
     """Call until at least two pool threads ran chunks (when ``threads`` > 1).
 
-    On a shared 2-core machine one thread can occasionally finish every chunk before another
-    wakes; retrying makes sure the comparison includes a genuinely parallel run.
+    On a shared 2-core machine one thread can finish every chunk before another wakes (a
+    woken worker waits for a time slice while another process holds the core); retrying, for
+    up to ``budget_s`` seconds, makes sure the comparison includes a genuinely parallel run.
     """
-    for _ in range(100):
+    deadline = time.monotonic() + budget_s
+    while True:
         result = call()
         if threads == 1 or ds._core.threads_used_by_last_call() >= 2:
             return result
-    raise AssertionError(f"{threads} threads configured but never more than one ran chunks")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{threads} threads configured but never more than one ran chunks")
 
 
 @pytest.mark.parametrize("case", POINTWISE, ids=lambda c: c.name)
