@@ -428,7 +428,7 @@ pub struct Job<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::par::CHUNK;
+    use crate::optim::passes::STEP_CHUNK;
 
     fn adam_hyper(amsgrad: f64) -> Vec<f64> {
         vec![1e-2, 0.9, 0.999, 1e-8, 0.0, amsgrad, 0.0, 0.0]
@@ -463,7 +463,7 @@ mod tests {
 
     #[test]
     fn chunks_cover_long_tensors_and_results_ignore_the_cut() {
-        let n = 3 * CHUNK + 5;
+        let n = 3 * STEP_CHUNK + 5;
         let g: Vec<f32> = (0..n).map(|i| 1.5 + (i as f32 * 0.37).sin()).collect();
         let run = |len: usize| {
             let mut state = State::new("adam").unwrap();
@@ -489,7 +489,7 @@ mod tests {
     fn a_rule_with_sums_sees_the_whole_tensor_before_it_moves() {
         // LAMB's first step: u = sign(g) up to ε, so p moves by lr · ‖p‖ / ‖u‖ against g, with
         // both norms over all chunks of the tensor (a per-chunk norm would differ per chunk).
-        let n = 3 * CHUNK + 5;
+        let n = 3 * STEP_CHUNK + 5;
         let mut p: Vec<f64> = (0..n).map(|i| 1.0 + (i % 7) as f64).collect();
         let g: Vec<f64> = (0..n)
             .map(|i| if i % 3 == 0 { -2.0 } else { 0.5 })

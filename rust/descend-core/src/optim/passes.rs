@@ -2,7 +2,7 @@
 //! task list on the pool (and, for rules with sums, a read-only first pass whose per-chunk
 //! partials combine in a fixed order).
 //!
-//! Each tensor is cut into chunks of [`CHUNK`] elements; all chunks of all tensors form one task
+//! Each tensor is cut into chunks of [`STEP_CHUNK`] elements; all chunks of all tensors form one task
 //! list, so 200 small tensors cost one call and one pool wake-up, and a result never depends on
 //! the thread count.
 
@@ -12,6 +12,12 @@ use super::driver::{Arrays, Data, Job};
 use super::{Rule, MAX_STATE, MAX_SUMS};
 use crate::float::Float;
 use crate::par::{self, Bound, CHUNK};
+
+/// Elements per task of a step: 16 pool chunks. An update streams 3 to 5 arrays in place, and
+/// on two threads 64 KiB pieces of each, interleaved between the threads, restarted the
+/// hardware prefetchers so often that two threads ran slower than one; 1 MiB pieces do not.
+/// Fixed, so LAMB's per-chunk sums group the same way for any thread count.
+pub(super) const STEP_CHUNK: usize = 16 * CHUNK;
 use crate::reduce::{self, LANES};
 use crate::simd;
 
@@ -128,15 +134,15 @@ fn gather<R: Rule>(total: usize, tasks: &mut [Task<'_, R>], starts: &[usize]) {
     }
 }
 
-/// Cuts a tensor's arrays into chunks of [`CHUNK`] elements.
+/// Cuts a tensor's arrays into chunks of [`STEP_CHUNK`] elements.
 fn chunks<'a, F>(mut a: Arrays<'a, F>, emit: &mut dyn FnMut(Arrays<'a, F>)) {
-    while a.p.len() > CHUNK {
-        let (p, p_rest) = std::mem::take(&mut a.p).split_at_mut(CHUNK);
-        let (g, g_rest) = a.g.split_at(CHUNK);
+    while a.p.len() > STEP_CHUNK {
+        let (p, p_rest) = std::mem::take(&mut a.p).split_at_mut(STEP_CHUNK);
+        let (g, g_rest) = a.g.split_at(STEP_CHUNK);
         let mut s: [&mut [F]; MAX_STATE] = Default::default();
         for (head, rest) in s.iter_mut().zip(a.s.iter_mut()) {
             if !rest.is_empty() {
-                let (h, r) = std::mem::take(rest).split_at_mut(CHUNK);
+                let (h, r) = std::mem::take(rest).split_at_mut(STEP_CHUNK);
                 *head = h;
                 *rest = r;
             }
