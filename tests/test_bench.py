@@ -119,6 +119,14 @@ def test_markdown_and_plot_are_written(tmp_path: Path) -> None:
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+def test_a_saved_report_renders_again(report: dict[str, Any], tmp_path: Path) -> None:
+    saved, md = tmp_path / "saved.json", tmp_path / "again.md"
+    saved.write_text(json.dumps(report))
+    again = bench.main(["--quiet", "--from-json", str(saved), "--markdown", str(md)])
+    assert again == report
+    assert "## descend against the best peer" in md.read_text()
+
+
 def test_unknown_kernel_is_reported() -> None:
     report = bench.main([*FAST, "--kernels", "mse_loss.value,nonesuch_loss"])
     assert [r["kernel"] for r in report["rows"]] == ["mse_loss"] * 4
