@@ -47,9 +47,20 @@ lint: $(WHEEL_STAMP)
 pytest: $(WHEEL_STAMP)
 	cd tests && HYPOTHESIS_PROFILE=ci ../$(PY) -m pytest -p no:cacheprovider
 
+# The benchmark's peers: numba, JAX and optax from PyPI (unpinned: the benchmark records their
+# versions); torch only if already installed. A peer that fails to install is skipped.
+BENCH_PEERS := numba jax optax
+# e.g. make bench BENCH_ARGS="--dtypes float32 --kernels mse_loss,Adam"
+BENCH_ARGS ?=
+
 bench: $(WHEEL_STAMP)
-	$(PY) benches/pointwise.py --json benches/results/pointwise.json
-	$(PY) benches/classification.py --json benches/results/classification.json
+	$(PY) -m pip install --quiet --disable-pip-version-check $(BENCH_PEERS) \
+		|| echo "some peers did not install: the benchmark skips them"
+	DESCEND_NUM_THREADS=1 cargo bench -p descend-benches --bench pointwise -- \
+		--warm-up-time 0.5 --measurement-time 2
+	$(PY) -m descend bench --criterion target/criterion $(BENCH_ARGS) \
+		--json benches/results/bench.json --markdown benches/results/bench.md \
+		--plot benches/results/bench.pdf
 
 clean:
 	rm -rf $(VENV) $(WHEEL_DIR) target

@@ -121,6 +121,30 @@ def test_markdown_and_plot_are_written(tmp_path: Path) -> None:
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+def test_a_saved_report_renders_again(report: dict[str, Any], tmp_path: Path) -> None:
+    saved, md = tmp_path / "saved.json", tmp_path / "again.md"
+    saved.write_text(json.dumps(report))
+    again = bench.main(["--quiet", "--from-json", str(saved), "--markdown", str(md)])
+    assert again == report
+    assert "## descend against the best peer" in md.read_text()
+
+
+def test_clip_grad_norm_row_joins_when_descend_has_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    def clip_grad_norm_(grads: list[Any], max_norm: float, norm_type: float = 2.0) -> float:
+        total = float(np.sqrt(sum(float(np.dot(g, g)) for g in grads)))
+        for g in grads:
+            g *= min(1.0, max_norm / (total + 1e-6))
+        return total
+
+    monkeypatch.setattr(ds, "clip_grad_norm_", clip_grad_norm_, raising=False)
+    report = bench.main([*FAST, "--kernels", "clip_grad_norm_", "--dtypes", "float32"])
+    assert {r["op"] for r in report["rows"]} == {"step", "step_x200"}
+    assert not report["skipped_kernels"]
+    for row in report["rows"]:
+        assert set(row["results"]) == {"descend", "numpy"}
+        assert all(r["rel_error"] < 1e-6 for r in row["results"].values())
+
+
 def test_unknown_kernel_is_reported() -> None:
     report = bench.main([*FAST, "--kernels", "mse_loss.value,nonesuch_loss"])
     assert [r["kernel"] for r in report["rows"]] == ["mse_loss"] * 4

@@ -233,6 +233,7 @@ def parse(argv: list[str] | None) -> dict[str, Any]:
     parser.add_argument("--markdown", help="write the tables here")
     parser.add_argument("--plot", help="write the plots here (.png or .pdf)")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--from-json", help="render a saved report instead of measuring")
     args = parser.parse_args(argv)
     fast = args.fast
     return {
@@ -247,13 +248,18 @@ def parse(argv: list[str] | None) -> dict[str, Any]:
         "criterion": args.criterion,
         "quiet": args.quiet,
         "outputs": {"json": args.json, "markdown": args.markdown, "plot": args.plot},
+        "from_json": args.from_json,
     }
 
 
 def main(argv: list[str] | None = None) -> Report:
     """Run ``descend bench`` with ``argv`` (``sys.argv[1:]`` when None); return the report."""
     config = parse(argv)
-    report = run(config)
+    if config["from_json"]:
+        with open(config["from_json"]) as f:
+            report: Report = json.load(f)
+    else:
+        report = run(config)
     _report.terminal(report)
     outputs = config["outputs"]
     if outputs["json"]:

@@ -32,7 +32,10 @@ except ImportError:  # optimizers are then not run for JAX
     optax = None
 
 NAME = "jax"
-jax.config.update("jax_enable_x64", True)  # float64 runs; float32 arrays stay float32
+# Typed handles on JAX's untyped functions (mypy --strict, where JAX is installed).
+_config: Any = jax.config
+ready: Callable[[Any], Any] = jax.block_until_ready
+_config.update("jax_enable_x64", True)  # float64 runs; float32 arrays stay float32
 
 # optax's rules with descend's (torch's) defaults, where optax has the rule. optax's NAdam
 # (no momentum-decay schedule) and Adagrad (ε inside the square root) are other formulas:
@@ -88,11 +91,11 @@ def _loss(p: Problem) -> Impl:
         return Impl(lambda: float(fn(*args)))
     if k.op == "grad":
         fn = jax.jit(jax.grad(f, argnums=wrt))
-        return Impl(lambda: jax.block_until_ready(fn(*args)), result=_arrays, fresh=True)
+        return Impl(lambda: ready(fn(*args)), result=_arrays, fresh=True)
     fn = jax.jit(jax.value_and_grad(f, argnums=wrt))
 
     def both() -> Any:
-        value, grad = jax.block_until_ready(fn(*args))
+        value, grad = ready(fn(*args))
         return float(value), grad
 
     return Impl(both, result=lambda r: (r[0], _arrays(r[1])[1]), fresh=True)
@@ -128,7 +131,7 @@ def _activation(p: Problem) -> Impl:
     }
     fn = fns[p.kernel.op]
     args = (x,) if p.kernel.op == "value" else (x, u)
-    return Impl(lambda: jax.block_until_ready(fn(*args)), result=_arrays, fresh=True)
+    return Impl(lambda: ready(fn(*args)), result=_arrays, fresh=True)
 
 
 def _arrays(grad: Any) -> tuple[None, list[Any]]:
@@ -148,7 +151,7 @@ def _step(p: Problem, tx: Any) -> Impl:
     step = jax.jit(update, donate_argnums=(0, 2))
 
     def call() -> None:
-        holder[0], holder[1] = jax.block_until_ready(step(holder[0], grads, holder[1]))
+        holder[0], holder[1] = ready(step(holder[0], grads, holder[1]))
 
     return Impl(call, result=lambda _: (None, [np.asarray(q) for q in holder[0]]))
 

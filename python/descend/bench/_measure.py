@@ -80,9 +80,12 @@ class Timing:
 
 
 def measure(
-    impls: dict[str, Impl], repeats: int, budget: float = 2e-3, warmup: int = 1
+    impls: dict[str, Impl], repeats: int, budget: float = 2e-3, warmup: int = 0
 ) -> dict[str, Timing]:
     """Time every implementation interleaved; the first call of each gives its output.
+
+    That first call (compiling a JIT peer, touching fresh pages) and calibration's calls warm
+    each implementation up; ``warmup`` adds more.
 
     A failing implementation (a peer without the kernel for this dtype, say) is dropped:
     its exception is the peer's problem, not the benchmark's.

@@ -34,7 +34,7 @@ def version() -> str:
 
 def set_threads(n: int) -> None:
     """Run ``prange`` loops on ``n`` threads (at most numba's pool size)."""
-    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(min(n, vars(numba.config)["NUMBA_NUM_THREADS"]))
 
 
 @jit

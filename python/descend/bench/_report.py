@@ -194,12 +194,13 @@ def headline(report: Report) -> str:
                 if own is None:
                     continue
                 lines.append([
-                    f"`{kernel}` {op}", f"{n:.0e}", str(row["threads"]), seconds(own["median_s"]),
+                    f"`{kernel}` {op}", f"{n:.0e}", str(row["threads"]),
+                    f"{seconds(own['median_s'])} ({seconds(own['min_s'])})",
                     bound_figure(row, own),
                     "—" if best is None else f"×{best[1]['median_s'] / own['median_s']:.2f}"
                     f" ({best[0]})",
                 ])  # fmt: skip
-    head = ["kernel", "N", "threads", "descend", "of roofline", "vs best peer"]
+    head = ["kernel", "N", "threads", "descend (min)", "of roofline", "vs best peer"]
     return _md_table(head, lines)
 
 
@@ -301,14 +302,20 @@ def _panels(axes: Any, key: tuple[str, str, str], rows: list[Row]) -> None:
         for impl, r in row["results"].items():
             point = (row["n"], r["median_s"], r["pct_roofline"])
             series.setdefault((impl, row["threads"]), []).append(point)
+    impls = sorted({impl for impl, _ in series})
+    colors = {impl: f"C{i % 10}" for i, impl in enumerate(impls)}  # one colour per impl
     for (impl, threads), points in sorted(series.items()):
         points.sort()
         n = [p[0] for p in points]
-        style = "-" if threads == 1 else "--"
-        label = f"{impl}, {threads}t"
-        width = 2.2 if impl == "descend" else 1.0
-        axes[0].plot(n, [p[1] for p in points], style, marker=".", label=label, lw=width)
-        axes[1].plot(n, [p[2] for p in points], style, marker=".", label=label, lw=width)
+        style = dict(
+            ls="-" if threads == 1 else "--",
+            marker="." if impl in OWN or len(impls) <= 10 else "x",
+            color=colors[impl],
+            lw=2.2 if impl == "descend" else 1.0,
+            label=f"{impl}, {threads}t",
+        )
+        axes[0].plot(n, [p[1] for p in points], **style)
+        axes[1].plot(n, [p[2] for p in points], **style)
     name = f"{key[0]}.{key[1]} ({key[2]})"
     axes[0].set(xscale="log", yscale="log", xlabel="N", ylabel="time per call (s)", title=name)
     axes[1].set(xscale="log", yscale="log", xlabel="N", ylabel="% of roofline", title=name)
