@@ -437,3 +437,33 @@ def test_fit_separates_a_separable_problem_with_real_optimizers(factory: Any) ->
     )
     assert history["accuracy"][-1] == 1.0
     assert history["loss"][-1] < 0.1 * history["loss"][0]
+
+
+def test_reduce_lr_on_plateau_plugs_into_fit() -> None:
+    # The optimizer factory builds the plateau beside the optimizer; a callback feeds it.
+    plateaus: list[ds.ReduceLROnPlateau] = []
+
+    def factory(params: list[Any]) -> ds.SGD:
+        opt = ds.SGD(params, lr=0.5)
+        plateaus.append(ds.ReduceLROnPlateau(opt, patience=0, factor=0.5, threshold=0.7))
+        return opt
+
+    def feed(epoch: int, logs: dict[str, float]) -> bool:
+        plateaus[-1].step(logs["loss"])
+        return False
+
+    X, y = line(32)
+    history = ds.fit(
+        models.LinearModel(1, 1, seed=0),
+        X,
+        y,
+        loss=ds.mse_loss,
+        optimizer=factory,
+        epochs=6,
+        callbacks=(feed,),
+        seed=0,
+        progress=False,
+    )
+    # Improvements under 70% count as a plateau: the lr halves once the fast start is over.
+    assert history["lr"][0] == 0.5
+    assert history["lr"][-1] < 0.5
