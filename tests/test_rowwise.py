@@ -288,8 +288,10 @@ def test_empty_batch(case: RowwiseCase, reduction: str) -> None:
 
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_rows_around_the_chunk_boundary(case: RowwiseCase, dtype: type) -> None:
-    classes = 7
+# Softmax losses take rows of ≤ 16 classes a transposed panel at a time and longer rows
+# row by row, both in blocks: 7 and 17 classes cross chunks, blocks and partial blocks.
+@pytest.mark.parametrize("classes", [7, 17])
+def test_rows_around_the_chunk_boundary(case: RowwiseCase, dtype: type, classes: int) -> None:
     per_chunk = CHUNK // classes
     rng = np.random.default_rng(1)
     for rows in (per_chunk - 1, per_chunk, per_chunk + 1, 2 * per_chunk + 3):

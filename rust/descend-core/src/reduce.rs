@@ -59,11 +59,23 @@ pub fn pairwise_sum(values: &[f64]) -> f64 {
 pub fn add_to_lanes<F: Float>(lanes: &mut [f64; LANES], values: &[F]) {
     let mut blocks = values.chunks_exact(LANES);
     for block in &mut blocks {
-        for (lane, &v) in lanes.iter_mut().zip(block) {
-            *lane += v.to_f64();
-        }
+        add_block(lanes, block);
     }
-    for (lane, &v) in lanes.iter_mut().zip(blocks.remainder()) {
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        // Padded with zeros rather than looped over: a loop of unknown length touching the
+        // lanes makes LLVM keep them in memory, one scalar add at a time.
+        let mut padded = [F::ZERO; LANES];
+        padded[..rest.len()].copy_from_slice(rest);
+        add_block(lanes, &padded);
+    }
+}
+
+/// Adds one full block of [`LANES`] values to the lanes.
+#[inline(always)]
+pub fn add_block<F: Float>(lanes: &mut [f64; LANES], block: &[F]) {
+    let block: &[F; LANES] = block.try_into().expect("a block holds LANES values");
+    for (lane, &v) in lanes.iter_mut().zip(block) {
         *lane += v.to_f64();
     }
 }

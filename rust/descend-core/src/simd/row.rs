@@ -8,10 +8,7 @@
 //! not it also stores the exponentials (`value` and `value_and_grad` agree bitwise).
 
 use crate::float::Float;
-use crate::reduce::{add_to_lanes, sum_lanes, LANES};
-
-/// Elements a stack buffer holds while a row without a gradient is exponentiated.
-const BLOCK: usize = 64;
+use crate::reduce::{add_block, add_to_lanes, sum_lanes, LANES};
 
 /// The largest element; −inf for an empty row. NaN is passed over here: log-sum-exp still
 /// turns it into NaN through the exp-sum, as torch's does.
@@ -32,26 +29,33 @@ pub fn max<F: Float>(x: &[F]) -> F {
 
 /// Σ e^(x_c − shift) in f64; each e^(x_c − shift) is also written to `dst` when given.
 #[inline(always)]
-pub fn exp_sum<F: Float>(x: &[F], shift: F, dst: Option<&mut [F]>) -> f64 {
+pub fn exp_sum<F: Float>(x: &[F], shift: F, mut dst: Option<&mut [F]>) -> f64 {
     let mut lanes = [0.0_f64; LANES];
-    match dst {
-        Some(dst) => {
-            for (xs, ds) in x.chunks(BLOCK).zip(dst.chunks_mut(BLOCK)) {
-                for (d, &v) in ds.iter_mut().zip(xs) {
-                    *d = (v - shift).exp();
-                }
-                add_to_lanes(&mut lanes, ds);
-            }
+    // A lane set at a time through a fixed-size block, so the exponentials vectorise at full
+    // width and the lanes stay in registers: a loop of unknown length touching them would not.
+    let mut blocks = x.chunks_exact(LANES);
+    for (b, xs) in (&mut blocks).enumerate() {
+        let xs: &[F; LANES] = xs.try_into().expect("chunks_exact gives full blocks");
+        // Not `xs.map(..)`: that is an out-of-line call, compiled without the SIMD features.
+        let mut block = [F::ZERO; LANES];
+        for (e, &v) in block.iter_mut().zip(xs) {
+            *e = (v - shift).exp();
         }
-        None => {
-            let mut buffer = [F::ZERO; BLOCK];
-            for xs in x.chunks(BLOCK) {
-                let ds = &mut buffer[..xs.len()];
-                for (d, &v) in ds.iter_mut().zip(xs) {
-                    *d = (v - shift).exp();
-                }
-                add_to_lanes(&mut lanes, ds);
-            }
+        add_block(&mut lanes, &block);
+        if let Some(dst) = dst.as_deref_mut() {
+            dst[b * LANES..(b + 1) * LANES].copy_from_slice(&block);
+        }
+    }
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        let mut block = [F::ZERO; LANES];
+        for (e, &v) in block.iter_mut().zip(rest) {
+            *e = (v - shift).exp();
+        }
+        add_block(&mut lanes, &block);
+        if let Some(dst) = dst {
+            let tail = x.len() - rest.len();
+            dst[tail..].copy_from_slice(&block[..rest.len()]);
         }
     }
     sum_lanes(&lanes)

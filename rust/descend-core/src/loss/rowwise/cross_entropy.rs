@@ -12,7 +12,10 @@
 //! lse and the loss are formed in f64. NaN anywhere in a row makes that row's loss and gradient
 //! NaN, and so does +inf (inf − inf), as torch's `log_softmax`.
 
-use super::{DenseRow, LabelMean, LabelRow, RowSpec, RowwiseLoss, Targets, DEFAULT_IGNORE_INDEX};
+use super::{
+    DenseRow, LabelMean, RowSpec, RowwiseLoss, SoftmaxGrad, SoftmaxLabelRow, Targets,
+    DEFAULT_IGNORE_INDEX,
+};
 use crate::float::Float;
 use crate::par::Bound;
 use crate::param::{Domain, ParamSpec};
@@ -57,28 +60,31 @@ impl RowwiseLoss for CrossEntropy {
         Some(self.ignore_index)
     }
 
-    #[inline(always)]
-    fn label_row<F: Float>(self, row: LabelRow<'_, F>, mut grad: Option<&mut [F]>) -> f64 {
-        let (x, y, eps) = (row.x, row.label, self.smoothing);
-        let share = eps / x.len() as f64;
-        let (lse, s) = log_sum_exp(x, grad.as_deref_mut());
-        let w_y = row.weight.map_or(1.0, |w| w[y].to_f64());
-        let label = (1.0 - eps) * w_y * (lse - x[y].to_f64());
+    const SOFTMAX_LABELS: bool = true;
+
+    fn wants_score_sum(self) -> bool {
         // torch adds no smoothing term at ε = 0, so neither may its NaN (0·∞) appear here.
+        self.smoothing > 0.0
+    }
+
+    #[inline(always)]
+    fn softmax_label(self, row: &SoftmaxLabelRow) -> (f64, SoftmaxGrad) {
+        let eps = self.smoothing;
+        let share = eps / row.classes as f64;
+        let label = (1.0 - eps) * row.label_weight * (row.lse - row.label_score);
         let spread = if eps > 0.0 {
-            let weighted_logits = row.weight.map_or_else(|| row::sum(x), |w| row::dot(w, x));
-            share * (lse * row.weight_sum - weighted_logits)
+            share * (row.lse * row.weight_sum - row.weighted_score_sum)
         } else {
             0.0
         };
-        if let Some(g) = grad {
-            let a = (1.0 - eps) * w_y * row.coef;
-            let b = share * row.coef;
-            let k = F::from_f64((a + b * row.weight_sum) / s);
-            row::scale_sub(g, k, F::from_f64(b), row.weight);
-            g[y] = g[y] - F::from_f64(a);
-        }
-        label + spread
+        let a = (1.0 - eps) * row.label_weight * row.coef;
+        let b = share * row.coef;
+        let grad = SoftmaxGrad {
+            scale: a + b * row.weight_sum,
+            shift: b,
+            label_shift: a,
+        };
+        (label + spread, grad)
     }
 
     #[inline(always)]
@@ -116,19 +122,27 @@ mod tests {
 
     #[test]
     fn uniform_logits_cost_log_c() {
-        let k = CrossEntropy::new(&[-100.0, 0.0]);
-        let x = [0.5_f64; 4];
-        let mut g = [0.0; 4];
-        let row = LabelRow {
-            x: &x,
-            label: 1,
-            weight: None,
+        let k = CrossEntropy::new(&[-100.0, 0.1]);
+        let row = SoftmaxLabelRow {
+            lse: 0.5 + 4f64.ln(),
+            label_score: 0.5,
+            label_weight: 1.0,
+            weighted_score_sum: 2.0,
             weight_sum: 4.0,
+            classes: 4,
             coef: 1.0,
-            scratch: &mut [0.0; 4],
         };
-        let value = k.label_row(row, Some(&mut g));
+        let (value, g) = k.softmax_label(&row);
+        // Every class costs log 4, whatever the smoothing; p = ¼ everywhere.
         assert!((value - 4f64.ln()).abs() < 1e-15);
-        assert_eq!(g, [0.25, -0.75, 0.25, 0.25]);
+        let p = 0.25;
+        let grads: Vec<f64> = (0..4)
+            .map(|c| p * g.scale - g.shift - if c == 1 { g.label_shift } else { 0.0 })
+            .collect();
+        // (1 − ε)·(p − e_y) + ε·(p − 1/C) with ε = 0.1, p = ¼.
+        let want = [0.225, -0.675, 0.225, 0.225];
+        for (got, want) in grads.iter().zip(want) {
+            assert!((got - want).abs() < 1e-15, "{grads:?}");
+        }
     }
 }

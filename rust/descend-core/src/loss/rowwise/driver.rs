@@ -13,7 +13,9 @@
 
 use pulp::{Simd, WithSimd};
 
-use super::{visit, DenseRow, LabelMean, LabelRow, RowwiseLoss, Visitor, DEFAULT_IGNORE_INDEX};
+use super::{
+    softmax, visit, DenseRow, LabelMean, LabelRow, RowwiseLoss, Visitor, DEFAULT_IGNORE_INDEX,
+};
 use crate::array::{
     check_shape, check_shape_as, from_rows, shape_str, to_rows, Axis, Operand, Output,
 };
@@ -365,28 +367,33 @@ impl<F: Float> LabelCheck<'_, F> {
 
 /// What every row of a call shares.
 #[derive(Clone, Copy)]
-struct Context<'a, K, F> {
-    kernel: K,
-    classes: usize,
-    weight: Option<&'a [F]>,
-    weight_sum: f64,
+pub(super) struct Context<'a, K, F> {
+    pub kernel: K,
+    pub classes: usize,
+    pub weight: Option<&'a [F]>,
+    pub weight_sum: f64,
     /// d(reduced loss)/d(row loss): 1/denominator for `"mean"`, 1 otherwise; `upstream`
     /// replaces it row by row when given.
-    coef: f64,
+    pub coef: f64,
 }
 
 /// The row-ordered arrays of a call, or of one chunk of it.
-struct Parts<'a, F> {
-    x: &'a [F],
-    upstream: Option<&'a [F]>,
-    values: Option<&'a mut [F]>,
-    grad: Option<&'a mut [F]>,
+pub(super) struct Parts<'a, F> {
+    pub x: &'a [F],
+    pub upstream: Option<&'a [F]>,
+    pub values: Option<&'a mut [F]>,
+    pub grad: Option<&'a mut [F]>,
 }
 
 /// Per-row targets: labels or distributions.
 trait RowTargets<F: Float>: Copy + Send + Sync {
     /// Splits after `rows` rows of `classes` classes.
     fn split(self, rows: usize, classes: usize) -> (Self, Self);
+    /// Runs a chunk of rows and returns the sum of their losses.
+    #[inline(always)]
+    fn chunk<K: RowwiseLoss>(self, context: &Context<'_, K, F>, parts: Parts<'_, F>) -> f64 {
+        row_by_row(context, parts, self)
+    }
     /// Runs row `r` (scores `x`) through the kernel.
     fn row<K: RowwiseLoss>(
         self,
@@ -406,6 +413,15 @@ impl<F: Float, T: Copy + Into<i64> + Send + Sync> RowTargets<F> for LabelTargets
     fn split(self, rows: usize, _: usize) -> (Self, Self) {
         let (a, b) = self.0.split_at(rows);
         (Self(a), Self(b))
+    }
+
+    #[inline(always)]
+    fn chunk<K: RowwiseLoss>(self, context: &Context<'_, K, F>, parts: Parts<'_, F>) -> f64 {
+        if K::SOFTMAX_LABELS {
+            softmax::label_chunk(context, parts, self.0)
+        } else {
+            row_by_row(context, parts, self)
+        }
     }
 
     #[inline(always)]
@@ -539,26 +555,31 @@ impl<K: RowwiseLoss, F: Float, T: RowTargets<F>> WithSimd for RowChunk<'_, K, F,
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) -> f64 {
-        let Self {
-            context,
-            parts,
-            targets,
-        } = self;
-        let classes = context.classes;
-        let mut scratch = vec![F::ZERO; classes];
-        let (mut values, mut grad) = (parts.values, parts.grad);
-        let mut total = 0.0;
-        for (r, x) in parts.x.chunks_exact(classes).enumerate() {
-            let coef = parts.upstream.map_or(context.coef, |u| u[r].to_f64());
-            let g = grad
-                .as_deref_mut()
-                .map(|g| &mut g[r * classes..(r + 1) * classes]);
-            let loss = targets.row(&context, r, x, coef, g, &mut scratch);
-            if let Some(v) = values.as_deref_mut() {
-                v[r] = F::from_f64(loss);
-            }
-            total += loss;
-        }
-        total
+        self.targets.chunk(&self.context, self.parts)
     }
+}
+
+/// Runs a chunk one row at a time through the kernel's row method.
+#[inline(always)]
+fn row_by_row<K: RowwiseLoss, F: Float, T: RowTargets<F>>(
+    context: &Context<'_, K, F>,
+    parts: Parts<'_, F>,
+    targets: T,
+) -> f64 {
+    let classes = context.classes;
+    let mut scratch = vec![F::ZERO; classes];
+    let (mut values, mut grad) = (parts.values, parts.grad);
+    let mut total = 0.0;
+    for (r, x) in parts.x.chunks_exact(classes).enumerate() {
+        let coef = parts.upstream.map_or(context.coef, |u| u[r].to_f64());
+        let g = grad
+            .as_deref_mut()
+            .map(|g| &mut g[r * classes..(r + 1) * classes]);
+        let loss = targets.row(context, r, x, coef, g, &mut scratch);
+        if let Some(v) = values.as_deref_mut() {
+            v[r] = F::from_f64(loss);
+        }
+        total += loss;
+    }
+    total
 }

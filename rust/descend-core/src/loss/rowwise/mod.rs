@@ -9,6 +9,7 @@
 //! [`crate::simd::row`], shared with the softmax activations.
 
 pub mod driver;
+mod softmax;
 
 mod cross_entropy;
 mod multi_margin_loss;
@@ -114,6 +115,38 @@ pub struct DenseRow<'a, F> {
     pub scratch: &'a mut [F],
 }
 
+/// A labelled row of a softmax loss, reduced by the driver to the numbers its loss needs
+/// (so the driver may compute them a block of rows at a time).
+#[derive(Debug, Clone, Copy)]
+pub struct SoftmaxLabelRow {
+    /// log Σ_c e^(x_c), formed as max + ln Σ e^(x_c − max).
+    pub lse: f64,
+    /// The score at the row's label, x_y.
+    pub label_score: f64,
+    /// w_y (1 without weights).
+    pub label_weight: f64,
+    /// Σ_c w_c·x_c (Σ x_c without weights) when the kernel asks for it, else 0.
+    pub weighted_score_sum: f64,
+    /// Σ_c w_c (the class count without weights).
+    pub weight_sum: f64,
+    /// Number of classes.
+    pub classes: usize,
+    /// d(reduced loss)/d(row loss).
+    pub coef: f64,
+}
+
+/// A softmax loss's gradient in one row, p = softmax(x):
+/// ∂/∂x_c = p_c·`scale` − `shift`·w_c − [c = y]·`label_shift` (w_c = 1 without weights).
+#[derive(Debug, Clone, Copy)]
+pub struct SoftmaxGrad {
+    /// Multiplies the softmax.
+    pub scale: f64,
+    /// Subtracted from every class, times its weight.
+    pub shift: f64,
+    /// Subtracted again at the label.
+    pub label_shift: f64,
+}
+
 /// A loss over the classes of one row. Row methods are `#[inline(always)]` so they compile
 /// inside the driver's SIMD context; they use [`crate::simd::row`]'s primitives for their loops.
 pub trait RowwiseLoss: Copy + Send + Sync + 'static {
@@ -125,8 +158,20 @@ pub trait RowwiseLoss: Copy + Send + Sync + 'static {
     fn ignore_index(self) -> Option<i64> {
         None
     }
+    /// Whether labelled rows go through [`RowwiseLoss::softmax_label`] instead of `label_row`.
+    const SOFTMAX_LABELS: bool = false;
+    /// For a softmax loss: whether it needs [`SoftmaxLabelRow::weighted_score_sum`].
+    fn wants_score_sum(self) -> bool {
+        false
+    }
+    /// For a softmax loss (`SOFTMAX_LABELS`): a labelled row's loss and gradient
+    /// coefficients from the row's reductions.
+    fn softmax_label(self, row: &SoftmaxLabelRow) -> (f64, SoftmaxGrad) {
+        let _ = row;
+        unreachable!("{} is not a softmax loss", Self::SPEC.name)
+    }
     /// The loss of a labelled row; writes the row's gradient into `grad` if given.
-    /// Called only when `SPEC.targets` takes labels.
+    /// Called only when `SPEC.targets` takes labels and the loss is not `SOFTMAX_LABELS`.
     fn label_row<F: Float>(self, row: LabelRow<'_, F>, grad: Option<&mut [F]>) -> f64 {
         let _ = (row, grad);
         unreachable!("the driver refuses labels for {}", Self::SPEC.name)
