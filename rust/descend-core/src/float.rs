@@ -81,6 +81,9 @@ pub trait Float:
     fn ln(self) -> Self;
     /// ln(1 + x), accurate near 0.
     fn ln_1p(self) -> Self;
+    /// ln(1 + x) for x in [0, 1] only (the tail ln(1 + e^(−|t|)) of softplus and log σ),
+    /// as accurate as `ln_1p` there and cheaper; NaN for NaN, unspecified outside.
+    fn ln_1p_unit(self) -> Self;
     /// Hyperbolic tangent, accurate near 0.
     fn tanh(self) -> Self;
     /// Error function.
@@ -96,7 +99,7 @@ pub trait Float:
     #[inline(always)]
     fn softplus(self) -> Self {
         let pos = Self::select(self > Self::ZERO, self, Self::ZERO);
-        pos + (-self.abs()).exp().ln_1p()
+        pos + (-self.abs()).exp().ln_1p_unit()
     }
     /// σ(x) = 1 / (1 + e^(−x)) from e^(−|x|): no overflow, and no cancellation for negative x
     /// (there σ = e^(−|x|) / (1 + e^(−|x|))). NaN for NaN.
@@ -111,7 +114,7 @@ pub trait Float:
     #[inline(always)]
     fn log_sigmoid(self) -> Self {
         let neg = Self::select(self < Self::ZERO, self, Self::ZERO);
-        neg - (-self.abs()).exp().ln_1p()
+        neg - (-self.abs()).exp().ln_1p_unit()
     }
 }
 
@@ -154,6 +157,10 @@ impl Float for f64 {
     }
     #[inline(always)]
     fn ln_1p(self) -> Self {
+        math::f64::ln_1p(self)
+    }
+    #[inline(always)]
+    fn ln_1p_unit(self) -> Self {
         math::f64::ln_1p(self)
     }
     #[inline(always)]
@@ -213,6 +220,10 @@ impl Float for f32 {
     #[inline(always)]
     fn ln_1p(self) -> Self {
         math::f32::ln_1p(self)
+    }
+    #[inline(always)]
+    fn ln_1p_unit(self) -> Self {
+        math::f32::ln_1p_unit(self)
     }
     #[inline(always)]
     fn tanh(self) -> Self {

@@ -26,33 +26,55 @@ impl PointwiseLoss for BinaryCrossEntropyWithLogits {
         ..LossSpec::BASE
     };
 
+    // One exponential, e = e^(−|x|), gives both log σ(x) and σ(x), in a loop of its own.
+    const PREPASS: bool = true;
+
     fn new(_: &[f64]) -> Self {
         Self
     }
 
     #[inline(always)]
     fn value<F: Float>(self, x: F, y: F, p: F) -> F {
-        (F::ONE - y) * x - (F::ONE + (p - F::ONE) * y) * x.log_sigmoid()
+        self.value_given(x, y, p, exp_neg_abs(x))
     }
 
     #[inline(always)]
     fn grad<F: Float>(self, x: F, y: F, p: F) -> F {
-        let t = p * y;
-        (t + F::ONE - y) * x.sigmoid() - t
+        self.grad_given(x, y, p, exp_neg_abs(x))
     }
 
     #[inline(always)]
     fn value_and_grad<F: Float>(self, x: F, y: F, p: F) -> (F, F) {
-        // One exponential for both: e = e^(−|x|) gives log σ(x) and σ(x).
-        let e = (-x.abs()).exp();
-        let log_sigmoid = F::select(x < F::ZERO, x, F::ZERO) - e.ln_1p();
+        self.value_and_grad_given(x, y, p, exp_neg_abs(x))
+    }
+
+    #[inline(always)]
+    fn prepass<F: Float>(self, x: F, _: F, _: F) -> F {
+        exp_neg_abs(x)
+    }
+
+    #[inline(always)]
+    fn value_given<F: Float>(self, x: F, y: F, p: F, e: F) -> F {
+        let log_sigmoid = F::select(x < F::ZERO, x, F::ZERO) - e.ln_1p_unit();
+        (F::ONE - y) * x - (F::ONE + (p - F::ONE) * y) * log_sigmoid
+    }
+
+    #[inline(always)]
+    fn grad_given<F: Float>(self, x: F, y: F, p: F, e: F) -> F {
         let s = F::select(x >= F::ZERO, F::ONE, e) / (F::ONE + e);
         let t = p * y;
-        (
-            (F::ONE - y) * x - (F::ONE + (p - F::ONE) * y) * log_sigmoid,
-            (t + F::ONE - y) * s - t,
-        )
+        (t + F::ONE - y) * s - t
     }
+
+    #[inline(always)]
+    fn value_and_grad_given<F: Float>(self, x: F, y: F, p: F, e: F) -> (F, F) {
+        (self.value_given(x, y, p, e), self.grad_given(x, y, p, e))
+    }
+}
+
+#[inline(always)]
+fn exp_neg_abs<F: Float>(x: F) -> F {
+    (-x.abs()).exp()
 }
 
 #[cfg(test)]

@@ -457,11 +457,18 @@ where
         // parked in an L1-resident buffer), then the f64 lane sums over the buffer. One fused
         // loop with the lane sums inside it stays scalar: the sums cannot be reassociated.
         let mut values = [F::ZERO; BLOCK];
+        let mut pre = [F::ZERO; BLOCK];
         for start in (0..n).step_by(BLOCK) {
             let len = BLOCK.min(n - start);
-            for (i, value) in (start..start + len).zip(values.iter_mut()) {
+            if K::PREPASS {
+                for (i, p) in (start..start + len).zip(pre.iter_mut()) {
+                    // SAFETY: i < n, the length of every stream of the chunk.
+                    *p = unsafe { self.prepass(i) };
+                }
+            }
+            for ((i, value), &p) in (start..start + len).zip(values.iter_mut()).zip(&pre) {
                 // SAFETY: i < n, the length of every stream and sink of the chunk.
-                *value = unsafe { self.step(i) };
+                *value = unsafe { self.step(i, p) };
             }
             if ACC {
                 add_to_lanes(&mut lanes, &values[..len]);
@@ -487,14 +494,29 @@ where
     V: Sink<F>,
     G: Sink<F>,
 {
-    /// One element: writes what is asked for and returns w·ℓ for the sum. A function, not a
-    /// closure: closures are separate functions that do not inherit the caller's target
-    /// features, which left the loop scalar.
+    /// The kernel's first stage of element `i` ([`PointwiseLoss::PREPASS`]).
     ///
     /// # Safety
     /// `i` is below the chunk's length.
     #[inline(always)]
-    unsafe fn step(&mut self, i: usize) -> F {
+    unsafe fn prepass(&self, i: usize) -> F {
+        // SAFETY: every stream of a chunk has the chunk's length, and i is below it.
+        unsafe {
+            let (x, y) = (*self.x.get_unchecked(i), *self.y.get_unchecked(i));
+            self.k.prepass(x, y, self.a.at(i))
+        }
+    }
+
+    /// One element: writes what is asked for and returns w·ℓ for the sum. A function, not a
+    /// closure: closures are separate functions that do not inherit the caller's target
+    /// features, which left the loop scalar.
+    ///
+    /// `pre` is the element's prepass result (unused without one).
+    ///
+    /// # Safety
+    /// `i` is below the chunk's length.
+    #[inline(always)]
+    unsafe fn step(&mut self, i: usize, pre: F) -> F {
         // SAFETY: every stream and sink of a chunk has the chunk's length, and i is below it.
         unsafe {
             let (x, y) = (*self.x.get_unchecked(i), *self.y.get_unchecked(i));
@@ -502,11 +524,11 @@ where
             let (l, d, da) = match (ACC || V::ON, G::ON, G::PAIRED) {
                 (_, _, true) => self.k.value_and_grads(x, y, a),
                 (true, true, false) => {
-                    let (l, d) = self.k.value_and_grad(x, y, a);
+                    let (l, d) = self.k.value_and_grad_given(x, y, a, pre);
                     (l, d, F::ZERO)
                 }
-                (false, true, false) => (F::ZERO, self.k.grad(x, y, a), F::ZERO),
-                _ => (self.k.value(x, y, a), F::ZERO, F::ZERO),
+                (false, true, false) => (F::ZERO, self.k.grad_given(x, y, a, pre), F::ZERO),
+                _ => (self.k.value_given(x, y, a, pre), F::ZERO, F::ZERO),
             };
             let w = self.w.at(i);
             self.v.put(i, l * w);

@@ -108,6 +108,38 @@ pub trait PointwiseLoss: Copy + Send + Sync + 'static {
     fn value_and_grad<F: Float>(self, x: F, y: F, a: F) -> (F, F) {
         (self.value(x, y, a), self.grad(x, y, a))
     }
+    /// Whether the driver runs [`PointwiseLoss::prepass`] over each block as a loop of its
+    /// own, before the loss loop, which then calls the `*_given` methods with its results.
+    ///
+    /// For elements that chain two long computations (an exponential, then a logarithm):
+    /// fused, one element's dependency chain fills the out-of-order window and the core
+    /// overlaps few elements; as two loops each chain is short. BCE on logits, f32
+    /// value_and_grad in L1: 1.9 against 2.9 ns per element.
+    const PREPASS: bool = false;
+    /// The first stage of an element (e.g. e^(−|x|)), when `PREPASS`.
+    #[inline(always)]
+    fn prepass<F: Float>(self, x: F, y: F, a: F) -> F {
+        let _ = (x, y, a);
+        F::ZERO
+    }
+    /// `value`, given the element's `prepass` result; bitwise the same.
+    #[inline(always)]
+    fn value_given<F: Float>(self, x: F, y: F, a: F, pre: F) -> F {
+        let _ = pre;
+        self.value(x, y, a)
+    }
+    /// `grad`, given the element's `prepass` result; bitwise the same.
+    #[inline(always)]
+    fn grad_given<F: Float>(self, x: F, y: F, a: F, pre: F) -> F {
+        let _ = pre;
+        self.grad(x, y, a)
+    }
+    /// `value_and_grad`, given the element's `prepass` result; bitwise the same.
+    #[inline(always)]
+    fn value_and_grad_given<F: Float>(self, x: F, y: F, a: F, pre: F) -> (F, F) {
+        let _ = pre;
+        self.value_and_grad(x, y, a)
+    }
     /// ∂ℓ/∂a, for a loss whose third array is differentiated ([`Aux::WithGrad`]).
     #[inline(always)]
     fn aux_grad<F: Float>(self, x: F, y: F, a: F) -> F {
