@@ -3,7 +3,9 @@
 //! (p = p·(1 − lr·λ) first), and the moments m = lerp(m, d, 1 − β₁), v = β₂·v + (1 − β₂)·d·d
 //! (Adamax keeps only m).
 //!
-//! Flags go through [`Float::select`], so the loops that inline these methods stay branch-free.
+//! torch's lerp rounds w to the tensor's dtype and forms 1 − w there (RMSprop does so); here
+//! w and 1 − w are each rounded from f64, which in f32 can give another 1 − w when β₁ ≤ ½
+//! (the only case that uses it).
 
 use crate::float::Float;
 
