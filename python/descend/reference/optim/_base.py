@@ -41,3 +41,20 @@ class _Reference:
 def _scalar(p: Array, value: float) -> Any:
     """Round a hyperparameter to the parameter's dtype, as torch passes Python scalars."""
     return p.dtype.type(value)
+
+
+def _lerp(a: Array, b: Array, weight: float, *, weights_in_float64: bool = False) -> Array:
+    """Lerp a → b as torch: a + w·(b − a) for |w| < ½, else b − (b − a)·(1 − w).
+
+    torch rounds w to the array's dtype and forms 1 − w there. The native Adam family forms w
+    and 1 − w in float64 and rounds each (and chooses the branch on the float64 w), so its
+    references pass ``weights_in_float64``; the two agree in float64.
+    """
+    w = _scalar(a, weight)
+    if weights_in_float64:
+        small, one_minus_w = abs(weight) < 0.5, _scalar(a, 1 - weight)
+    else:
+        small, one_minus_w = abs(w) < 0.5, _scalar(a, 1) - w
+    if small:
+        return a + w * (b - a)  # type: ignore[no-any-return]
+    return b - (b - a) * one_minus_w  # type: ignore[no-any-return]

@@ -7,15 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from descend.reference.optim._base import Array, _Reference, _scalar
-
-
-def _lerp(p: Array, a: Array, b: Array, w: float) -> Array:
-    """Lerp a → b by w as torch: two-sided, with w and 1 − w in the parameter's dtype."""
-    w_ = _scalar(p, w)
-    if abs(w_) < 0.5:
-        return a + w_ * (b - a)  # type: ignore[no-any-return]
-    return b - (b - a) * (_scalar(p, 1) - w_)  # type: ignore[no-any-return]
+from descend.reference.optim._base import Array, _lerp, _Reference, _scalar
 
 
 class RMSprop(_Reference):
@@ -61,7 +53,7 @@ class RMSprop(_Reference):
         v[...] = v * _scalar(p, alpha) + _scalar(p, 1 - alpha) * g * g
         if group["centered"]:
             mean = state["grad_avg"]
-            mean[...] = _lerp(p, mean, g, 1 - alpha)
+            mean[...] = _lerp(mean, g, 1 - alpha)
             avg = np.sqrt(v - mean * mean)
         else:
             avg = np.sqrt(v)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from descend.reference.optim._base import Array, _Reference, _scalar
+from descend.reference.optim._base import Array, _lerp, _Reference, _scalar
 
 
 class SGD(_Reference):
@@ -92,13 +92,8 @@ class Adam(_Reference):
             p *= _scalar(p, 1 - lr * wd)
         elif wd != 0:
             g = g + _scalar(p, wd) * p
-        m = state["exp_avg"]
-        w = 1 - beta1
-        if w < 0.5:  # torch's two-sided lerp
-            m += _scalar(p, w) * (g - m)
-        else:
-            m[...] = g - (g - m) * _scalar(p, 1 - w)
-        v = state["exp_avg_sq"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m[...] = _lerp(m, g, 1 - beta1, weights_in_float64=True)
         v[...] = v * _scalar(p, beta2) + _scalar(p, 1 - beta2) * g * g
         if group["amsgrad"]:
             top = state["max_exp_avg_sq"]
@@ -136,14 +131,6 @@ class AdamW(Adam):
         )
 
 
-def _lerp(m: Array, g: Array, weight: float) -> None:
-    """Set m to lerp(m, g, weight) in place, in torch's two-sided form."""
-    if weight < 0.5:
-        m += _scalar(m, weight) * (g - m)
-    else:
-        m[...] = g - (g - m) * _scalar(m, 1 - weight)
-
-
 class Adamax(_Reference):
     """Adamax: m ← lerp(m, d, 1 − β₁); u ← max(β₂u, |d| + ε); p −= lr/(1 − β₁ᵗ) · m/u.
 
@@ -177,7 +164,7 @@ class Adamax(_Reference):
         if wd != 0:
             g = g + _scalar(p, wd) * p
         m, u = state["exp_avg"], state["exp_inf"]
-        _lerp(m, g, 1 - beta1)
+        m[...] = _lerp(m, g, 1 - beta1, weights_in_float64=True)
         np.maximum(u * _scalar(p, beta2), np.abs(g) + _scalar(p, group["eps"]), out=u)
         clr = lr / (1 - beta1 ** state["step"])
         p += _scalar(p, -clr) * m / u
@@ -231,7 +218,7 @@ class NAdam(_Reference):
         state["mu_product"] *= mu
         mu_product = state["mu_product"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        _lerp(m, g, 1 - beta1)
+        m[...] = _lerp(m, g, 1 - beta1, weights_in_float64=True)
         v[...] = v * _scalar(p, beta2) + _scalar(p, 1 - beta2) * g * g
         denom = np.sqrt(v / _scalar(p, 1 - beta2**t)) + _scalar(p, group["eps"])
         p += _scalar(p, -lr * (1 - mu) / (1 - mu_product)) * g / denom
@@ -277,7 +264,7 @@ class RAdam(_Reference):
         elif wd != 0:
             g = g + _scalar(p, wd) * p
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        _lerp(m, g, 1 - beta1)
+        m[...] = _lerp(m, g, 1 - beta1, weights_in_float64=True)
         v[...] = v * _scalar(p, beta2) + _scalar(p, 1 - beta2) * g * g
         bias2 = 1 - beta2**t
         step = m / _scalar(p, 1 - beta1**t) * _scalar(p, lr)

@@ -11,6 +11,7 @@
 //!
 //! Defaults are torch's: lr = 1e-3, betas = (0.9, 0.999), eps = 1e-8, no weight decay.
 
+use super::moments::Moments;
 use super::{flag, Rule, RuleSpec, Variant};
 use crate::float::Float;
 use crate::param::{Domain, ParamSpec};
@@ -44,25 +45,10 @@ pub struct Adam<const AMSGRAD: bool>;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
-    weight: F,
-    one_minus_weight: F,
-    low_weight: bool,
-    beta2: F,
-    one_minus_beta2: F,
+    moments: Moments<F>,
     neg_step_size: F,
     bias_correction2_sqrt: F,
     eps: F,
-    weight_decay: F,
-    coupled_decay: bool,
-    shrink: F,
-    maximize: bool,
-}
-
-/// torch's `lerp(a, b, w)`: a + w·(b − a) for |w| < ½, else b − (b − a)·(1 − w), which is
-/// exact at w = 1.
-#[inline(always)]
-pub(crate) fn lerp<F: Float>(a: F, b: F, w: F, one_minus_w: F, low: bool) -> F {
-    F::select(low, a + w * (b - a), b - (b - a) * one_minus_w)
 }
 
 impl<const AMSGRAD: bool> Rule for Adam<AMSGRAD> {
@@ -80,37 +66,26 @@ impl<const AMSGRAD: bool> Rule for Adam<AMSGRAD> {
         let t = step as f64;
         let bias_correction1 = 1.0 - beta1.powf(t);
         let bias_correction2 = 1.0 - beta2.powf(t);
-        let decay = weight_decay != 0.0;
-        let decoupled = flag(decoupled);
         Scalars {
-            weight: F::from_f64(1.0 - beta1),
-            one_minus_weight: F::from_f64(1.0 - (1.0 - beta1)),
-            low_weight: 1.0 - beta1 < 0.5,
-            beta2: F::from_f64(beta2),
-            one_minus_beta2: F::from_f64(1.0 - beta2),
+            moments: Moments::new(
+                lr,
+                beta1,
+                beta2,
+                weight_decay,
+                flag(maximize),
+                flag(decoupled),
+            ),
             neg_step_size: F::from_f64(-(lr / bias_correction1)),
             bias_correction2_sqrt: F::from_f64(bias_correction2.sqrt()),
             eps: F::from_f64(eps),
-            weight_decay: F::from_f64(weight_decay),
-            coupled_decay: decay && !decoupled,
-            shrink: F::from_f64(if decay && decoupled {
-                1.0 - lr * weight_decay
-            } else {
-                1.0
-            }),
-            maximize: flag(maximize),
         }
     }
 
     #[inline(always)]
     fn update<F: Float>(k: &Scalars<F>, p: &mut F, g: F, s: &mut [F]) {
-        let g = F::select(k.maximize, -g, g);
-        let g = F::select(k.coupled_decay, g + k.weight_decay * *p, g);
-        let param = *p * k.shrink;
-        let m = lerp(s[0], g, k.weight, k.one_minus_weight, k.low_weight);
-        let v = s[1] * k.beta2 + k.one_minus_beta2 * g * g;
-        s[0] = m;
-        s[1] = v;
+        let d = k.moments.direction(*p, g);
+        let param = k.moments.decayed(*p);
+        let (m, v) = k.moments.update(d, s);
         let v = if AMSGRAD {
             let top = s[2].max_nan(v);
             s[2] = top;

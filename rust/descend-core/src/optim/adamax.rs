@@ -10,7 +10,7 @@
 //!
 //! Defaults are torch's: lr = 2e-3, betas = (0.9, 0.999), eps = 1e-8, no weight decay.
 
-use super::adam::lerp;
+use super::moments::Moments;
 use super::{flag, Rule, RuleSpec, Variant};
 use crate::float::Float;
 use crate::param::{Domain, ParamSpec};
@@ -36,15 +36,10 @@ pub struct Adamax;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
-    weight: F,
-    one_minus_weight: F,
-    low_weight: bool,
+    moments: Moments<F>,
     beta2: F,
     eps: F,
-    weight_decay: F,
-    decay: bool,
     neg_clr: F,
-    maximize: bool,
 }
 
 impl Rule for Adamax {
@@ -57,24 +52,19 @@ impl Rule for Adamax {
         };
         let bias_correction = 1.0 - beta1.powf(step as f64);
         Scalars {
-            weight: F::from_f64(1.0 - beta1),
-            one_minus_weight: F::from_f64(1.0 - (1.0 - beta1)),
-            low_weight: 1.0 - beta1 < 0.5,
+            // torch's Adamax has no decoupled decay.
+            moments: Moments::new(lr, beta1, beta2, weight_decay, flag(maximize), false),
             beta2: F::from_f64(beta2),
             eps: F::from_f64(eps),
-            weight_decay: F::from_f64(weight_decay),
-            decay: weight_decay != 0.0,
             neg_clr: F::from_f64(-(lr / bias_correction)),
-            maximize: flag(maximize),
         }
     }
 
     #[inline(always)]
     fn update<F: Float>(k: &Scalars<F>, p: &mut F, g: F, s: &mut [F]) {
-        let g = F::select(k.maximize, -g, g);
-        let g = F::select(k.decay, g + k.weight_decay * *p, g);
-        let m = lerp(s[0], g, k.weight, k.one_minus_weight, k.low_weight);
-        let u = (s[1] * k.beta2).max_nan(g.abs() + k.eps);
+        let d = k.moments.direction(*p, g);
+        let m = k.moments.exp_avg(s[0], d);
+        let u = (s[1] * k.beta2).max_nan(d.abs() + k.eps);
         s[0] = m;
         s[1] = u;
         *p = *p + (k.neg_clr * m) / u;

@@ -17,6 +17,7 @@ mod asgd;
 pub mod driver;
 mod lamb;
 mod lion;
+mod moments;
 mod nadam;
 mod passes;
 mod radam;

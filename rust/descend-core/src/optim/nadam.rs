@@ -18,7 +18,7 @@
 //! Defaults are torch's: lr = 2e-3, betas = (0.9, 0.999), eps = 1e-8, no weight decay,
 //! momentum_decay = 4e-3.
 
-use super::adam::lerp;
+use super::moments::Moments;
 use super::{flag, Rule, RuleSpec, Variant};
 use crate::float::Float;
 use crate::param::{Domain, ParamSpec};
@@ -46,19 +46,11 @@ pub struct NAdam;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
-    weight: F,
-    one_minus_weight: F,
-    low_weight: bool,
-    beta2: F,
-    one_minus_beta2: F,
+    moments: Moments<F>,
     bias_correction2: F,
     eps: F,
     grad_coef: F,
     avg_coef: F,
-    weight_decay: F,
-    coupled_decay: bool,
-    shrink: F,
-    maximize: bool,
 }
 
 /// μₜ, the momentum coefficient of step t.
@@ -82,40 +74,29 @@ impl Rule for NAdam {
         let mu_product = if fresh { 1.0 } else { carried[0] } * mu_now;
         carried[0] = mu_product;
         let mu_product_next = mu_product * mu_next;
-        let decay = weight_decay != 0.0;
-        let decoupled = flag(decoupled);
         Scalars {
-            weight: F::from_f64(1.0 - beta1),
-            one_minus_weight: F::from_f64(1.0 - (1.0 - beta1)),
-            low_weight: 1.0 - beta1 < 0.5,
-            beta2: F::from_f64(beta2),
-            one_minus_beta2: F::from_f64(1.0 - beta2),
+            moments: Moments::new(
+                lr,
+                beta1,
+                beta2,
+                weight_decay,
+                flag(maximize),
+                flag(decoupled),
+            ),
             bias_correction2: F::from_f64(1.0 - beta2.powf(t)),
             eps: F::from_f64(eps),
             grad_coef: F::from_f64(-lr * (1.0 - mu_now) / (1.0 - mu_product)),
             avg_coef: F::from_f64(-lr * mu_next / (1.0 - mu_product_next)),
-            weight_decay: F::from_f64(weight_decay),
-            coupled_decay: decay && !decoupled,
-            shrink: F::from_f64(if decay && decoupled {
-                1.0 - lr * weight_decay
-            } else {
-                1.0
-            }),
-            maximize: flag(maximize),
         }
     }
 
     #[inline(always)]
     fn update<F: Float>(k: &Scalars<F>, p: &mut F, g: F, s: &mut [F]) {
-        let g = F::select(k.maximize, -g, g);
-        let g = F::select(k.coupled_decay, g + k.weight_decay * *p, g);
-        let param = *p * k.shrink;
-        let m = lerp(s[0], g, k.weight, k.one_minus_weight, k.low_weight);
-        let v = s[1] * k.beta2 + k.one_minus_beta2 * g * g;
-        s[0] = m;
-        s[1] = v;
+        let d = k.moments.direction(*p, g);
+        let param = k.moments.decayed(*p);
+        let (m, v) = k.moments.update(d, s);
         let denom = (v / k.bias_correction2).sqrt() + k.eps;
-        let param = param + (k.grad_coef * g) / denom;
+        let param = param + (k.grad_coef * d) / denom;
         *p = param + (k.avg_coef * m) / denom;
     }
 }

@@ -16,7 +16,7 @@
 //!
 //! Defaults are torch's: lr = 1e-3, betas = (0.9, 0.999), eps = 1e-8, no weight decay.
 
-use super::adam::lerp;
+use super::moments::Moments;
 use super::{flag, Rule, RuleSpec, Variant};
 use crate::float::Float;
 use crate::param::{Domain, ParamSpec};
@@ -43,21 +43,13 @@ pub struct RAdam;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
-    weight: F,
-    one_minus_weight: F,
-    low_weight: bool,
-    beta2: F,
-    one_minus_beta2: F,
+    moments: Moments<F>,
     bias_correction1: F,
     lr: F,
     rectified: bool,
     bias_correction2_sqrt: F,
     rect: F,
     eps: F,
-    weight_decay: F,
-    coupled_decay: bool,
-    shrink: F,
-    maximize: bool,
 }
 
 impl Rule for RAdam {
@@ -76,40 +68,29 @@ impl Rule for RAdam {
         let rect = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
             / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
             .sqrt();
-        let decay = weight_decay != 0.0;
-        let decoupled = flag(decoupled);
         Scalars {
-            weight: F::from_f64(1.0 - beta1),
-            one_minus_weight: F::from_f64(1.0 - (1.0 - beta1)),
-            low_weight: 1.0 - beta1 < 0.5,
-            beta2: F::from_f64(beta2),
-            one_minus_beta2: F::from_f64(1.0 - beta2),
+            moments: Moments::new(
+                lr,
+                beta1,
+                beta2,
+                weight_decay,
+                flag(maximize),
+                flag(decoupled),
+            ),
             bias_correction1: F::from_f64(bias_correction1),
             lr: F::from_f64(lr),
             rectified: rho_t > 5.0,
             bias_correction2_sqrt: F::from_f64(bias_correction2.sqrt()),
             rect: F::from_f64(rect),
             eps: F::from_f64(eps),
-            weight_decay: F::from_f64(weight_decay),
-            coupled_decay: decay && !decoupled,
-            shrink: F::from_f64(if decay && decoupled {
-                1.0 - lr * weight_decay
-            } else {
-                1.0
-            }),
-            maximize: flag(maximize),
         }
     }
 
     #[inline(always)]
     fn update<F: Float>(k: &Scalars<F>, p: &mut F, g: F, s: &mut [F]) {
-        let g = F::select(k.maximize, -g, g);
-        let g = F::select(k.coupled_decay, g + k.weight_decay * *p, g);
-        let param = *p * k.shrink;
-        let m = lerp(s[0], g, k.weight, k.one_minus_weight, k.low_weight);
-        let v = s[1] * k.beta2 + k.one_minus_beta2 * g * g;
-        s[0] = m;
-        s[1] = v;
+        let d = k.moments.direction(*p, g);
+        let param = k.moments.decayed(*p);
+        let (m, v) = k.moments.update(d, s);
         let step = m / k.bias_correction1 * k.lr;
         let adaptive = F::ONE / (v.sqrt() + k.eps) * k.bias_correction2_sqrt;
         *p = param - F::select(k.rectified, step * adaptive * k.rect, step);

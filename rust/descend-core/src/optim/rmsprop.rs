@@ -9,7 +9,7 @@
 //! Defaults are torch's: lr = 1e-2, α = 0.99, ε = 1e-8, no weight decay, no momentum. As torch,
 //! α is only required to be ≥ 0.
 
-use super::adam::lerp;
+use super::moments::lerp;
 use super::{flag, Rule, RuleSpec, Variant};
 use crate::float::Float;
 use crate::param::{Domain, ParamSpec};
