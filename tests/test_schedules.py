@@ -488,3 +488,9 @@ def test_errors_name_the_argument(
 ) -> None:
     with pytest.raises(error, match=re.escape(message)):
         make()
+
+
+def test_linear_decay_to_zero_never_goes_negative() -> None:
+    # (−0.32589946781716433 · 101) / 101 rounds past −0.32589946781716433.
+    sched = schedules.linear(1.0, start_factor=0.32589946781716433, end_factor=0.0, total_steps=101)
+    assert sched(101) == 0.0 and sched(10**6) == 0.0

@@ -61,7 +61,11 @@ class Linear(Schedule):
 
     def _lr(self, step: int) -> float:
         change = (self.end_factor - self.start_factor) * min(self.total_steps, step)
-        return self.lr * (self.start_factor + change / self.total_steps)
+        factor = self.start_factor + change / self.total_steps
+        # Rounding can step past the end (−5.6e-17 for a decay to 0): a negative lr would make
+        # the optimizer refuse its last steps.
+        low, high = sorted((self.start_factor, self.end_factor))
+        return self.lr * min(max(factor, low), high)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
