@@ -61,13 +61,8 @@ pub fn add_to_lanes<F: Float>(lanes: &mut [f64; LANES], values: &[F]) {
     for block in &mut blocks {
         add_block(lanes, block);
     }
-    let rest = blocks.remainder();
-    if !rest.is_empty() {
-        // Padded with zeros rather than looped over: a loop of unknown length touching the
-        // lanes makes LLVM keep them in memory, one scalar add at a time.
-        let mut padded = [F::ZERO; LANES];
-        padded[..rest.len()].copy_from_slice(rest);
-        add_block(lanes, &padded);
+    for (lane, &v) in lanes.iter_mut().zip(blocks.remainder()) {
+        *lane += v.to_f64();
     }
 }
 
