@@ -446,7 +446,6 @@ impl<F: Float, T: Copy + Into<i64> + Send + Sync> RowTargets<F> for LabelTargets
             // In range: checked by the label pass.
             label: label as usize,
             weight: context.weight,
-            weight_sum: context.weight_sum,
             coef,
             scratch,
         };

@@ -92,8 +92,6 @@ pub struct LabelRow<'a, F> {
     pub label: usize,
     /// Class weights, if any, of the row's length.
     pub weight: Option<&'a [F]>,
-    /// Σ of the class weights (the class count when there are none).
-    pub weight_sum: f64,
     /// d(reduced loss)/d(row loss).
     pub coef: f64,
     /// Working space of the row's length, contents unspecified.

@@ -82,7 +82,6 @@ mod tests {
             x: &x,
             label: 2,
             weight: None,
-            weight_sum: 3.0,
             coef: 1.0,
             scratch: &mut scratch,
         };
@@ -93,7 +92,6 @@ mod tests {
             x: &x,
             label: 0,
             weight: None,
-            weight_sum: 3.0,
             coef: 1.0,
             scratch: &mut scratch,
         };
