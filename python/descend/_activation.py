@@ -7,7 +7,6 @@ native core does the work, named by the declaration's name.
 
 from __future__ import annotations
 
-import functools
 import inspect
 import operator
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from numpy.typing import ArrayLike
 from descend import _core
 from descend._arrays import FloatArray, as_float
 from descend._loss import _writable_out
+from descend._wrap import present_as
 
 P = ParamSpec("P")
 
@@ -40,11 +40,12 @@ class Activation(Generic[P]):
       bitwise equal to the two separate calls; ``out=`` receives the gradient.
     """
 
+    # Set from the declaration by present_as.
+    __name__: str
+    __qualname__: str
+
     def __init__(self, declaration: Callable[P, None], *, along_dim: bool = False) -> None:
-        functools.update_wrapper(self, declaration)
-        self.__name__: str = declaration.__name__
-        self.__qualname__: str = declaration.__qualname__
-        self.__module__: str = declaration.__module__
+        present_as(self, declaration)
         signature = inspect.signature(declaration)
         self.__signature__ = signature
         self.along_dim = along_dim

@@ -7,7 +7,6 @@ error) and the docstring; the native core does the work, named by the declaratio
 
 from __future__ import annotations
 
-import functools
 import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec
@@ -16,6 +15,7 @@ import numpy as np
 
 from descend import _core
 from descend._arrays import FloatArray, operands, rowwise_operands
+from descend._wrap import present_as
 
 P = ParamSpec("P")
 Reduction = Literal["none", "mean", "sum"]
@@ -40,6 +40,10 @@ class Loss(Generic[P]):
       separate calls.
     """
 
+    # Set from the declaration by present_as.
+    __name__: str
+    __qualname__: str
+
     def __init__(
         self,
         declaration: Callable[P, None],
@@ -47,7 +51,7 @@ class Loss(Generic[P]):
         coerce: Coerce,
         aux: tuple[str, bool] | None = None,
     ) -> None:
-        functools.update_wrapper(self, declaration)
+        present_as(self, declaration)
         # The family's native entry point, and the coercion it retries with when it declines.
         self._call_native = native
         self._coerce = coerce
@@ -55,9 +59,6 @@ class Loss(Generic[P]):
         # and whether it is differentiated (then it is the third positional argument, as var).
         self._aux = None if aux is None else aux[0]
         self._aux_positional = aux is not None and aux[1]
-        self.__name__: str = declaration.__name__
-        self.__qualname__: str = declaration.__qualname__
-        self.__module__: str = declaration.__module__
         signature = inspect.signature(declaration)
         self.__signature__ = signature
         self.params: tuple[str, ...] = tuple(
@@ -104,6 +105,22 @@ class Loss(Generic[P]):
                 raise ValueError(f"upstream is used by {self.__name__}.grad and .value_and_grad")
             if out is not None and reduction != "none":
                 raise ValueError("out= receives an array; a reduced value is a float")
+            if not (extra or params) and self._direct(weight, out):
+                result = self._call_native(
+                    self.__name__,
+                    input,
+                    target,
+                    weight,
+                    None,
+                    None,
+                    reduction,
+                    None,
+                    True,
+                    False,
+                    out,
+                )
+                if result is not None:
+                    return result
             return self._native(
                 True, False, input, target, extra, reduction, weight, None, out, params
             )
@@ -121,6 +138,22 @@ class Loss(Generic[P]):
             **params,
         ):
             """Gradient of the loss with respect to ``input``; see the class docstring."""
+            if not (extra or params) and self._direct(weight, out):
+                result = self._call_native(
+                    self.__name__,
+                    input,
+                    target,
+                    weight,
+                    upstream,
+                    None,
+                    reduction,
+                    None,
+                    False,
+                    True,
+                    out,
+                )
+                if result is not None:
+                    return result
             return self._native(
                 False, True, input, target, extra, reduction, weight, upstream, out, params
             )
@@ -138,9 +171,37 @@ class Loss(Generic[P]):
             **params,
         ):
             """Value and gradient from one pass over memory; see the class docstring."""
+            if not (extra or params) and self._direct(weight, out):
+                result = self._call_native(
+                    self.__name__,
+                    input,
+                    target,
+                    weight,
+                    upstream,
+                    None,
+                    reduction,
+                    None,
+                    True,
+                    True,
+                    out,
+                )
+                if result is not None:
+                    return result
             return self._native(
                 True, True, input, target, extra, reduction, weight, upstream, out, params
             )
+
+    def _direct(self, weight: Any, out: Any) -> bool:
+        """Whether a call without extra positionals or options can go straight to the core.
+
+        Every check ``_native`` makes in Python then passes, and the core declines (returns
+        None) inputs that need coercion. Through ``_native`` a call costs 0.2 µs more.
+        """
+        return (
+            not self._aux_positional
+            and (weight is None or self._takes_weight)
+            and (out is None or (out.__class__ is np.ndarray and out.flags.c_contiguous))
+        )
 
     def _native(
         self,
