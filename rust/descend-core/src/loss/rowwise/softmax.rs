@@ -19,6 +19,8 @@ use crate::simd::row;
 
 /// Rows per block: a panel of 16 classes is then 4 KiB of f32.
 const BLOCK_ROWS: usize = 64;
+/// Lanes a panel computes for a block of at most this many rows (two f32 vectors).
+const FEW_ROWS: usize = 16;
 /// The most classes a row may have to go through the panel.
 const PANEL_CLASSES: usize = 16;
 /// Elements per block of longer rows (at least one row), so a block's gradient stays in L1
@@ -74,8 +76,10 @@ pub(super) fn label_chunk<K: RowwiseLoss, F: Float, T: Copy + Into<i64>>(
         let mut gb = grad
             .as_deref_mut()
             .map(|g| &mut g[first * classes..(first + rows) * classes]);
-        if panel {
-            panel_exps(xb, classes, &mut exps, &mut max, &mut exp_sum);
+        if panel && rows <= FEW_ROWS {
+            panel_exps::<F, FEW_ROWS>(xb, classes, &mut exps, &mut max, &mut exp_sum);
+        } else if panel {
+            panel_exps::<F, BLOCK_ROWS>(xb, classes, &mut exps, &mut max, &mut exp_sum);
         } else {
             for (r, xr) in xb.chunks_exact(classes).enumerate() {
                 max[r] = row::max(xr);
@@ -128,8 +132,10 @@ pub(super) fn label_chunk<K: RowwiseLoss, F: Float, T: Copy + Into<i64>>(
             total += loss;
         }
         if let Some(gb) = gb {
-            if panel {
-                panel_grad(&mut exps, gb, classes, context.weight, &coefficients);
+            if panel && rows <= FEW_ROWS {
+                panel_grad::<F, FEW_ROWS>(&mut exps, gb, classes, context.weight, &coefficients);
+            } else if panel {
+                panel_grad::<F, BLOCK_ROWS>(&mut exps, gb, classes, context.weight, &coefficients);
             } else {
                 for (r, gr) in gb.chunks_exact_mut(classes).enumerate() {
                     scale_row(gr, r, context.weight, &coefficients);
@@ -142,8 +148,11 @@ pub(super) fn label_chunk<K: RowwiseLoss, F: Float, T: Copy + Into<i64>>(
 
 /// Transposes a block of short rows into `exps` (class-major, stride [`BLOCK_ROWS`]) and
 /// replaces each score by e^(x − row max), with the row maxima and exp-sums beside.
+///
+/// Only the first `L` lanes are computed: a block of a few rows (a small call, or the last
+/// block) then does not pay for all [`BLOCK_ROWS`].
 #[inline(always)]
-fn panel_exps<F: Float>(
+fn panel_exps<F: Float, const L: usize>(
     xb: &[F],
     classes: usize,
     exps: &mut [F; PANEL_CLASSES * BLOCK_ROWS],
@@ -156,16 +165,18 @@ fn panel_exps<F: Float>(
         }
     }
     // Lanes past the block's last row hold stale values; they are computed and never read.
-    *max = [F::from_f64(f64::NEG_INFINITY); BLOCK_ROWS];
+    let (max, exp_sum) = (&mut max[..L], &mut exp_sum[..L]);
+    max.fill(F::from_f64(f64::NEG_INFINITY));
     let columns = &mut exps[..classes * BLOCK_ROWS];
     for column in columns.chunks_exact(BLOCK_ROWS) {
-        for (m, &v) in max.iter_mut().zip(column) {
+        for (m, &v) in max.iter_mut().zip(&column[..L]) {
             // NaN is passed over here and turns the exp-sum NaN below, as torch's.
             *m = F::select(v > *m, v, *m);
         }
     }
-    *exp_sum = [0.0; BLOCK_ROWS];
+    exp_sum.fill(0.0);
     for column in columns.chunks_exact_mut(BLOCK_ROWS) {
+        let column = &mut column[..L];
         // Two loops: fused, the f64 sums would hold the exponentials to their 4-lane width.
         for (e, &m) in column.iter_mut().zip(max.iter()) {
             *e = (*e - m).exp();
@@ -176,9 +187,10 @@ fn panel_exps<F: Float>(
     }
 }
 
-/// Turns a panel's exponentials into the gradient and transposes it back into row order.
+/// Turns a panel's exponentials into the gradient (its first `L` lanes) and transposes it
+/// back into row order.
 #[inline(always)]
-fn panel_grad<F: Float>(
+fn panel_grad<F: Float, const L: usize>(
     exps: &mut [F; PANEL_CLASSES * BLOCK_ROWS],
     gb: &mut [F],
     classes: usize,
@@ -190,7 +202,7 @@ fn panel_grad<F: Float>(
         .enumerate()
     {
         let w = weight.map_or(F::ONE, |w| w[c]);
-        for ((e, &scale), &shift) in column.iter_mut().zip(&k.scale).zip(&k.shift) {
+        for ((e, &scale), &shift) in column[..L].iter_mut().zip(&k.scale).zip(&k.shift) {
             *e = *e * scale - shift * w;
         }
     }
