@@ -77,6 +77,8 @@ pub trait Float:
     fn exp(self) -> Self;
     /// e^x − 1, accurate near 0.
     fn exp_m1(self) -> Self;
+    /// e^x for x ≤ 0, results below the smallest normal flushed to 0 (softmax's e^(x − max)).
+    fn exp_nonpositive(self) -> Self;
     /// Natural logarithm.
     fn ln(self) -> Self;
     /// ln(1 + x), accurate near 0.
@@ -148,6 +150,10 @@ impl Float for f64 {
         math::f64::exp(self)
     }
     #[inline(always)]
+    fn exp_nonpositive(self) -> Self {
+        math::f64::exp_nonpositive(self)
+    }
+    #[inline(always)]
     fn exp_m1(self) -> Self {
         math::f64::exp_m1(self)
     }
@@ -208,6 +214,10 @@ impl Float for f32 {
     #[inline(always)]
     fn exp(self) -> Self {
         math::f32::exp(self)
+    }
+    #[inline(always)]
+    fn exp_nonpositive(self) -> Self {
+        math::f32::exp_nonpositive(self)
     }
     #[inline(always)]
     fn exp_m1(self) -> Self {

@@ -61,7 +61,16 @@ fn clamp_keep_nan(x: f32, lo: f32, hi: f32) -> f32 {
 /// Splits x = n·ln2 + r with |r| ≤ ln2/2 and returns (e^r − 1, n1, n2) with n1 + n2 = n.
 #[inline(always)]
 fn exp_parts(x: f32) -> (f32, i32, i32) {
-    let x = clamp_keep_nan(x, EXP_LO, EXP_HI);
+    let (em1, n) = exp_reduced(clamp_keep_nan(x, EXP_LO, EXP_HI));
+    // 2^n is applied as two factors so every partial scale is a normal number: results
+    // underflow gradually and overflow to inf instead of wrapping the exponent field.
+    let n1 = n >> 1;
+    (em1, n1, n - n1)
+}
+
+/// (e^r − 1, n) for x = n·ln2 + r, |r| ≤ ln2/2, x in [`EXP_LO`], [`EXP_HI`] or NaN.
+#[inline(always)]
+fn exp_reduced(x: f32) -> (f32, i32) {
     let (nf, n) = round_magic(x * LOG2_E);
     let r = (x - nf * C1) - nf * C2;
     let p = ((((1.987_569_15e-4 * r + 1.398_199_95e-3) * r + 8.333_451_9e-3) * r
@@ -70,11 +79,7 @@ fn exp_parts(x: f32) -> (f32, i32, i32) {
         + 1.666_666_55e-1)
         * r
         + 5.000_000_12e-1;
-    let em1 = p * (r * r) + r;
-    // 2^n is applied as two factors so every partial scale is a normal number: results
-    // underflow gradually and overflow to inf instead of wrapping the exponent field.
-    let n1 = n >> 1;
-    (em1, n1, n - n1)
+    (p * (r * r) + r, n)
 }
 
 /// e^x. Error ≤ 0.99 f32 ULP against `f64::exp` over all f32 (measured: see the file header).
@@ -82,6 +87,18 @@ fn exp_parts(x: f32) -> (f32, i32, i32) {
 pub fn exp(x: f32) -> f32 {
     let (em1, n1, n2) = exp_parts(x);
     (1.0 + em1) * pow2(n1) * pow2(n2)
+}
+
+/// e^x for x ≤ 0 (NaN passes through), as softmax takes it of x − max. Bitwise [`exp`] down
+/// to x ≈ −87.7 (results ≥ 2^−126.5); below, 0 instead of a subnormal, which spares the upper
+/// clamp and one of the two scale factors (a sixth of the work). A softmax term that small is
+/// below the rounding of its row's sum (≥ 1).
+#[inline(always)]
+pub fn exp_nonpositive(x: f32) -> f32 {
+    let x = if x < EXP_LO { EXP_LO } else { x };
+    let (em1, n) = exp_reduced(x);
+    // 2^−127 assembles as +0.
+    (1.0 + em1) * pow2(n.max(-127))
 }
 
 /// e^x − 1, accurate for small |x|. Error ≤ 1.57 f32 ULP against `f64::exp_m1` over all f32.
@@ -213,6 +230,22 @@ mod tests {
             println!("f32 {name}: max {err:.3} ULP at {at:e}");
             assert!(err <= bound, "{name}: {err} ULP at {at:e}");
         }
+    }
+
+    #[test]
+    fn exp_nonpositive_is_exp_or_flushed() {
+        // Every 101st x in [−104, −0] (exp is 0 below), and the neighbourhood of the flush.
+        let sampled = ((-0.0_f32).to_bits()..=(-104.0_f32).to_bits()).step_by(101);
+        let edge = (-87.2_f32).to_bits()..(-87.8_f32).to_bits();
+        for bits in sampled.chain(edge) {
+            let x = f32::from_bits(bits);
+            let (got, want) = (exp_nonpositive(x), exp(x));
+            let flushed = got == 0.0 && want < f32::MIN_POSITIVE;
+            assert!(got.to_bits() == want.to_bits() || flushed, "at {x:e}");
+        }
+        assert_eq!(exp_nonpositive(f32::NEG_INFINITY), 0.0);
+        assert_eq!(exp_nonpositive(-0.0), 1.0);
+        assert!(exp_nonpositive(f32::NAN).is_nan());
     }
 
     #[test]

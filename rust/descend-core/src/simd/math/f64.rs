@@ -52,7 +52,16 @@ fn clamp_keep_nan(x: f64, lo: f64, hi: f64) -> f64 {
 /// Splits x = n·ln2 + r with |r| ≤ ln2/2 and returns (e^r − 1, n1, n2) with n1 + n2 = n.
 #[inline(always)]
 fn exp_parts(x: f64) -> (f64, i64, i64) {
-    let x = clamp_keep_nan(x, EXP_LO, EXP_HI);
+    let (em1, n) = exp_reduced(clamp_keep_nan(x, EXP_LO, EXP_HI));
+    // 2^n is applied as two factors so every partial scale is a normal number: results
+    // underflow gradually and overflow to inf instead of wrapping the exponent field.
+    let n1 = n >> 1;
+    (em1, n1, n - n1)
+}
+
+/// (e^r − 1, n) for x = n·ln2 + r, |r| ≤ ln2/2, x in [`EXP_LO`], [`EXP_HI`] or NaN.
+#[inline(always)]
+fn exp_reduced(x: f64) -> (f64, i64) {
     let (nf, n) = round_magic(x * LOG2_E);
     let r = (x - nf * C1) - nf * C2;
     let rr = r * r;
@@ -63,11 +72,7 @@ fn exp_parts(x: f64) -> (f64, i64, i64) {
         + 2.272_655_482_081_550_287_66e-1)
         * rr
         + 2.000_000_000_000_000_000_09;
-    let em1 = 2.0 * p / (q - p);
-    // 2^n is applied as two factors so every partial scale is a normal number: results
-    // underflow gradually and overflow to inf instead of wrapping the exponent field.
-    let n1 = n >> 1;
-    (em1, n1, n - n1)
+    (2.0 * p / (q - p), n)
 }
 
 /// e^x.
@@ -75,6 +80,18 @@ fn exp_parts(x: f64) -> (f64, i64, i64) {
 pub fn exp(x: f64) -> f64 {
     let (em1, n1, n2) = exp_parts(x);
     (1.0 + em1) * pow2(n1) * pow2(n2)
+}
+
+/// e^x for x ≤ 0 (NaN passes through), as softmax takes it of x − max. Bitwise [`exp`] down
+/// to x ≈ −708.7 (results ≥ 2^−1022.5); below, 0 instead of a subnormal, which spares the
+/// upper clamp and one of the two scale factors. A softmax term that small is below the
+/// rounding of its row's sum (≥ 1).
+#[inline(always)]
+pub fn exp_nonpositive(x: f64) -> f64 {
+    let x = if x < EXP_LO { EXP_LO } else { x };
+    let (em1, n) = exp_reduced(x);
+    // 2^−1023 assembles as +0.
+    (1.0 + em1) * pow2(n.max(-1023))
 }
 
 /// e^x − 1, accurate for small |x|.
@@ -197,6 +214,17 @@ mod tests {
         assert!(max_ulps(tanh, f64::tanh, sweep(-25.0, 25.0, 200_001)) <= 5.0);
         assert!(max_ulps(tanh, f64::tanh, sweep(-1.0, 1.0, 200_001)) <= 5.0);
         assert!(max_ulps(tanh, f64::tanh, sweep(-1e-9, 1e-9, 20_001)) <= 5.0);
+    }
+
+    #[test]
+    fn exp_nonpositive_is_exp_or_flushed() {
+        for x in sweep(-750.0, 0.0, 400_001).chain([-708.39, -708.4, -745.1, -0.0]) {
+            let (got, want) = (exp_nonpositive(x), exp(x));
+            let flushed = got == 0.0 && want < f64::MIN_POSITIVE;
+            assert!(got.to_bits() == want.to_bits() || flushed, "at {x:e}");
+        }
+        assert_eq!(exp_nonpositive(f64::NEG_INFINITY), 0.0);
+        assert!(exp_nonpositive(f64::NAN).is_nan());
     }
 
     #[test]
