@@ -53,7 +53,8 @@ impl AlongDim for LogSoftmax {
         };
         debug_assert!(grad || value.is_some());
         if let Some(v) = value {
-            let lse = F::from_f64(s.ln());
+            // The vector ln: `s.ln()` would be std's libm call.
+            let lse = F::from_f64(<f64 as Float>::ln(s));
             for (vc, &xc) in v.iter_mut().zip(x) {
                 *vc = (xc - m) - lse;
             }
