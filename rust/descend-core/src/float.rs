@@ -77,7 +77,8 @@ pub trait Float:
     fn exp(self) -> Self;
     /// e^x − 1, accurate near 0.
     fn exp_m1(self) -> Self;
-    /// e^x for x ≤ 0, results below the smallest normal flushed to 0 (softmax's e^(x − max)).
+    /// e^x for x ≤ 0 (softmax's e^(x − max)): `exp`, except that results below about half the
+    /// smallest normal are 0, not subnormal.
     fn exp_nonpositive(self) -> Self;
     /// Natural logarithm.
     fn ln(self) -> Self;

@@ -3,9 +3,10 @@
 //! products and the final gradient update.
 //!
 //! Each is a flat loop over the row that LLVM vectorises when inlined into the driver's SIMD
-//! context. Sums go to [`LANES`] f64 accumulators, element `c` always to lane `c % LANES`, so a
-//! row's result does not depend on the vector width; `exp_sum` gives the same bits whether or
-//! not it also stores the exponentials (`value` and `value_and_grad` agree bitwise).
+//! context. Sums go to [`LANES`] f64 accumulators (`exp_sum` through short partial sums in the
+//! element type first), element `c` always to lane `c % LANES`, so a row's result does not
+//! depend on the vector width; `exp_sum` gives the same bits whether or not it also stores the
+//! exponentials (`value` and `value_and_grad` agree bitwise).
 
 use crate::float::Float;
 use crate::reduce::{add_block, add_to_lanes, sum_lanes, LANES};
