@@ -25,10 +25,12 @@ pub const CHUNK: usize = 1 << 14;
 pub const GIL_RELEASE_FROM: usize = 2 * CHUNK;
 
 /// What limits a kernel's speed, which decides when a second thread pays for waking it.
-/// Measured with `benches/pointwise.py --threshold` on the 2-core development machine
-/// (value_and_grad, f32, 1 vs 2 threads, medians of 11):
-/// - memory-bound (`mse_loss`): one thread already streams at the memory limit, and a second
-///   one is slower up to 2M elements (speed-up 0.66 at 32K, 0.92 at 1M, 0.98 at 2M, 1.23 at 8M);
+/// Measured on the 2-core development machine (f32, 2 threads against 1, medians of 41
+/// interleaved calls, 2026-11-24):
+/// - memory-bound (`mse_loss` value_and_grad, SGD-momentum step): a second thread loses below
+///   ~500K elements (0.75–0.9× at 300K–400K, where one thread runs from cache and waking the
+///   other costs more than it brings) and wins above (1.3–1.7× at 700K–1M, where one thread's
+///   arrays no longer stay in its share of the caches; 1.2–1.5× at 2M–4M);
 /// - compute-bound (`log_cosh_loss`, exp/log per element): 1.85× at 32K (two chunks) already.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bound {
@@ -42,7 +44,7 @@ impl Bound {
     /// Elements from which a call runs on the pool.
     pub const fn parallel_from(self) -> usize {
         match self {
-            Self::Memory => 1 << 22,
+            Self::Memory => 1 << 19,
             Self::Compute => 2 * CHUNK,
         }
     }
