@@ -185,3 +185,52 @@ def test_relative_error() -> None:
     assert _measure.relative_error((2.0, [np.array([1.0, -3.0])]), want) == pytest.approx(0.25)
     assert _measure.relative_error((2.2, [np.array([1.0, -4.0])]), want) == pytest.approx(0.1)
     assert np.isnan(_measure.relative_error((2.0, []), want))
+
+
+def _row(kernel: str, op: str, n: int, times: dict[str, float], **extra: Any) -> dict[str, Any]:
+    """A report row with just what the targets read: medians, and descend's % of roofline."""
+    results = {
+        name: {"median_s": t, "pct_roofline": extra.get("pct", 100.0)} for name, t in times.items()
+    }
+    family = "optim" if op.startswith("step") else extra.get("family", "pointwise")
+    return {"kernel": kernel, "op": op, "family": family, "bound": extra.get("bound", "memory"),
+            "n": n, "dtype": "float32", "threads": 1, "results": results}  # fmt: skip
+
+
+def test_targets_say_what_is_met_and_by_how_much_the_rest_misses() -> None:
+    from descend.bench import _targets
+
+    vg = "value_and_grad"
+    report: Any = {"rows": [
+        # 2.5x numpy out= and 1.1x numba at 96% of the probe: all three goals met.
+        _row("mse_loss", vg, 10**7, {"descend": 1.0, "numpy out=": 2.5, "numba": 1.1}, pct=96.0),
+        # The fastest framework peer counts, whatever its variant: 1.5x JAX misses 3x by 100%.
+        _row("log_cosh_loss", vg, 10**6, {"descend": 2.0, "jax": 3.0, "torch": 9.0},
+             bound="exp"),
+        _row("mse_loss", vg, 100, {"descend": 1.8e-6}),  # 1.8 µs against 1.5: 20% over
+        _row("mse_loss", vg, 10**4, {"descend": 1.0}),  # no goal at 1e4
+        _row("mse_loss", vg, 10**7, {"descend": 1.0, "numpy": 9.0}) | {"dtype": "float64"},
+        _row("Adam", "step", 10**7, {"descend": 1.0, "torch fused=True": 0.9}),
+        _row("Adam", "step_x200", 10**7, {"descend": 1.05}),  # 5% over one tensor: met
+        _row("SGD", "step", 10**7, {"descend": 1.0}),
+        _row("SGD", "step_x200", 10**7, {"descend": 1.21}),  # 21% over: 10% past the goal
+    ]}  # fmt: skip
+    checks = _targets.evaluate(report)
+    found = {(c.row["kernel"], c.row["op"], c.row["n"], c.target.metric): c for c in checks}
+    assert all(c.row["dtype"] == "float32" and c.row["n"] != 10**4 for c in checks)
+    for metric in ("roofline", "frameworks", "numba"):
+        assert found["mse_loss", vg, 10**7, metric].met
+    jax = found["log_cosh_loss", vg, 10**6, "frameworks"]
+    assert not jax.met and jax.figure == pytest.approx(1.5) and jax.shortfall == pytest.approx(1.0)
+    assert ("log_cosh_loss", vg, 10**6, "numba") not in found  # no numba result: not checked
+    small = found["mse_loss", vg, 100, "time"]
+    assert not small.met and small.shortfall == pytest.approx(0.2)
+    fused = found["Adam", "step", 10**7, "torch fused"]
+    assert not fused.met and fused.shortfall == pytest.approx(0.95 / 0.9 - 1)
+    assert found["Adam", "step_x200", 10**7, "x200"].met
+    many = found["SGD", "step_x200", 10**7, "x200"]
+    assert not many.met and many.figure == pytest.approx(1.21)
+    assert many.shortfall == pytest.approx(0.1)
+    text = _targets.markdown(report)
+    assert "## Targets" in text and "Misses, worst first" in text
+    assert text.index("`log_cosh_loss`") < text.index("`mse_loss`")  # worst first

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+from descend.bench import _targets
 from descend.bench._schema import ImplResult, Overhead, Report, Row, Stream
 
 OWN = ("descend", "descend fresh")
@@ -170,6 +171,8 @@ def terminal(report: Report) -> None:
         for line in lines:
             table.add_row(*line)
         Console().print(table)
+    for goal in _targets.summary(report):
+        print(goal)
     for name, why in report["skipped_peers"].items():
         print(f"skipped peer {name}: {why}")
     for why in report["skipped_kernels"]:
@@ -231,7 +234,7 @@ def markdown(report: Report) -> str:
         ]
         parts.append("## Binding overhead (N = 100, 1 thread, float32)\n")
         parts.append(_md_table(["kernel", "from Python", "Rust alone (criterion)", "ratio"], lines))
-    parts += ["## Headline (float32)\n", headline(report)]
+    parts += ["## Headline (float32)\n", headline(report), _targets.markdown(report)]
     parts += ["## descend against the best peer\n", _md_table(SUMMARY_HEAD, summary_rows(report))]
     parts.append("## Every implementation\n")
     head = ["impl", "time (min–max)", "GB/s", "roofline", "ns/el", "×descend", "err"]
