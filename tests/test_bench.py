@@ -179,6 +179,20 @@ def test_measure_interleaves_and_drops_failures() -> None:
     assert timings["b"].output == (2.0, [])
 
 
+def test_samples_run_without_the_garbage_collector() -> None:
+    import gc
+
+    seen: list[bool] = []
+    _measure.sample(lambda: seen.append(gc.isenabled()), inner=3)
+    assert seen == [False] * 3 and gc.isenabled()
+    gc.disable()
+    try:  # a caller that had it off keeps it off
+        _measure.sample(lambda: None, inner=1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_relative_error() -> None:
     want = (2.0, [np.array([1.0, -4.0])])
     assert _measure.relative_error(want, want) == 0.0

@@ -9,6 +9,7 @@ of a few microseconds is below the clock's useful resolution.
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from collections.abc import Callable
@@ -50,11 +51,22 @@ class Impl:
 
 
 def sample(call: Callable[[], Any], inner: int) -> float:
-    """Seconds per call, averaged over ``inner`` back-to-back calls."""
-    start = time.perf_counter_ns()
-    for _ in range(inner):
-        call()
-    return (time.perf_counter_ns() - start) / inner / 1e9
+    """Seconds per call, averaged over ``inner`` back-to-back calls.
+
+    The cyclic garbage collector is off meanwhile, as in ``timeit``: a collection's cost is
+    that of every object alive, mostly other peers' (torch's autograd graphs), and it would
+    land on whichever call happened to allocate the triggering object.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        start = time.perf_counter_ns()
+        for _ in range(inner):
+            call()
+        return (time.perf_counter_ns() - start) / inner / 1e9
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def calibrate(call: Callable[[], Any], budget: float) -> int:
