@@ -222,7 +222,11 @@ class Loss(Generic[P]):
                     f"{self.__name__}() takes 3 positional arguments (input, target, "
                     f"{self._aux}) but {2 + len(extra)} were given"
                 )
-            aux, aux_shape = _expand_like_torch(extra[0], input)
+            aux = extra[0]
+            if aux.__class__ is np.ndarray and aux.shape == getattr(input, "shape", None):
+                aux_shape = None  # the input's shape: nothing to expand or sum back
+            else:
+                aux, aux_shape = _expand_like_torch(aux, input)
         elif extra:
             raise TypeError(
                 f"{self.__name__}() takes 2 positional arguments but {2 + len(extra)} were given"
@@ -258,7 +262,7 @@ class Loss(Generic[P]):
                 result = self._call_native(
                     self.__name__, x, y, w, u, a, reduction, options, want_value, want_grad, out
                 )
-        if self._aux_positional and want_grad:
+        if self._aux_positional and want_grad and aux_shape is not None:
             # The third array's gradient, summed back to the shape it was given in.
             value, (grad, aux_grad) = result if want_value else (None, result)
             aux_grad = _unbroadcast(aux_grad, np.shape(aux)).reshape(aux_shape)
