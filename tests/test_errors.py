@@ -155,3 +155,14 @@ def test_garbage_never_panics() -> None:
         except BaseException as exc:
             assert isinstance(exc, Exception), f"{type(exc).__name__} escaped for {args!r}"
             assert type(exc).__name__ != "PanicException", f"panic for {args!r}: {exc}"
+
+
+@pytest.mark.parametrize("bad", [[3], [300, 301, 900], [511, 512], [999]])
+def test_a_domain_error_names_the_first_element_outside_it(bad: list[int]) -> None:
+    x = np.full(1000, 0.5, np.float32)
+    x[bad] = -1.0
+    x[bad[0]] = 1.5  # told apart from the later ones by its value as well as its index
+    g = np.full_like(x, 7.0)
+    with pytest.raises(ValueError, match=rf"found input 1\.5, .* at flat index {bad[0]}$"):
+        ds.binary_cross_entropy.value_and_grad(x, np.zeros_like(x), out=g)
+    assert (g == 7.0).all()

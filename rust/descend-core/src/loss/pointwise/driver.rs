@@ -89,6 +89,9 @@ impl<F: Float> KernelUser for Execute<'_, F> {
     }
 }
 
+/// Elements the domain pass checks at a time.
+const DOMAIN_BLOCK: usize = 256;
+
 /// The read-only domain pass: the first element outside the loss's domain fails the call.
 struct Admit<'r, 'a, F> {
     request: &'r Request<'a, F>,
@@ -101,17 +104,29 @@ impl<F: Float> KernelUser for Admit<'_, '_, F> {
         let Request {
             input, target, aux, ..
         } = self.request;
+        let (x, y) = (input.data, target.data);
         let a = |i: usize| aux.map_or(F::ONE, |a| a.data[i]);
-        let bad =
-            (0..input.data.len()).find(|&i| !kernel.admits(input.data[i], target.data[i], a(i)));
+        let admits = |i: usize| kernel.admits(x[i], y[i], a(i));
+        // A block's verdict is an `&` over every element, which vectorises; only a failing
+        // block is searched for its first bad element. An early-exit `find` over all elements
+        // stayed scalar: 1.9 ns per element, a third of binary_cross_entropy's whole call.
+        let bad = (0..x.len()).step_by(DOMAIN_BLOCK).find_map(|start| {
+            let block = start..(start + DOMAIN_BLOCK).min(x.len());
+            let clean = block.clone().fold(true, |clean, i| clean & admits(i));
+            if clean {
+                None
+            } else {
+                block.into_iter().find(|&i| !admits(i))
+            }
+        });
         match bad {
             None => Ok(()),
             Some(i) => Err(Error::Value(format!(
                 "{}: {}; found input {:?}, target {:?} at flat index {i}",
                 K::SPEC.name,
                 K::SPEC.domain.unwrap_or("out of domain"),
-                input.data[i],
-                target.data[i],
+                x[i],
+                y[i],
             ))),
         }
     }
