@@ -18,13 +18,18 @@ pub struct LogCoshLoss;
 
 impl LogCoshLoss {
     /// (a = |d|, m = e^(−2a) − 1, tanh a).
+    /// e^(−2|x − y|) − 1: the prepass.
     #[inline(always)]
-    fn parts<F: Float>(x: F, y: F) -> (F, F, F) {
-        let d = x - y;
-        let a = d.abs();
-        let m = (-(a + a)).exp_m1();
+    fn expm1_of<F: Float>(x: F, y: F) -> F {
+        let a = (x - y).abs();
+        (-(a + a)).exp_m1()
+    }
+
+    /// |d|, e^(−2|d|) − 1 and tanh|d| from that exponential.
+    #[inline(always)]
+    fn parts<F: Float>(x: F, y: F, m: F) -> (F, F, F) {
         let two = F::from_f64(2.0);
-        (a, m, -m / (two + m))
+        ((x - y).abs(), m, -m / (two + m))
     }
 
     #[inline(always)]
@@ -51,21 +56,44 @@ impl PointwiseLoss for LogCoshLoss {
         Self
     }
 
+    // The exponential runs as a loop of its own (see `PointwiseLoss::PREPASS`).
+    const PREPASS: bool = true;
+
     #[inline(always)]
-    fn value<F: Float>(self, x: F, y: F, _: F) -> F {
-        let (a, m, t) = Self::parts(x, y);
+    fn value<F: Float>(self, x: F, y: F, a: F) -> F {
+        self.value_given(x, y, a, Self::expm1_of(x, y))
+    }
+
+    #[inline(always)]
+    fn grad<F: Float>(self, x: F, y: F, a: F) -> F {
+        self.grad_given(x, y, a, Self::expm1_of(x, y))
+    }
+
+    #[inline(always)]
+    fn value_and_grad<F: Float>(self, x: F, y: F, a: F) -> (F, F) {
+        self.value_and_grad_given(x, y, a, Self::expm1_of(x, y))
+    }
+
+    #[inline(always)]
+    fn prepass<F: Float>(self, x: F, y: F, _: F) -> F {
+        Self::expm1_of(x, y)
+    }
+
+    #[inline(always)]
+    fn value_given<F: Float>(self, x: F, y: F, _: F, m: F) -> F {
+        let (a, m, t) = Self::parts(x, y, m);
         Self::from_parts(a, m, t)
     }
 
     #[inline(always)]
-    fn grad<F: Float>(self, x: F, y: F, _: F) -> F {
-        let (_, _, t) = Self::parts(x, y);
+    fn grad_given<F: Float>(self, x: F, y: F, _: F, m: F) -> F {
+        let (_, _, t) = Self::parts(x, y, m);
         t.copysign(x - y)
     }
 
     #[inline(always)]
-    fn value_and_grad<F: Float>(self, x: F, y: F, _: F) -> (F, F) {
-        let (a, m, t) = Self::parts(x, y);
+    fn value_and_grad_given<F: Float>(self, x: F, y: F, _: F, m: F) -> (F, F) {
+        let (a, m, t) = Self::parts(x, y, m);
         (Self::from_parts(a, m, t), t.copysign(x - y))
     }
 }
