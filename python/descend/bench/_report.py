@@ -15,7 +15,7 @@ from typing import Any
 from descend.bench import _targets
 from descend.bench._schema import ImplResult, Overhead, Report, Row, Stream
 
-OWN = ("descend", "descend fresh")
+OWN = ("descend", "descend fresh", "descend one tensor")
 # The README's headline: (kernel, op) at these sizes and thread counts, float32.
 HEADLINE = (
     ("mse_loss", "value_and_grad"),
