@@ -28,7 +28,7 @@ pub const GIL_RELEASE_FROM: usize = 2 * CHUNK;
 /// Measured on the 2-core development machine (f32, 2 threads against 1, medians of 41
 /// interleaved calls, 2026-11-24):
 /// - memory-bound (`mse_loss` value_and_grad, SGD-momentum step): a second thread loses below
-///   ~500K elements (0.75–0.9× at 300K–400K, where one thread runs from cache and waking the
+///   ~500K elements (0.7–0.95× at 300K–400K, where one thread runs from cache and waking the
 ///   other costs more than it brings) and wins above (1.3–1.7× at 700K–1M, where one thread's
 ///   arrays no longer stay in its share of the caches; 1.2–1.5× at 2M–4M);
 /// - compute-bound (`log_cosh_loss`, exp/log per element): 1.85× at 32K (two chunks) already.
