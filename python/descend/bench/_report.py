@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from descend.bench import _targets
+from descend.bench._kernels import ONE_TENSOR
 from descend.bench._schema import ImplResult, Overhead, Report, Row, Stream
 
-OWN = ("descend", "descend fresh", "descend one tensor")
+OWN = ("descend", "descend fresh", ONE_TENSOR)
 # The README's headline: (kernel, op) at these sizes and thread counts, float32.
 HEADLINE = (
     ("mse_loss", "value_and_grad"),

@@ -17,19 +17,17 @@ use crate::par::Bound;
 pub struct LogCoshLoss;
 
 impl LogCoshLoss {
-    /// (a = |d|, m = e^(−2a) − 1, tanh a).
-    /// e^(−2|x − y|) − 1: the prepass.
+    /// m = e^(−2|x − y|) − 1: the prepass.
     #[inline(always)]
     fn expm1_of<F: Float>(x: F, y: F) -> F {
         let a = (x - y).abs();
         (-(a + a)).exp_m1()
     }
 
-    /// |d|, e^(−2|d|) − 1 and tanh|d| from that exponential.
+    /// tanh |d| from m = e^(−2|d|) − 1.
     #[inline(always)]
-    fn parts<F: Float>(x: F, y: F, m: F) -> (F, F, F) {
-        let two = F::from_f64(2.0);
-        ((x - y).abs(), m, -m / (two + m))
+    fn tanh_abs<F: Float>(m: F) -> F {
+        -m / (F::from_f64(2.0) + m)
     }
 
     #[inline(always)]
@@ -81,20 +79,18 @@ impl PointwiseLoss for LogCoshLoss {
 
     #[inline(always)]
     fn value_given<F: Float>(self, x: F, y: F, _: F, m: F) -> F {
-        let (a, m, t) = Self::parts(x, y, m);
-        Self::from_parts(a, m, t)
+        Self::from_parts((x - y).abs(), m, Self::tanh_abs(m))
     }
 
     #[inline(always)]
     fn grad_given<F: Float>(self, x: F, y: F, _: F, m: F) -> F {
-        let (_, _, t) = Self::parts(x, y, m);
-        t.copysign(x - y)
+        Self::tanh_abs(m).copysign(x - y)
     }
 
     #[inline(always)]
     fn value_and_grad_given<F: Float>(self, x: F, y: F, _: F, m: F) -> (F, F) {
-        let (a, m, t) = Self::parts(x, y, m);
-        (Self::from_parts(a, m, t), t.copysign(x - y))
+        let t = Self::tanh_abs(m);
+        (Self::from_parts((x - y).abs(), m, t), t.copysign(x - y))
     }
 }
 
