@@ -52,7 +52,9 @@ def torch_step(name: str, params: list[Any], grads: list[Any]) -> Callable[[], A
     for tensor, grad in zip(tensors, grads, strict=True):
         tensor.grad = torch.from_numpy(grad)
     momentum = {"momentum": 0.9} if name == "SGD" else {}
-    return getattr(torch.optim, name)(tensors, lr=1e-3, fused=True, **momentum).step
+    optimizer = getattr(torch.optim, name)(tensors, lr=1e-3, fused=True, **momentum)
+    step: Callable[[], Any] = optimizer.step
+    return step
 
 
 def main() -> None:
@@ -79,6 +81,7 @@ def main() -> None:
         for name, make in OPTIMIZERS.items():
             impls = {}
             for (who, layout), (params, grads) in layouts.items():
+                step: Callable[[], Any]
                 if who == "descend":
                     step = functools.partial(make(params).step, grads)
                 else:
