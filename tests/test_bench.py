@@ -56,8 +56,8 @@ def test_a_kernel_joins_with_one_row() -> None:
     keys = [k.key for k in _kernels.kernels()]
     assert len(keys) == len(set(keys))
     expected = 3 * len(_kernels.LOSSES) + 3 * len(_kernels.ACTIVATIONS)
-    expected += 2 * len(_kernels.OPTIMIZERS)
-    expected += 2 * hasattr(ds, "clip_grad_norm_")
+    steps = len(_kernels.STEP_OPS)
+    expected += steps * (len(_kernels.OPTIMIZERS) + hasattr(ds, "clip_grad_norm_"))
     assert len(keys) == expected
     assert "cross_entropy C=1000.value_and_grad" in keys
     assert "cross_entropy C=10.value_and_grad" in keys
@@ -139,7 +139,7 @@ def test_clip_grad_norm_row_joins_when_descend_has_it(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(ds, "clip_grad_norm_", clip_grad_norm_, raising=False)
     report = bench.main([*FAST, "--kernels", "clip_grad_norm_", "--dtypes", "float32"])
-    assert {r["op"] for r in report["rows"]} == {"step", "step_x200"}
+    assert {r["op"] for r in report["rows"]} == {"step", "step_x4", "step_x200"}
     assert not report["skipped_kernels"]
     for row in report["rows"]:
         assert set(row["results"]) == {"descend", "numpy"}
@@ -232,6 +232,8 @@ def test_targets_say_what_is_met_and_by_how_much_the_rest_misses() -> None:
         # Timed beside its one-tensor twin: that, not the row apart, is the reference.
         _row("AdamW", "step", 10**7, {"descend": 1.0}),
         _row("AdamW", "step_x200", 10**7, {"descend": 1.2, "descend one tensor": 1.1}),
+        _row("Adam", "step_x4", 100, {"descend": 2.5e-6}),  # 4 tensors in 2.5 µs: met
+        _row("Adam", "step_x4", 400, {"descend": 3.3e-6}),  # 4 tensors of 100 in 3.3 µs: 10% over
     ]}  # fmt: skip
     checks = _targets.evaluate(report)
     found = {(c.row["kernel"], c.row["op"], c.row["n"], c.target.metric): c for c in checks}
@@ -250,6 +252,16 @@ def test_targets_say_what_is_met_and_by_how_much_the_rest_misses() -> None:
     assert not many.met and many.figure == pytest.approx(1.21)
     assert many.shortfall == pytest.approx(0.1)
     assert found["AdamW", "step_x200", 10**7, "x200"].figure == pytest.approx(1.2 / 1.1)
+    assert found["Adam", "step_x4", 100, "time"].met
+    four = found["Adam", "step_x4", 400, "time"]
+    assert not four.met and four.shortfall == pytest.approx(0.1)
     text = _targets.markdown(report)
     assert "## Targets" in text and "Misses, worst first" in text
     assert text.index("`log_cosh_loss`") < text.index("`mse_loss`")  # worst first
+
+
+def test_four_tensor_steps_run_at_small_sizes_only() -> None:
+    config = bench.parse(["--quiet", "--kernels", "Adam.step_x4", "--sizes", "1e2,2e4"])
+    quick = {"repeats": 1, "budget": 1e-4, "threads": [1], "dtypes": ["float32"]}
+    rows = bench.run_rows(config | quick, {}, own=True)
+    assert [(r["op"], r["n"], len(r["results"])) for r in rows] == [("step_x4", 100, 2)]

@@ -139,7 +139,7 @@ def run_rows(config: dict[str, Any], peers: dict[str, ModuleType], own: bool = F
     rows: list[Row] = []
     for kernel in kernels:
         for dtype in config["dtypes"]:
-            for n in config["sizes"]:
+            for n in filter(kernel.runs_at, config["sizes"]):
                 p = _kernels.problem(kernel, n, np.dtype(dtype))
                 want = _kernels.reference(p)
                 p.want = _kernels.optimizer_output(p, want) if kernel.family == "optim" else want

@@ -22,10 +22,13 @@ Array = np.ndarray[Any, Any]
 Draw = Callable[[np.random.Generator, int, Any], tuple[Array, ...]]
 
 LOSS_OPS = ("value", "grad", "value_and_grad")
-STEP_OPS = ("step", "step_x200")
+STEP_OPS = ("step", "step_x4", "step_x200")
 # descend's step over a many-tensor row's elements as one tensor (timed beside it).
 ONE_TENSOR = "descend one tensor"
-TENSORS = {"step": 1, "step_x200": 200}
+TENSORS = {"step": 1, "step_x4": 4, "step_x200": 200}
+# Ops timed only up to this many elements: four tensors measure the cost of a small model's
+# call; at a million elements they are the one-tensor row again.
+LARGEST = {"step_x4": 10_000}
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class Kernel:
     """One timed kernel: a function of descend, an operation, how to draw its inputs."""
 
     name: str  # as selected with --kernels: "mse_loss", "cross_entropy C=1000", "Adam"
-    op: str  # "value" | "grad" | "value_and_grad" | "step" | "step_x200"
+    op: str  # "value" | "grad" | "value_and_grad" | "step" | "step_x4" | "step_x200"
     family: str  # "pointwise" | "rowwise" | "activation" | "optim" | "clip"
     function: str  # the attribute of descend: "cross_entropy", "Adam", ...
     streams: Streams
@@ -76,6 +79,10 @@ class Kernel:
     def tensors(self) -> int:
         """Tensors an optimizer step or clip takes (the N elements split among them)."""
         return TENSORS.get(self.op, 1)
+
+    def runs_at(self, n: int) -> bool:
+        """Whether the kernel is timed at ``n`` elements."""
+        return n <= LARGEST.get(self.op, n)
 
 
 @dataclass
