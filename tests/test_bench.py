@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -178,6 +179,21 @@ def test_measure_interleaves_and_drops_failures() -> None:
     assert set(timings) == {"a", "b"}
     assert all(len(t.samples) == 3 for t in timings.values())
     assert timings["b"].output == (2.0, [])
+
+
+@pytest.mark.parametrize("settle", [False, True])
+def test_settled_samples_follow_a_call_of_their_own(settle: bool) -> None:
+    calls: list[str] = []
+
+    def call(key: str) -> float:
+        calls.append(key)
+        return 0.0
+
+    impls = {k: _measure.Impl(functools.partial(call, k)) for k in "ab"}
+    _measure.measure(impls, repeats=4, budget=0.0, settle=settle)
+    timed = calls[4:]  # after each one's first call and its calibration call
+    # Rotated rounds: a b, b a, a b, b a; settled, each sample's call is doubled.
+    assert timed == [k for k in "abbaabba" for _ in range(1 + settle)]
 
 
 def test_samples_run_without_the_garbage_collector() -> None:

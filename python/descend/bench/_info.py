@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import glob
 import importlib
 import os
 import platform
@@ -57,6 +58,22 @@ def cpu() -> str:
     return platform.processor() or "unknown"
 
 
+def last_level_cache() -> int:
+    """Bytes of the CPU's largest cache (Linux sysfs); 32 MiB where it cannot be read."""
+    sizes = []
+    for index in glob.glob("/sys/devices/system/cpu/cpu0/cache/index*/size"):
+        try:
+            with open(index) as f:
+                text = f.read().strip()
+        except OSError:
+            continue
+        unit = {"K": 1 << 10, "M": 1 << 20}.get(text[-1:], 1)
+        digits = text.rstrip("KM")
+        if digits.isdigit():
+            sizes.append(int(digits) * unit)
+    return max(sizes, default=32 << 20)
+
+
 def thread_source() -> tuple[int, str]:
     """Return descend's default thread count and where it came from."""
     for var in ("DESCEND_NUM_THREADS", "OMP_NUM_THREADS"):
@@ -90,7 +107,7 @@ def info() -> str:
         ("descend", m["descend"]),
         ("SIMD", f"{m['simd']} (DESCEND_SIMD={os.environ.get('DESCEND_SIMD', 'unset')})"),
         ("threads", f"{m['threads_default']} from {m['threads_source']}"),
-        ("CPU", f"{m['cpu']}, {m['cores']} cores"),
+        ("CPU", f"{m['cpu']}, {m['cores']} cores, {last_level_cache() >> 20} MiB last-level cache"),
         ("python", m["python"]),
         ("numpy", m["numpy"]),
     ]
