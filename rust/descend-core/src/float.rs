@@ -101,14 +101,23 @@ pub trait Float:
     /// `cargo test --release -p descend-core -- --ignored ulp`.
     #[inline(always)]
     fn softplus(self) -> Self {
-        let pos = Self::select(self > Self::ZERO, self, Self::ZERO);
-        pos + (-self.abs()).exp().ln_1p_unit()
+        self.softplus_given((-self.abs()).exp())
+    }
+    /// [`Float::softplus`] given `e` = e^(−|x|), for a kernel that computes it once (in a
+    /// loop of its own) and uses it twice.
+    #[inline(always)]
+    fn softplus_given(self, e: Self) -> Self {
+        Self::select(self > Self::ZERO, self, Self::ZERO) + e.ln_1p_unit()
     }
     /// σ(x) = 1 / (1 + e^(−x)) from e^(−|x|): no overflow, and no cancellation for negative x
     /// (there σ = e^(−|x|) / (1 + e^(−|x|))). NaN for NaN.
     #[inline(always)]
     fn sigmoid(self) -> Self {
-        let e = (-self.abs()).exp();
+        self.sigmoid_given((-self.abs()).exp())
+    }
+    /// [`Float::sigmoid`] given `e` = e^(−|x|).
+    #[inline(always)]
+    fn sigmoid_given(self, e: Self) -> Self {
         Self::select(self >= Self::ZERO, Self::ONE, e) / (Self::ONE + e)
     }
     /// log_sigmoid x = ln(1 / (1 + e^(−x))) = min(x, 0) − ln(1 + e^(−|x|)) = −softplus(−x):
@@ -116,8 +125,12 @@ pub trait Float:
     /// [`Float::softplus`].
     #[inline(always)]
     fn log_sigmoid(self) -> Self {
-        let neg = Self::select(self < Self::ZERO, self, Self::ZERO);
-        neg - (-self.abs()).exp().ln_1p_unit()
+        self.log_sigmoid_given((-self.abs()).exp())
+    }
+    /// [`Float::log_sigmoid`] given `e` = e^(−|x|).
+    #[inline(always)]
+    fn log_sigmoid_given(self, e: Self) -> Self {
+        Self::select(self < Self::ZERO, self, Self::ZERO) - e.ln_1p_unit()
     }
 }
 

@@ -25,14 +25,44 @@ impl PointwiseLoss for SoftMarginLoss {
         Self
     }
 
+    // One exponential, e^(−|y·x|), gives both softplus(−y·x) and σ(−y·x), in a loop of its
+    // own, as for BCE on logits.
+    const PREPASS: bool = true;
+
     #[inline(always)]
-    fn value<F: Float>(self, x: F, y: F, _: F) -> F {
-        (-(y * x)).softplus()
+    fn value<F: Float>(self, x: F, y: F, a: F) -> F {
+        self.value_given(x, y, a, self.prepass(x, y, a))
     }
 
     #[inline(always)]
-    fn grad<F: Float>(self, x: F, y: F, _: F) -> F {
-        -y * (-(y * x)).sigmoid()
+    fn grad<F: Float>(self, x: F, y: F, a: F) -> F {
+        self.grad_given(x, y, a, self.prepass(x, y, a))
+    }
+
+    #[inline(always)]
+    fn value_and_grad<F: Float>(self, x: F, y: F, a: F) -> (F, F) {
+        let e = self.prepass(x, y, a);
+        (self.value_given(x, y, a, e), self.grad_given(x, y, a, e))
+    }
+
+    #[inline(always)]
+    fn prepass<F: Float>(self, x: F, y: F, _: F) -> F {
+        (-(y * x).abs()).exp()
+    }
+
+    #[inline(always)]
+    fn value_given<F: Float>(self, x: F, y: F, _: F, e: F) -> F {
+        (-(y * x)).softplus_given(e)
+    }
+
+    #[inline(always)]
+    fn grad_given<F: Float>(self, x: F, y: F, _: F, e: F) -> F {
+        -y * (-(y * x)).sigmoid_given(e)
+    }
+
+    #[inline(always)]
+    fn value_and_grad_given<F: Float>(self, x: F, y: F, a: F, e: F) -> (F, F) {
+        (self.value_given(x, y, a, e), self.grad_given(x, y, a, e))
     }
 }
 

@@ -32,18 +32,17 @@ impl RowwiseLoss for MultilabelSoftMarginLoss {
     fn dense_row<F: Float>(self, row: DenseRow<'_, F>, grad: Option<&mut [F]>) -> f64 {
         let (x, t) = (row.x, row.target);
         let terms = row.scratch;
-        for ((l, &xc), &yc) in terms.iter_mut().zip(x).zip(t) {
-            *l = -(yc * xc.log_sigmoid() + (F::ONE - yc) * (-xc).log_sigmoid());
+        // e^(−|x_c|) serves σ(x_c), log σ(x_c) and log σ(−x_c): computed once, in a loop of its
+        // own (fused, each element's exp→log chain fills the out-of-order window).
+        for (e, &xc) in terms.iter_mut().zip(x) {
+            *e = (-xc.abs()).exp();
         }
         let share = 1.0 / x.len() as f64;
-        let value = share
-            * row
-                .weight
-                .map_or_else(|| row::sum(terms), |w| row::dot(w, terms));
+        // The gradient first: the terms then overwrite the exponentials.
         if let Some(g) = grad {
             let k = F::from_f64(share * row.coef);
-            for ((gc, &xc), &yc) in g.iter_mut().zip(x).zip(t) {
-                *gc = (xc.sigmoid() - yc) * k;
+            for (((gc, &e), &xc), &yc) in g.iter_mut().zip(&*terms).zip(x).zip(t) {
+                *gc = (xc.sigmoid_given(e) - yc) * k;
             }
             if let Some(w) = row.weight {
                 for (gc, &wc) in g.iter_mut().zip(w) {
@@ -51,6 +50,13 @@ impl RowwiseLoss for MultilabelSoftMarginLoss {
                 }
             }
         }
-        value
+        for ((l, &xc), &yc) in terms.iter_mut().zip(x).zip(t) {
+            let e = *l;
+            *l = -(yc * xc.log_sigmoid_given(e) + (F::ONE - yc) * (-xc).log_sigmoid_given(e));
+        }
+        share
+            * row
+                .weight
+                .map_or_else(|| row::sum(terms), |w| row::dot(w, terms))
     }
 }
