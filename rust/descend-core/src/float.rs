@@ -84,9 +84,10 @@ pub trait Float:
     fn ln(self) -> Self;
     /// ln(1 + x), accurate near 0.
     fn ln_1p(self) -> Self;
-    /// ln(1 + x) for x in [0, 1] only (the tail ln(1 + e^(−|t|)) of softplus and log σ),
-    /// as accurate as `ln_1p` there and cheaper; NaN for NaN, unspecified outside.
-    fn ln_1p_unit(self) -> Self;
+    /// ln(1 + x) for x in [−0.64, 1] only (the tail ln(1 + e^(−|t|)) of softplus and log σ,
+    /// log_cosh's logarithms), as accurate as `ln_1p` there and cheaper; NaN for NaN,
+    /// unspecified outside.
+    fn ln_1p_bounded(self) -> Self;
     /// Hyperbolic tangent, accurate near 0.
     fn tanh(self) -> Self;
     /// Error function.
@@ -107,7 +108,7 @@ pub trait Float:
     /// loop of its own) and uses it twice.
     #[inline(always)]
     fn softplus_given(self, e: Self) -> Self {
-        Self::select(self > Self::ZERO, self, Self::ZERO) + e.ln_1p_unit()
+        Self::select(self > Self::ZERO, self, Self::ZERO) + e.ln_1p_bounded()
     }
     /// σ(x) = 1 / (1 + e^(−x)) from e^(−|x|): no overflow, and no cancellation for negative x
     /// (there σ = e^(−|x|) / (1 + e^(−|x|))). NaN for NaN.
@@ -130,7 +131,7 @@ pub trait Float:
     /// [`Float::log_sigmoid`] given `e` = e^(−|x|).
     #[inline(always)]
     fn log_sigmoid_given(self, e: Self) -> Self {
-        Self::select(self < Self::ZERO, self, Self::ZERO) - e.ln_1p_unit()
+        Self::select(self < Self::ZERO, self, Self::ZERO) - e.ln_1p_bounded()
     }
 }
 
@@ -180,7 +181,7 @@ impl Float for f64 {
         math::f64::ln_1p(self)
     }
     #[inline(always)]
-    fn ln_1p_unit(self) -> Self {
+    fn ln_1p_bounded(self) -> Self {
         math::f64::ln_1p(self)
     }
     #[inline(always)]
@@ -246,8 +247,8 @@ impl Float for f32 {
         math::f32::ln_1p(self)
     }
     #[inline(always)]
-    fn ln_1p_unit(self) -> Self {
-        math::f32::ln_1p_unit(self)
+    fn ln_1p_bounded(self) -> Self {
+        math::f32::ln_1p_bounded(self)
     }
     #[inline(always)]
     fn tanh(self) -> Self {

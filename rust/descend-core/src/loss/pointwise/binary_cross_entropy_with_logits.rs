@@ -55,7 +55,7 @@ impl PointwiseLoss for BinaryCrossEntropyWithLogits {
 
     #[inline(always)]
     fn value_given<F: Float>(self, x: F, y: F, p: F, e: F) -> F {
-        let log_sigmoid = F::select(x < F::ZERO, x, F::ZERO) - e.ln_1p_unit();
+        let log_sigmoid = F::select(x < F::ZERO, x, F::ZERO) - e.ln_1p_bounded();
         (F::ONE - y) * x - (F::ONE + (p - F::ONE) * y) * log_sigmoid
     }
 

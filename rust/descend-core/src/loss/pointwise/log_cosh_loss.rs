@@ -34,7 +34,8 @@ impl LogCoshLoss {
     fn from_parts<F: Float>(a: F, m: F, tanh_a: F) -> F {
         let half = F::from_f64(0.5);
         let small = a < F::ONE;
-        let l = F::select(small, -(tanh_a * tanh_a), half * m).ln_1p();
+        // The argument lies in (−0.58, 0]: −tanh²(a) < tanh²(1) below 1, m/2 in (−½, −0.43] above.
+        let l = F::select(small, -(tanh_a * tanh_a), half * m).ln_1p_bounded();
         F::select(small, -half * l, a + l)
     }
 }
