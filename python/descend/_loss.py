@@ -213,10 +213,8 @@ class Loss(Generic[P]):
             return _INDIRECT
         if not self._aux_positional:
             return _INDIRECT if extra else None
-        # A third array of the input's shape: nothing to expand or sum back.
-        if len(extra) == 1 and extra[0].__class__ is np.ndarray:
-            if extra[0].shape == getattr(input, "shape", None):
-                return extra[0]
+        if len(extra) == 1 and _shaped_like(extra[0], input):
+            return extra[0]
         return _INDIRECT
 
     def _native(
@@ -239,8 +237,8 @@ class Loss(Generic[P]):
                     f"{self._aux}) but {2 + len(extra)} were given"
                 )
             aux = extra[0]
-            if aux.__class__ is np.ndarray and aux.shape == getattr(input, "shape", None):
-                aux_shape = None  # the input's shape: nothing to expand or sum back
+            if _shaped_like(aux, input):
+                aux_shape = None
             else:
                 aux, aux_shape = _expand_like_torch(aux, input)
         elif extra:
@@ -313,6 +311,11 @@ class Loss(Generic[P]):
 
     def _aux_pair(self, aux: Any) -> tuple[str, Any] | None:
         return None if aux is None or self._aux is None else (self._aux, aux)
+
+
+def _shaped_like(aux: Any, input: Any) -> bool:
+    """Whether a third array is an ndarray of the input's shape: nothing to expand or sum back."""
+    return aux.__class__ is np.ndarray and aux.shape == getattr(input, "shape", None)
 
 
 def _expand_like_torch(aux: Any, input: Any) -> tuple[Any, tuple[int, ...]]:
