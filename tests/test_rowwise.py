@@ -289,14 +289,21 @@ def test_empty_batch(case: RowwiseCase, reduction: str) -> None:
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("dtype", DTYPES)
 # Softmax losses take rows of ≤ 16 classes a transposed panel at a time and longer rows
-# row by row, both in blocks: 7 and 17 classes cross chunks, blocks and partial blocks.
+# row by row, dense rows go in blocks of about 1024 elements, all of them within chunks:
+# 7 and 17 classes cross chunks, blocks and partial blocks. "none" gives every row its own
+# upstream coefficient.
 @pytest.mark.parametrize("classes", [7, 17])
-def test_rows_around_the_chunk_boundary(case: RowwiseCase, dtype: type, classes: int) -> None:
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+def test_rows_around_the_chunk_boundary(
+    case: RowwiseCase, dtype: type, classes: int, reduction: str
+) -> None:
     per_chunk = CHUNK // classes
     rng = np.random.default_rng(1)
-    for rows in (per_chunk - 1, per_chunk, per_chunk + 1, 2 * per_chunk + 3):
-        p = draw(case, rng, (rows, classes), dtype, dense=False, weighted=True, reduction="mean")
-        check(case, p)
+    for dense in {False, case.targets == "both"}:
+        for rows in (per_chunk - 1, per_chunk, per_chunk + 1, 2 * per_chunk + 3):
+            shape = (rows, classes)
+            p = draw(case, rng, shape, dtype, dense=dense, weighted=True, reduction=reduction)
+            check(case, p)
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -14,7 +14,7 @@
 use pulp::{Simd, WithSimd};
 
 use super::{
-    softmax, visit, DenseRow, LabelMean, LabelRow, RowwiseLoss, Visitor, DEFAULT_IGNORE_INDEX,
+    softmax, visit, DenseBlock, LabelMean, LabelRow, RowwiseLoss, Visitor, DEFAULT_IGNORE_INDEX,
 };
 use crate::array::{
     check_shape, check_shape_as, from_rows, shape_str, to_rows, Axis, Operand, Output,
@@ -25,6 +25,10 @@ use crate::par::{run_tasks, CHUNK};
 use crate::param::resolve;
 use crate::reduce::{pairwise_sum, Reduction};
 use crate::simd::row;
+
+/// Elements per block of dense rows (at least one row): the block's working space and
+/// gradient stay in L1 between a kernel's passes over them.
+const DENSE_BLOCK_ELEMENTS: usize = 1024;
 
 /// Integer class labels, in the dtype the caller holds them.
 #[derive(Debug, Clone, Copy)]
@@ -390,20 +394,7 @@ trait RowTargets<F: Float>: Copy + Send + Sync {
     /// Splits after `rows` rows of `classes` classes.
     fn split(self, rows: usize, classes: usize) -> (Self, Self);
     /// Runs a chunk of rows and returns the sum of their losses.
-    #[inline(always)]
-    fn chunk<K: RowwiseLoss>(self, context: &Context<'_, K, F>, parts: Parts<'_, F>) -> f64 {
-        row_by_row(context, parts, self)
-    }
-    /// Runs row `r` (scores `x`) through the kernel.
-    fn row<K: RowwiseLoss>(
-        self,
-        context: &Context<'_, K, F>,
-        r: usize,
-        x: &[F],
-        coef: f64,
-        grad: Option<&mut [F]>,
-        scratch: &mut [F],
-    ) -> f64;
+    fn chunk<K: RowwiseLoss>(self, context: &Context<'_, K, F>, parts: Parts<'_, F>) -> f64;
 }
 
 #[derive(Clone, Copy)]
@@ -420,36 +411,8 @@ impl<F: Float, T: Copy + Into<i64> + Send + Sync> RowTargets<F> for LabelTargets
         if K::SOFTMAX_LABELS {
             softmax::label_chunk(context, parts, self.0)
         } else {
-            row_by_row(context, parts, self)
+            label_rows(context, parts, self.0)
         }
-    }
-
-    #[inline(always)]
-    fn row<K: RowwiseLoss>(
-        self,
-        context: &Context<'_, K, F>,
-        r: usize,
-        x: &[F],
-        coef: f64,
-        grad: Option<&mut [F]>,
-        scratch: &mut [F],
-    ) -> f64 {
-        let label: i64 = self.0[r].into();
-        if Some(label) == context.kernel.ignore_index() {
-            if let Some(g) = grad {
-                g.fill(F::ZERO);
-            }
-            return 0.0;
-        }
-        let row = LabelRow {
-            x,
-            // In range: checked by the label pass.
-            label: label as usize,
-            weight: context.weight,
-            coef,
-            scratch,
-        };
-        context.kernel.label_row(row, grad)
     }
 }
 
@@ -462,25 +425,44 @@ impl<F: Float> RowTargets<F> for DenseTargets<'_, F> {
         (Self(a), Self(b))
     }
 
+    /// Blocks of [`DENSE_BLOCK_ELEMENTS`] (at least one row) go to the kernel's `dense_block`.
     #[inline(always)]
-    fn row<K: RowwiseLoss>(
-        self,
-        context: &Context<'_, K, F>,
-        r: usize,
-        x: &[F],
-        coef: f64,
-        grad: Option<&mut [F]>,
-        scratch: &mut [F],
-    ) -> f64 {
+    fn chunk<K: RowwiseLoss>(self, context: &Context<'_, K, F>, parts: Parts<'_, F>) -> f64 {
         let classes = context.classes;
-        let row = DenseRow {
-            x,
-            target: &self.0[r * classes..(r + 1) * classes],
-            weight: context.weight,
-            coef,
-            scratch,
-        };
-        context.kernel.dense_row(row, grad)
+        let block_rows = (DENSE_BLOCK_ELEMENTS / classes).max(1);
+        let mut scratch = vec![F::ZERO; block_rows * classes];
+        let mut coefs = vec![0.0; block_rows];
+        let mut losses = vec![0.0; block_rows];
+        let (mut values, mut grad) = (parts.values, parts.grad);
+        let mut total = 0.0;
+        let blocks = parts.x.chunks(block_rows * classes);
+        for (b, (x, target)) in blocks.zip(self.0.chunks(block_rows * classes)).enumerate() {
+            let (first, rows) = (b * block_rows, x.len() / classes);
+            for (r, coef) in coefs[..rows].iter_mut().enumerate() {
+                *coef = parts
+                    .upstream
+                    .map_or(context.coef, |u| u[first + r].to_f64());
+            }
+            let block = DenseBlock {
+                x,
+                target,
+                weight: context.weight,
+                coefs: &coefs[..rows],
+                classes,
+                scratch: &mut scratch[..x.len()],
+            };
+            let g = grad
+                .as_deref_mut()
+                .map(|g| &mut g[first * classes..first * classes + x.len()]);
+            context.kernel.dense_block(block, g, &mut losses[..rows]);
+            for (r, &loss) in losses[..rows].iter().enumerate() {
+                if let Some(v) = values.as_deref_mut() {
+                    v[first + r] = F::from_f64(loss);
+                }
+                total += loss;
+            }
+        }
+        total
     }
 }
 
@@ -558,23 +540,38 @@ impl<K: RowwiseLoss, F: Float, T: RowTargets<F>> WithSimd for RowChunk<'_, K, F,
     }
 }
 
-/// Runs a chunk one row at a time through the kernel's row method.
+/// Runs a chunk of labelled rows one at a time through the kernel's `label_row`.
 #[inline(always)]
-fn row_by_row<K: RowwiseLoss, F: Float, T: RowTargets<F>>(
+fn label_rows<K: RowwiseLoss, F: Float, T: Copy + Into<i64>>(
     context: &Context<'_, K, F>,
     parts: Parts<'_, F>,
-    targets: T,
+    labels: &[T],
 ) -> f64 {
     let classes = context.classes;
     let mut scratch = vec![F::ZERO; classes];
     let (mut values, mut grad) = (parts.values, parts.grad);
     let mut total = 0.0;
     for (r, x) in parts.x.chunks_exact(classes).enumerate() {
-        let coef = parts.upstream.map_or(context.coef, |u| u[r].to_f64());
-        let g = grad
+        let mut g = grad
             .as_deref_mut()
             .map(|g| &mut g[r * classes..(r + 1) * classes]);
-        let loss = targets.row(context, r, x, coef, g, &mut scratch);
+        let label: i64 = labels[r].into();
+        let loss = if Some(label) == context.kernel.ignore_index() {
+            if let Some(g) = g.as_deref_mut() {
+                g.fill(F::ZERO);
+            }
+            0.0
+        } else {
+            let row = LabelRow {
+                x,
+                // In range: checked by the label pass.
+                label: label as usize,
+                weight: context.weight,
+                coef: parts.upstream.map_or(context.coef, |u| u[r].to_f64()),
+                scratch: &mut scratch,
+            };
+            context.kernel.label_row(row, g)
+        };
         if let Some(v) = values.as_deref_mut() {
             v[r] = F::from_f64(loss);
         }

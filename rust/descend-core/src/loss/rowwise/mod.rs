@@ -113,6 +113,23 @@ pub struct DenseRow<'a, F> {
     pub scratch: &'a mut [F],
 }
 
+/// A block of consecutive rows with dense targets, for losses whose terms are elementwise.
+#[derive(Debug)]
+pub struct DenseBlock<'a, F> {
+    /// The rows' scores, row after row.
+    pub x: &'a [F],
+    /// Their targets, of `x`'s length.
+    pub target: &'a [F],
+    /// Class weights, if any, of one row's length.
+    pub weight: Option<&'a [F]>,
+    /// Per row, d(reduced loss)/d(row loss).
+    pub coefs: &'a [f64],
+    /// Classes per row (> 0).
+    pub classes: usize,
+    /// Working space of `x`'s length, contents unspecified.
+    pub scratch: &'a mut [F],
+}
+
 /// A labelled row of a softmax loss, reduced by the driver to the numbers its loss needs
 /// (so the driver may compute them a block of rows at a time).
 #[derive(Debug, Clone, Copy)]
@@ -175,10 +192,35 @@ pub trait RowwiseLoss: Copy + Send + Sync + 'static {
         unreachable!("the driver refuses labels for {}", Self::SPEC.name)
     }
     /// The loss of a row with a dense target; writes its gradient into `grad` if given.
-    /// Called only when `SPEC.targets` takes dense rows.
+    /// Called only when `SPEC.targets` takes dense rows, through the default `dense_block`.
     fn dense_row<F: Float>(self, row: DenseRow<'_, F>, grad: Option<&mut [F]>) -> f64 {
         let _ = (row, grad);
         unreachable!("the driver refuses dense targets for {}", Self::SPEC.name)
+    }
+    /// The losses of a block of dense rows into `losses` (one per row); writes their
+    /// gradients into `grad` if given. Row by row through `dense_row` unless a loss whose
+    /// terms are elementwise runs them as flat loops over the block: short rows would
+    /// otherwise spend their transcendentals in scalar vector-loop tails.
+    #[inline(always)]
+    fn dense_block<F: Float>(
+        self,
+        block: DenseBlock<'_, F>,
+        mut grad: Option<&mut [F]>,
+        losses: &mut [f64],
+    ) {
+        let c = block.classes;
+        let rows = block.x.chunks_exact(c).zip(block.target.chunks_exact(c));
+        for (r, ((x, target), coef)) in rows.zip(block.coefs).enumerate() {
+            let row = DenseRow {
+                x,
+                target,
+                weight: block.weight,
+                coef: *coef,
+                scratch: &mut block.scratch[..c],
+            };
+            let g = grad.as_deref_mut().map(|g| &mut g[r * c..(r + 1) * c]);
+            losses[r] = self.dense_row(row, g);
+        }
     }
 }
 

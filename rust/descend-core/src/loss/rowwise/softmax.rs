@@ -116,9 +116,12 @@ pub(super) fn label_chunk<K: RowwiseLoss, F: Float, T: Copy + Into<i64>>(
                     label_score: xr[y].to_f64(),
                     label_weight: context.weight.map_or(1.0, |w| w[y].to_f64()),
                     weighted_score_sum: if context.kernel.wants_score_sum() {
-                        context
-                            .weight
-                            .map_or_else(|| row::sum(xr), |w| row::dot(w, xr))
+                        // Not `map_or_else`, whose closures stay calls out of the SIMD
+                        // context.
+                        match context.weight {
+                            Some(w) => row::dot(w, xr),
+                            None => row::sum(xr),
+                        }
                     } else {
                         0.0
                     },
