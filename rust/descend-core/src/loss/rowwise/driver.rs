@@ -429,7 +429,10 @@ impl<F: Float> RowTargets<F> for DenseTargets<'_, F> {
     #[inline(always)]
     fn chunk<K: RowwiseLoss>(self, context: &Context<'_, K, F>, parts: Parts<'_, F>) -> f64 {
         let classes = context.classes;
-        let block_rows = (DENSE_BLOCK_ELEMENTS / classes).max(1);
+        // No larger than the chunk: a call of 100 elements spent 5% of its time zeroing 4 KiB.
+        let block_rows = (DENSE_BLOCK_ELEMENTS / classes)
+            .min(parts.x.len() / classes)
+            .max(1);
         let mut scratch = vec![F::ZERO; block_rows * classes];
         let mut coefs = vec![0.0; block_rows];
         let mut losses = vec![0.0; block_rows];
