@@ -20,11 +20,12 @@ CHUNK = ds._core.chunk_size()
 
 
 def run_on_threads(threads: int, call: Callable[[], Any], budget_s: float = 60.0) -> Any:
-    """Call until at least two pool threads ran chunks (when ``threads`` > 1).
+    """Call until at least two threads ran chunks (when ``threads`` > 1).
 
-    On a shared 2-core machine one thread can finish every chunk before another wakes (a
-    woken worker waits for a time slice while another process holds the core); retrying, for
-    up to ``budget_s`` seconds, makes sure the comparison includes a genuinely parallel run.
+    On a shared 2-core machine the calling thread can finish every chunk before a pool thread
+    wakes (a woken worker waits for a time slice while another process holds the core);
+    retrying, for up to ``budget_s`` seconds, makes sure the comparison includes a genuinely
+    parallel run.
     """
     deadline = time.monotonic() + budget_s
     while True:
@@ -149,7 +150,7 @@ def _child_runs_parallel(queue: multiprocessing.Queue[float]) -> None:
 def test_fork_after_parallel_call_does_not_hang() -> None:
     with ds.threads(2):
         want = ds.log_cosh_loss(FORK_INPUT, np.zeros_like(FORK_INPUT))
-        assert ds._core.threads_used_by_last_call() >= 1  # the parent's pool has live threads
+        assert ds._core.threads_used_by_last_call() >= 1  # and the parent's pool is built
     ctx = multiprocessing.get_context("fork")
     queue: multiprocessing.Queue[float] = ctx.Queue()
     child = ctx.Process(target=_child_runs_parallel, args=(queue,))
