@@ -9,7 +9,7 @@
 //! on two cores: a woken worker could wait out a time slice behind the other, and on this
 //! 2-core VM one worker ran every chunk of 10–60% of the calls at a million elements (mse_loss
 //! value_and_grad, f32, a numpy call between calls: those took 0.4–0.8 ms against 0.24–0.30).
-//! With the caller working, 0–4% of calls ran on one thread, and the median fell to 0.23–0.25 ms.
+//! With the caller working, 0–4% of calls ran on one thread, and the median fell to 0.23–0.28 ms.
 //!
 //! One pool is kept per thread count used (so `with descend.threads(1):` blocks do not respawn
 //! threads), and all are rebuilt lazily when the process id changes: a child created by `fork`
@@ -38,6 +38,10 @@ pub const GIL_RELEASE_FROM: usize = 2 * CHUNK;
 ///   other costs more than it brings) and wins above (1.3–1.7× at 700K–1M, where one thread's
 ///   arrays no longer stay in its share of the caches; 1.2–1.5× at 2M–4M);
 /// - compute-bound (`log_cosh_loss`, exp/log per element): 1.85× at 32K (two chunks) already.
+///
+/// Measured again once the caller took chunks too (2026-11-25, medians of 31): mse_loss gained
+/// 0.73–1.20× from 64K to 384K elements, in no order, and 1.54× at 512K, so the memory-bound
+/// threshold stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bound {
     /// A few flops per element: limited by memory bandwidth.
