@@ -176,20 +176,13 @@ pub fn ln_1p_bounded(x: f32) -> f32 {
     let u = 1.0 + x;
     let high = u > std::f32::consts::SQRT_2;
     let low = u < std::f32::consts::FRAC_1_SQRT_2;
-    // m = u·2^−k in [√½, √2), k in {−1, 0, 1}.
-    let scale = if high {
-        0.5
+    // m = u·scale in [√½, √2), scale = 2^−k with k in {−1, 0, 1}.
+    let (scale, k) = if high {
+        (0.5, 1.0)
     } else if low {
-        2.0
+        (2.0, -1.0)
     } else {
-        1.0
-    };
-    let k = if high {
-        1.0
-    } else if low {
-        -1.0
-    } else {
-        0.0
+        (1.0, 0.0)
     };
     let f = u * scale - 1.0;
     // x − (u − 1) is exact: the part of x that 1 + x rounded away (0 where 1 + x is exact, as
