@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import descend as ds
 from descend import bench
 from descend.__main__ import main as cli
 from descend.bench import _formulas, _kernels, _measure, _numpy, _schema
-from descend.bench._info import PEERS, load_peers
+from descend.bench._info import PEERS, load_peers, thread_source
 
 FAST = ["--fast", "--quiet", "--peers", "numpy"]
 
@@ -145,6 +146,50 @@ def test_clip_grad_norm_row_joins_when_descend_has_it(monkeypatch: pytest.Monkey
     for row in report["rows"]:
         assert set(row["results"]) == {"descend", "numpy"}
         assert all(r["rel_error"] < 1e-6 for r in row["results"].values())
+
+
+@pytest.mark.parametrize("peer", ["descend", "numpy"])
+def test_every_timed_clip_clips(peer: str) -> None:
+    # One call leaves the norm at the bound; at a fixed bound the calls after it would find
+    # nothing to clip, and descend would skip its write pass while the peers still write.
+    kernel = next(k for k in _kernels.kernels() if k.key == "clip_grad_norm_.step")
+    p = _kernels.problem(kernel, 1000, np.dtype(np.float32))
+    impl = (_kernels.descend_impls(p) if peer == "descend" else _numpy.impls(p))[peer]
+    _, grads = impl.result(impl.call())
+    for _ in range(100):
+        before = [g.copy() for g in grads]
+        impl.call()
+        assert all(not np.array_equal(b, g) for b, g in zip(before, grads, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--sizes", "0"], "--sizes"),
+        (["--sizes", "1e2,x"], "--sizes"),
+        (["--threads", "0"], "--threads"),
+        (["--dtypes", "float16"], "--dtypes"),
+    ],
+)
+def test_bad_arguments_name_the_argument(
+    args: list[str], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        bench.parse(args)
+    assert f"argument {named}:" in capsys.readouterr().err
+
+
+def test_info_names_where_the_thread_count_came_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setenv("DESCEND_NUM_THREADS", "abc")
+    cores = len(os.sched_getaffinity(0))
+    with ds.threads(cores):
+        assert thread_source() == (cores, f"all cores ({cores}); DESCEND_NUM_THREADS='abc' ignored")
+    monkeypatch.setenv("DESCEND_NUM_THREADS", " 3")
+    with ds.threads(3):
+        assert thread_source() == (3, "DESCEND_NUM_THREADS=3")
+    with ds.threads(1):
+        assert thread_source() == (1, "set in this process")
 
 
 def test_unknown_kernel_is_reported() -> None:

@@ -44,6 +44,9 @@ __all__ = ["info", "main", "run", "run_rows", "select", "validate"]
 
 DEFAULT_SIZES = "1e2,1e4,1e6,1e7"
 FAST_SIZES = [100, 2000]
+DTYPES = ("float32", "float64")
+# The triad's least size: 240 MB of float64, well past any cache, so its line is DRAM's rate.
+STREAM_N = 10**7
 
 
 def select(names: list[str] | None) -> tuple[list[Kernel], list[str]]:
@@ -154,9 +157,12 @@ def run_rows(config: dict[str, Any], peers: dict[str, ModuleType], own: bool = F
     return rows
 
 
-def stream(sizes: list[int], threads: list[int], repeats: int) -> list[Stream]:
-    """Time a STREAM-style triad (float64) alone, per thread count, at the largest size."""
-    n = max(sizes)
+def stream(sizes: list[int], threads: list[int], repeats: int, fast: bool) -> list[Stream]:
+    """Time a STREAM-style triad (float64) alone, per thread count.
+
+    Its size is the largest of ``sizes`` and, except ``fast``, at least :data:`STREAM_N`.
+    """
+    n = max(sizes) if fast else max(*sizes, STREAM_N)
     out: list[Stream] = []
     for t in threads:
         with ds.threads(t):
@@ -188,7 +194,7 @@ def run(config: dict[str, Any]) -> Report:
     skipped_kernels = [f"{n}: no such kernel" for n in unknown]
     if not hasattr(ds, _kernels.CLIP.name):
         skipped_kernels.append(f"{_kernels.CLIP.name}: not in this descend")
-    streams = stream(config["sizes"], config["threads"], config["repeats"])
+    streams = stream(config["sizes"], config["threads"], config["repeats"], config["fast"])
     if not config.get("quiet"):
         print(_report.stream_line(streams), flush=True)
     rows = run_rows(config, in_process, own=True)
@@ -212,8 +218,24 @@ def run(config: dict[str, Any]) -> Report:
     )
 
 
-def _floats(text: str) -> list[int]:
-    return [int(float(s)) for s in text.split(",") if s]
+def _counts(text: str) -> list[int]:
+    """Read comma-separated positive whole numbers, written as ints or floats (1e6)."""
+    try:
+        counts = [int(float(s)) for s in text.split(",") if s]
+    except ValueError:
+        message = f"{text!r} is not a list of numbers like 1e2,1e6"
+        raise argparse.ArgumentTypeError(message) from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: every number must be at least 1")
+    return counts
+
+
+def _dtypes(text: str) -> list[str]:
+    dtypes = [d for d in text.split(",") if d]
+    unknown = sorted(set(dtypes) - set(DTYPES)) if dtypes else ["(none)"]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"{', '.join(unknown)}: the choices are {DTYPES}")
+    return dtypes
 
 
 def parse(argv: list[str] | None) -> dict[str, Any]:
@@ -221,9 +243,13 @@ def parse(argv: list[str] | None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(
         prog="descend bench", description=(__doc__ or "").splitlines()[0]
     )
-    parser.add_argument("--sizes", default=DEFAULT_SIZES, help=f"default {DEFAULT_SIZES}")
-    parser.add_argument("--threads", default="1,2", help="thread counts, default 1,2")
-    parser.add_argument("--dtypes", default="float32,float64")
+    parser.add_argument(
+        "--sizes", type=_counts, default=DEFAULT_SIZES, help=f"elements, default {DEFAULT_SIZES}"
+    )
+    parser.add_argument("--threads", type=_counts, default="1,2", help="default 1,2")
+    parser.add_argument(
+        "--dtypes", type=_dtypes, default="float32,float64", help="default float32,float64"
+    )
     parser.add_argument("--kernels", default="", help="e.g. mse_loss,Adam (default: all)")
     parser.add_argument("--peers", default=",".join(PEERS), help="default: all installed")
     parser.add_argument("--repeats", type=int, default=11, help="at least 11 (1 with --fast)")
@@ -238,9 +264,9 @@ def parse(argv: list[str] | None) -> dict[str, Any]:
     args = parser.parse_args(argv)
     fast = args.fast
     return {
-        "sizes": FAST_SIZES if fast else _floats(args.sizes),
-        "threads": [1] if fast else [int(t) for t in args.threads.split(",")],
-        "dtypes": args.dtypes.split(","),
+        "sizes": FAST_SIZES if fast else args.sizes,
+        "threads": [1] if fast else args.threads,
+        "dtypes": args.dtypes,
         "kernels": [k for k in args.kernels.split(",") if k] or None,
         "peers": [p for p in args.peers.split(",") if p],
         "repeats": 1 if fast else max(args.repeats, 11),

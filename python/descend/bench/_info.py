@@ -7,6 +7,7 @@ import glob
 import importlib
 import os
 import platform
+import re
 from types import ModuleType
 from typing import Any
 
@@ -75,11 +76,27 @@ def last_level_cache() -> int:
 
 
 def thread_source() -> tuple[int, str]:
-    """Return descend's default thread count and where it came from."""
+    """Return descend's thread count and where it came from.
+
+    The core's rule: the first of DESCEND_NUM_THREADS and OMP_NUM_THREADS that holds a whole
+    number ≥ 1, else every core this process may run on. Variables it skipped are named.
+    """
+    threads, ignored = ds.get_num_threads(), []
+    from_env: int | None
     for var in ("DESCEND_NUM_THREADS", "OMP_NUM_THREADS"):
-        if os.environ.get(var):
-            return ds.get_num_threads(), f"{var}={os.environ[var]}"
-    return ds.get_num_threads(), f"all cores ({os.cpu_count()})"
+        value = os.environ.get(var)
+        if value is None:
+            continue
+        if re.fullmatch(r"\+?[0-9]+", value.strip()) and int(value) > 0:
+            source, from_env = f"{var}={value.strip()}", int(value)
+            break
+        ignored.append(f"{var}={value!r} ignored")
+    else:
+        from_env = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+        source = f"all cores ({from_env or os.cpu_count()})"
+    if from_env is not None and threads != from_env:
+        source = "set in this process"
+    return threads, "; ".join([source, *ignored])
 
 
 def machine(peers: dict[str, ModuleType]) -> Machine:

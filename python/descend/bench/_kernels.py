@@ -9,7 +9,8 @@ rows a peer lacks show as "—".
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -194,6 +195,7 @@ class LossRow:
     reads: int = 2
     classes: int = 0
     label: str = ""  # the kernel's name when the loss appears more than once
+    grad_reads: int | None = None  # where the gradient alone reads fewer arrays
 
 
 LOSSES: tuple[LossRow, ...] = (
@@ -206,7 +208,8 @@ LOSSES: tuple[LossRow, ...] = (
     LossRow("poisson_nll_loss", poisson, "exp"),
     LossRow("binary_cross_entropy", probabilities, "exp"),
     LossRow("binary_cross_entropy_with_logits", logits_probability, "exp"),
-    LossRow("kl_div", kl, "exp"),
+    # The gradient −y/N never reads the input.
+    LossRow("kl_div", kl, "exp", grad_reads=1),
     LossRow("soft_margin_loss", signed, "exp"),
     LossRow("hinge_embedding_loss", signed),
     LossRow("gaussian_nll_loss", gaussian, "exp", reads=3),
@@ -291,6 +294,18 @@ OPTIMIZERS: tuple[OptimizerRow, ...] = (
 
 # clip_grad_norm_ reads every gradient for the norm, then scales them in place.
 CLIP = OptimizerRow("clip_grad_norm_", Streams(1, updates=1), {"max_norm": 1.0}, False)
+# Every timed clip must clip, as it does for a step's new gradients. After one call at a fixed
+# bound the norm is that bound, and later calls would find nothing to clip: descend then only
+# reads (its norm-only path) while torch and numpy multiply by 1. So call k clips to
+# max_norm·CLIP_DECAY^k, just below the norm the call before left (far above torch's 1e-6).
+# A cycle's restart leaves one call in CLIP_PERIOD unclipped, for every implementation alike.
+CLIP_DECAY = 1 - 2**-16
+CLIP_PERIOD = 1 << 15
+
+
+def clip_bounds(max_norm: float) -> Iterator[float]:
+    """Return the max_norm of each successive call of one clip implementation (CLIP_DECAY)."""
+    return itertools.cycle([max_norm * CLIP_DECAY**k for k in range(CLIP_PERIOD)])
 
 
 def kernels() -> tuple[Kernel, ...]:
@@ -301,7 +316,8 @@ def kernels() -> tuple[Kernel, ...]:
         for op in LOSS_OPS:
             # The gradient has the input's size; gaussian_nll_loss also returns d_var.
             writes = 0 if op == "value" else (2 if row.name == "gaussian_nll_loss" else 1)
-            streams = Streams(row.reads, writes)
+            reads = row.grad_reads if op == "grad" and row.grad_reads else row.reads
+            streams = Streams(reads, writes)
             name = row.label or row.name
             kernel = Kernel(name, op, family, row.name, streams, row.bound, row.draw)
             out.append(replace(kernel, classes=row.classes))
@@ -355,7 +371,9 @@ def descend_impls(p: Problem) -> dict[str, Impl]:
         return _activation_impls(p)
     grads = [g.copy() for g in p.grads]
     if k.family == "clip":
-        return {"descend": Impl(lambda: f(grads, **k.options), result=lambda _: (None, grads))}
+        bounds = clip_bounds(k.options["max_norm"])
+        clip = Impl(lambda: f(grads, max_norm=next(bounds)), result=lambda _: (None, grads))
+        return {"descend": clip}
     params = [q.copy() for q in p.params]
     opt = f(params, **k.options)
     impls = {"descend": Impl(lambda: opt.step(grads), result=lambda _: (None, params))}

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from descend.bench._formulas import ACTIVATION_VALUES, ACTIVATION_VJPS, GRADS, VALUES
-from descend.bench._kernels import Problem
+from descend.bench._kernels import Problem, clip_bounds
 from descend.bench._measure import Impl
 
 Array = np.ndarray[Any, Any]
@@ -65,10 +65,11 @@ def _idiomatic(p: Problem) -> Impl | None:
         return Impl(act[k.op], fresh=True)
     if k.family == "clip":
         grads = [g.copy() for g in p.grads]
+        bounds = clip_bounds(k.options["max_norm"])
 
         def clip() -> None:
             total = np.sqrt(sum(np.sum(g * g) for g in grads))
-            coef = min(1.0, k.options["max_norm"] / (float(total) + 1e-6))
+            coef = min(1.0, next(bounds) / (float(total) + 1e-6))
             for g in grads:
                 g *= coef
 

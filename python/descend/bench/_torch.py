@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from descend.bench._formulas import VALUES
-from descend.bench._kernels import Problem
+from descend.bench._kernels import Problem, clip_bounds
 from descend.bench._measure import Impl, Output
 
 NAME = "torch"
@@ -85,8 +85,9 @@ def _step(opt: Any, tensors: list[Any]) -> Impl:
 
 def _clip(tensors: list[Any], grads: list[Any], max_norm: float, label: str) -> Impl:
     foreach = label == "foreach=True"
+    bounds = clip_bounds(max_norm)
     return Impl(
-        lambda: torch.nn.utils.clip_grad_norm_(tensors, max_norm, foreach=foreach),
+        lambda: torch.nn.utils.clip_grad_norm_(tensors, next(bounds), foreach=foreach),
         result=lambda _: (None, [np.asarray(g) for g in grads]),
     )
 
