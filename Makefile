@@ -52,15 +52,19 @@ pytest: $(WHEEL_STAMP)
 BENCH_PEERS := numba jax optax
 # e.g. make bench BENCH_ARGS="--dtypes float32 --kernels mse_loss,Adam"
 BENCH_ARGS ?=
+# descend-core alone, one thread, for the binding overhead at N = 100.
+CRITERION := DESCEND_NUM_THREADS=1 cargo bench -p descend-benches --bench pointwise -- \
+	--warm-up-time 0.5 --measurement-time 2
 
 bench: $(WHEEL_STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check $(BENCH_PEERS) \
 		|| echo "some peers did not install: the benchmark skips them"
-	DESCEND_NUM_THREADS=1 cargo bench -p descend-benches --bench pointwise -- \
-		--warm-up-time 0.5 --measurement-time 2
+	set -o pipefail; { echo "# $(CRITERION)"; \
+		echo "# criterion's [lower bound, estimate, upper bound]; bench.md's binding overhead reads the median from target/criterion/*/new/estimates.json"; \
+		$(CRITERION) 2>&1 | grep -E '^[a-z_0-9]+/|^ +(time|thrpt):'; } | tee benches/results/criterion.txt
 	$(PY) -m descend bench --criterion target/criterion $(BENCH_ARGS) \
 		--json benches/results/bench.json --markdown benches/results/bench.md \
-		--plot benches/results/bench.pdf
+		--plot benches/results/bench.pdf --readme README.md
 
 clean:
 	rm -rf $(VENV) $(WHEEL_DIR) target

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -15,7 +15,7 @@ import pytest
 import descend as ds
 from descend import bench
 from descend.__main__ import main as cli
-from descend.bench import _formulas, _kernels, _measure, _numpy, _schema
+from descend.bench import _formulas, _kernels, _measure, _numpy, _report, _schema
 from descend.bench._info import PEERS, load_peers, thread_source
 
 FAST = ["--fast", "--quiet", "--peers", "numpy"]
@@ -122,6 +122,22 @@ def test_markdown_and_plot_are_written(tmp_path: Path) -> None:
     assert "STREAM triad" in text and "## Headline" in text and "cross_entropy C=10" in text
     assert png.stat().st_size > 10_000
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_readme_headline_is_rewritten_between_its_markers(
+    report: dict[str, Any], tmp_path: Path
+) -> None:
+    readme = tmp_path / "README.md"
+    before, after = "# title\ntext before\n", "text after\n"
+    stale = "| an old table |\n"
+    readme.write_text(before + _report.README_START + stale + _report.README_END + after)
+    _report.update_readme(str(readme), cast(_schema.Report, report))
+    table = _report.headline(cast(_schema.Report, report))
+    assert "`mse_loss` value_and_grad | 1e+02" in table
+    assert readme.read_text() == before + _report.README_START + table + _report.README_END + after
+    readme.write_text("no markers\n")
+    with pytest.raises(ValueError, match="no headline markers"):
+        _report.update_readme(str(readme), cast(_schema.Report, report))
 
 
 def test_a_saved_report_renders_again(report: dict[str, Any], tmp_path: Path) -> None:

@@ -259,6 +259,7 @@ def parse(argv: list[str] | None) -> dict[str, Any]:
     parser.add_argument("--json", help="write the report here")
     parser.add_argument("--markdown", help="write the tables here")
     parser.add_argument("--plot", help="write the plots here (.png or .pdf)")
+    parser.add_argument("--readme", help="rewrite the headline table between this file's markers")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--from-json", help="render a saved report instead of measuring")
     args = parser.parse_args(argv)
@@ -274,7 +275,12 @@ def parse(argv: list[str] | None) -> dict[str, Any]:
         "fast": fast,
         "criterion": args.criterion,
         "quiet": args.quiet,
-        "outputs": {"json": args.json, "markdown": args.markdown, "plot": args.plot},
+        "outputs": {
+            "json": args.json,
+            "markdown": args.markdown,
+            "plot": args.plot,
+            "readme": args.readme,
+        },
         "from_json": args.from_json,
     }
 
@@ -300,4 +306,6 @@ def main(argv: list[str] | None = None) -> Report:
             f.write(_report.markdown(report))
     if outputs["plot"]:
         _report.plot(report, outputs["plot"])
+    if outputs["readme"]:
+        _report.update_readme(outputs["readme"], report)
     return report

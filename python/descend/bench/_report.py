@@ -208,6 +208,22 @@ def headline(report: Report) -> str:
     return _md_table(head, lines)
 
 
+README_START = "<!-- bench headline: written by `python -m descend bench --readme` -->\n"
+README_END = "<!-- end of bench headline -->\n"
+
+
+def update_readme(path: str, report: Report) -> None:
+    """Replace the headline table between the README's markers with this report's."""
+    with open(path) as f:
+        text = f.read()
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{path} has no headline markers: {README_START!r} … {README_END!r}")
+    head = text[: start + len(README_START)]
+    with open(path, "w") as f:
+        f.write(head + headline(report) + text[end:])
+
+
 def markdown(report: Report) -> str:
     """Write the report as Markdown: machine, STREAM, headline, summary, every result."""
     m = report["machine"]
