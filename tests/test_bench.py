@@ -286,7 +286,8 @@ def _row(kernel: str, op: str, n: int, times: dict[str, float], **extra: Any) ->
     }
     family = "optim" if op.startswith("step") else extra.get("family", "pointwise")
     return {"kernel": kernel, "op": op, "family": family, "bound": extra.get("bound", "memory"),
-            "n": n, "dtype": "float32", "threads": 1, "results": results}  # fmt: skip
+            "n": n, "elements": extra.get("elements", n), "dtype": "float32", "threads": 1,
+            "results": results}  # fmt: skip
 
 
 def test_targets_say_what_is_met_and_by_how_much_the_rest_misses() -> None:
@@ -301,6 +302,9 @@ def test_targets_say_what_is_met_and_by_how_much_the_rest_misses() -> None:
              bound="exp"),
         _row("mse_loss", vg, 100, {"descend": 1.8e-6}),  # 1.8 µs against 1.5: 20% over
         _row("mse_loss", vg, 10**4, {"descend": 1.0}),  # no goal at 1e4
+        # Asked for 100, run on one row of 1000: not a call of 100 elements.
+        _row("cross_entropy C=1000", vg, 100, {"descend": 3e-6}, bound="exp", elements=1000,
+             family="rowwise"),
         _row("mse_loss", vg, 10**7, {"descend": 1.0, "numpy": 9.0}) | {"dtype": "float64"},
         _row("Adam", "step", 10**7, {"descend": 1.0, "torch fused=True": 0.9}),
         _row("Adam", "step_x200", 10**7, {"descend": 1.05}),  # 5% over one tensor: met
@@ -320,6 +324,7 @@ def test_targets_say_what_is_met_and_by_how_much_the_rest_misses() -> None:
     jax = found["log_cosh_loss", vg, 10**6, "frameworks"]
     assert not jax.met and jax.figure == pytest.approx(1.5) and jax.shortfall == pytest.approx(1.0)
     assert ("log_cosh_loss", vg, 10**6, "numba") not in found  # no numba result: not checked
+    assert not any(c.row["kernel"] == "cross_entropy C=1000" for c in checks)
     small = found["mse_loss", vg, 100, "time"]
     assert not small.met and small.shortfall == pytest.approx(0.2)
     fused = found["Adam", "step", 10**7, "torch fused"]

@@ -70,11 +70,20 @@ def bound_figure(row: Row, r: ImplResult) -> str:
     return pct
 
 
+def size(row: Row) -> str:
+    """Format the elements a row ran on.
+
+    A row-wise loss rounds the size asked for to whole rows: cross_entropy C=1000 asked for
+    100 runs one row of 1000.
+    """
+    return f"{row['elements']:.0e}"
+
+
 def progress(row: Row) -> str:
     """One line per measured row."""
     own = row["results"].get("descend")
     name = f"{row['kernel']}.{row['op']}"
-    head = f"{name:<45} {row['dtype']:>7} n={row['n']:<9.0e} t={row['threads']}"
+    head = f"{name:<45} {row['dtype']:>7} n={size(row):<9} t={row['threads']}"
     if own is None:  # a child process timing a peer alone
         times = (f"{k} {seconds(r['median_s'])}" for k, r in row["results"].items())
         return f"{head}  {' '.join(times)}"
@@ -131,7 +140,7 @@ def summary_rows(report: Report) -> list[list[str]]:
             [
                 f"{row['kernel']}.{row['op']}",
                 row["dtype"],
-                f"{row['n']:.0e}",
+                size(row),
                 str(row["threads"]),
                 seconds(own["median_s"]),
                 "—" if fresh is None else seconds(fresh["median_s"]),
@@ -198,7 +207,7 @@ def headline(report: Report) -> str:
                 if own is None:
                     continue
                 lines.append([
-                    f"`{kernel}` {op}", f"{n:.0e}", str(row["threads"]),
+                    f"`{kernel}` {op}", size(row), str(row["threads"]),
                     f"{seconds(own['median_s'])} ({seconds(own['min_s'])})",
                     bound_figure(row, own),
                     "—" if best is None else f"×{best[1]['median_s'] / own['median_s']:.2f}"
@@ -259,7 +268,7 @@ def markdown(report: Report) -> str:
         own = row["results"].get("descend")
         probe = row["probe"]
         parts.append(
-            f"### `{row['kernel']}` {row['op']}, {row['dtype']}, N = {row['n']:.0e}, "
+            f"### `{row['kernel']}` {row['op']}, {row['dtype']}, N = {size(row)}, "
             f"{row['threads']} thread(s)\n\nstreams {row['streams']}, {row['bytes']:,} B; probe "
             f"{probe['name']}{'' if probe['exact'] else ' (not exact)'}: "
             f"{seconds(probe['median_s'])}, {probe['gbps']:.1f} GB/s\n"

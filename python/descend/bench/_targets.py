@@ -49,7 +49,11 @@ class Target:
         else:
             chosen = row["family"] in LOSS_FAMILIES and row["bound"] == self.bound
         exact = {"1e7": 10_000_000, "100": 100, "400": 400, "1e4": 10_000}
-        size = row["n"] >= LARGE if self.sizes == "large" else row["n"] == exact[self.sizes]
+        # Exact sizes count the elements run: cross_entropy C=1000 asked for 100 runs 1000.
+        if self.sizes == "large":
+            size = row["n"] >= LARGE
+        else:
+            size = row["elements"] == exact[self.sizes]
         return chosen and size
 
 
