@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 import descend as ds
-from descend import bench
+from descend import _core, bench
 from descend.__main__ import main as cli
-from descend.bench import _formulas, _kernels, _measure, _numpy, _report, _schema
+from descend.bench import _formulas, _kernels, _measure, _numpy, _probes, _report, _schema
 from descend.bench._info import PEERS, load_peers, thread_source
 
 FAST = ["--fast", "--quiet", "--peers", "numpy"]
@@ -206,6 +206,28 @@ def test_info_names_where_the_thread_count_came_from(monkeypatch: pytest.MonkeyP
         assert thread_source() == (3, "DESCEND_NUM_THREADS=3")
     with ds.threads(1):
         assert thread_source() == (1, "set in this process")
+
+
+def test_elementwise_kernels_are_timed_against_their_exact_traffic() -> None:
+    for k in _kernels.kernels():
+        if k.family in ("pointwise", "activation"):
+            p = _kernels.problem(k, 100, np.dtype(np.float32))
+            probe = _probes.roofline(p)
+            assert probe.exact and probe.nbytes == p.nbytes, k.key
+
+
+def test_stream_probe_sums_writes_and_rejects_what_it_lacks() -> None:
+    a, b = np.ones(1001, np.float32), np.full(1001, 2.0, np.float32)
+    out, other = np.zeros_like(a), np.zeros_like(a)
+    assert _core.stream_probe([a, b], []) == 3003.0
+    assert _core.stream_probe([a, b, a], [out, other]) == 0.0
+    assert (out == 4.0).all() and (other == 4.0).all()
+    with pytest.raises(ValueError, match="stream_probe takes"):
+        _core.stream_probe([a, b], [out])  # the triad's streams: not this probe's
+    with pytest.raises(ValueError):
+        _core.stream_probe([a, b[:10]], [])
+    with pytest.raises(TypeError):
+        _core.stream_probe([a, b.astype(np.float64)], [])
 
 
 def test_unknown_kernel_is_reported() -> None:

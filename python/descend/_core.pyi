@@ -24,6 +24,7 @@ __all__ = [
     "set_num_threads",
     "simd_level",
     "simd_warning",
+    "stream_probe",
     "threads_used_by_last_call",
     "triad",
 ]
@@ -118,5 +119,8 @@ class OptimizerState:
 def in_place_probe(
     reads: list[NDArray[np.floating[Any]]], updates: list[NDArray[np.floating[Any]]]
 ) -> None: ...
+def stream_probe(
+    reads: list[NDArray[np.floating[Any]]], writes: list[NDArray[np.floating[Any]]]
+) -> float: ...
 def math_probe(name: str, x: NDArray[np.floating[Any]], out: NDArray[np.floating[Any]]) -> None: ...
 def roc_auc(positive: NDArray[np.bool_], score: NDArray[np.floating[Any]]) -> float: ...

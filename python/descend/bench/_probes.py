@@ -6,13 +6,15 @@
   optimizer step with those streams (SGD with momentum: gradient read, parameter and buffer
   updated; Adam: 3 updated). Updates pay no write-allocate, so they run above a triad per
   counted byte: a triad would understate the roofline of a step.
+- ``streams`` (each write = Σ reads): 1–3 arrays read and none, 1 or 2 written fresh; exact
+  for an elementwise kernel with those streams (a loss's value: 2 read, none written; an
+  activation's value: 1 and 1; gaussian_nll_loss's gradients: 3 and 2).
 - ``exp``: out = eˣ with the kernels' vector exponential, the ns per element that bounds the
   softmax and logistic losses.
 
-Where no probe has a kernel's exact streams (a loss's value alone: 2 reads and no write;
-row-wise losses and an activation's value: 1 read and 1 write; gaussian_nll_loss: 3 reads
-and 2 writes; LAMB's extra pass; clip_grad_norm_'s two passes), the nearest one's GB/s stands
-for the machine's and the row says the probe is not exact.
+Where no probe has a kernel's exact streams (row-wise losses, whose labels and rows are
+traffic of another shape; LAMB's extra pass; clip_grad_norm_'s two passes), the nearest one's
+GB/s stands for the machine's and the row says the probe is not exact.
 """
 
 from __future__ import annotations
@@ -56,6 +58,19 @@ def in_place(updated: int, n: int, dtype: Any) -> Probe:
     return Probe(f"in_place 1R {updated}U", False, impl, nbytes)
 
 
+# (reads, writes) the streaming probe has.
+STREAMS = {(1, 0), (2, 0), (3, 0), (1, 1), (2, 2), (3, 2)}
+
+
+def streams(reads: int, writes: int, n: int, dtype: Any) -> Probe:
+    """Read ``reads`` arrays and write ``writes`` fresh ones, over ``n`` elements."""
+    sources = [np.full(n, 1.0 + i, dtype) for i in range(reads)]
+    sinks = [np.zeros(n, dtype) for _ in range(writes)]
+    nbytes = (reads + writes) * sources[0].nbytes
+    impl = Impl(lambda: _core.stream_probe(sources, sinks), _nothing)
+    return Probe(f"streams {reads}R {writes}W", False, impl, nbytes)
+
+
 def exp(n: int, dtype: Any) -> Probe:
     """Run the kernels' exponential over ``n`` elements into a buffer."""
     x = np.linspace(-5.0, 5.0, n).astype(dtype)
@@ -73,7 +88,10 @@ def roofline(p: Problem) -> Probe:
         return probe
     if k.family == "optim" and s.updates in (2, 3):  # LAMB: its update pass's streams
         return in_place(s.updates, n, p.dtype)
-    probe = triad(n, p.dtype)
-    elementwise = k.family in ("pointwise", "activation")
-    probe.exact = elementwise and (s.reads, s.writes, s.updates) == (2, 1, 0)
+    elementwise = k.family in ("pointwise", "activation") and s.updates == 0
+    if (s.reads, s.writes) in STREAMS:
+        probe = streams(s.reads, s.writes, n, p.dtype)
+    else:
+        probe = triad(n, p.dtype)
+    probe.exact = elementwise and (s.reads, s.writes) in STREAMS | {(2, 1)}
     return probe

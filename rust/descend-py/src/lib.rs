@@ -147,6 +147,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(probe::triad, m)?)?;
     m.add_function(wrap_pyfunction!(probe::exp_probe, m)?)?;
     m.add_function(wrap_pyfunction!(probe::in_place_probe, m)?)?;
+    m.add_function(wrap_pyfunction!(probe::stream_probe, m)?)?;
     m.add_function(wrap_pyfunction!(probe::math_probe, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_level, m)?)?;

@@ -134,6 +134,66 @@ fn in_place_run<'py, F: Float + Element>(
     }
 }
 
+/// The streaming probe: `reads` read and `writes` written fresh (each write the sum of the
+/// reads), all of one float dtype and length; returns the sum of the reads. (2, 0) is a loss
+/// value's traffic, (1, 1) an activation's, (3, 2) gaussian_nll_loss's gradients'.
+#[pyfunction]
+pub fn stream_probe<'py>(
+    py: Python<'py>,
+    reads: Vec<Bound<'py, PyAny>>,
+    writes: Vec<Bound<'py, PyAny>>,
+) -> PyResult<f64> {
+    let dtype = reads.first().and_then(float_type);
+    if reads.iter().chain(&writes).any(|a| float_type(a) != dtype) {
+        return Err(PyTypeError::new_err(
+            "stream_probe arrays must share one float dtype",
+        ));
+    }
+    match dtype {
+        Some(FloatType::F64) => stream_run::<f64>(py, &reads, &writes),
+        Some(FloatType::F32) => stream_run::<f32>(py, &reads, &writes),
+        None => Err(PyTypeError::new_err(
+            "stream_probe takes float32 or float64 arrays",
+        )),
+    }
+}
+
+fn stream_run<'py, F: Float + Element>(
+    py: Python<'py>,
+    reads: &[Bound<'py, PyAny>],
+    writes: &[Bound<'py, PyAny>],
+) -> PyResult<f64> {
+    let inputs: Vec<Input<'py, F>> = reads.iter().map(Input::new).collect();
+    let extents: Vec<_> = inputs.iter().map(Input::extent).collect();
+    let mut targets = writes
+        .iter()
+        .map(|w| Target::<F>::out(w, F::DTYPE, &extents))
+        .collect::<PyResult<Vec<_>>>()?;
+    check_disjoint(
+        targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.extent(), true, Named("writes", i)))
+            .collect(),
+    )?;
+    let r: Vec<&[F]> = inputs.iter().map(|i| i.operand().data).collect();
+    let mut w: Vec<&mut [F]> = targets.iter_mut().map(|t| t.output().data).collect();
+    let n = r.first().map_or(0, |x| x.len());
+    match (r.as_slice(), w.as_mut_slice()) {
+        ([a], []) => enter(py, n, || probe::streams([*a], [])),
+        ([a, b], []) => enter(py, n, || probe::streams([*a, *b], [])),
+        ([a, b, c], []) => enter(py, n, || probe::streams([*a, *b, *c], [])),
+        ([a], [x]) => enter(py, n, || probe::streams([*a], [std::mem::take(x)])),
+        ([a, b], [x, y]) => enter(py, n, || probe::streams([*a, *b], [std::mem::take(x), std::mem::take(y)])),
+        ([a, b, c], [x, y]) => {
+            enter(py, n, || probe::streams([*a, *b, *c], [std::mem::take(x), std::mem::take(y)]))
+        }
+        _ => Err(PyValueError::new_err(
+            "stream_probe takes 1-3 reads with no write, 1 read and 1 write, or 2-3 reads and 2 writes",
+        )),
+    }
+}
+
 /// out = f(x) for one of descend's vectorised functions `f` (named), to measure its error.
 #[pyfunction]
 pub fn math_probe<'py>(
