@@ -10,6 +10,7 @@ optax has the rule. Importing this module fails without JAX: the peer is listed 
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -56,9 +57,9 @@ OPTAX: dict[str, Callable[[], Any]] = {
 
 
 def version() -> str:
-    """JAX's version (and optax's, when installed)."""
+    """JAX's version with jaxlib's (its compiler), and optax's when installed."""
     extra = f", optax {optax.__version__}" if optax is not None else ""
-    return f"{jax.__version__}{extra}"
+    return f"{jax.__version__} (jaxlib {importlib.metadata.version('jaxlib')}){extra}"
 
 
 def set_threads(n: int) -> None:
