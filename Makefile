@@ -52,7 +52,8 @@ pytest: $(WHEEL_STAMP)
 BENCH_PEERS := numba jax optax
 # e.g. make bench BENCH_ARGS="--dtypes float32 --kernels mse_loss,Adam"
 BENCH_ARGS ?=
-# descend-core alone, one thread, for the binding overhead at N = 100.
+# descend-core alone, one thread, for the binding overhead at N = 100. criterion.txt keeps each
+# benchmark's name, time and throughput; the lines in % compare with an earlier run.
 CRITERION := DESCEND_NUM_THREADS=1 cargo bench -p descend-benches --bench pointwise -- \
 	--warm-up-time 0.5 --measurement-time 2
 
@@ -61,7 +62,8 @@ bench: $(WHEEL_STAMP)
 		|| echo "some peers did not install: the benchmark skips them"
 	set -o pipefail; { echo "# $(CRITERION)"; \
 		echo "# criterion's [lower bound, estimate, upper bound]; bench.md's binding overhead reads the median from target/criterion/*/new/estimates.json"; \
-		$(CRITERION) 2>&1 | grep -E '^[a-z_0-9]+/|^ +(time|thrpt):'; } | tee benches/results/criterion.txt
+		$(CRITERION) 2>&1 | grep -E '^[a-z_0-9]+/|^ +(time|thrpt):' | grep -v '%'; } \
+		| tee benches/results/criterion.txt
 	$(PY) -m descend bench --criterion target/criterion $(BENCH_ARGS) \
 		--json benches/results/bench.json --markdown benches/results/bench.md \
 		--plot benches/results/bench.pdf --readme README.md

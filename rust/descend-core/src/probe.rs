@@ -275,13 +275,10 @@ mod tests {
         assert!(a.iter().all(|&v| v == 7.0));
         assert!(triad(&mut a[..3], &b, &c, 3.0).is_err());
         let (mut w, mut v) = (vec![0.0_f32; 40_001], vec![0.0_f32; 40_001]);
-        let sum = streams([&b[..40_001], &c[..40_001], &b[..40_001]], [&mut w, &mut v]);
+        let sum = streams([&b[..], &c[..], &b[..]], [&mut w, &mut v]);
         assert_eq!(sum.unwrap(), 0.0);
         assert!(w.iter().chain(&v).all(|&x| x == 4.0));
-        assert_eq!(
-            streams([&b[..40_001], &c[..40_001]], []).unwrap(),
-            3.0 * 40_001.0
-        );
+        assert_eq!(streams([&b[..], &c[..]], []).unwrap(), 3.0 * 40_001.0);
         assert!(streams([&b[..3], &c[..4]], []).is_err());
         let mut e = vec![0.0_f64; 3];
         exp(&mut e, &[0.0, 1.0, -1.0]).unwrap();
