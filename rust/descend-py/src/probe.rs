@@ -80,19 +80,51 @@ pub fn in_place_probe<'py>(
     reads: Vec<Bound<'py, PyAny>>,
     updates: Vec<Bound<'py, PyAny>>,
 ) -> PyResult<()> {
-    let dtype = updates.first().and_then(float_type);
-    if reads.iter().chain(&updates).any(|a| float_type(a) != dtype) {
-        return Err(PyTypeError::new_err(
-            "in_place_probe arrays must share one float dtype",
-        ));
+    match shared_dtype("in_place_probe", &reads, &updates)? {
+        FloatType::F64 => in_place_run::<f64>(py, &reads, &updates),
+        FloatType::F32 => in_place_run::<f32>(py, &reads, &updates),
     }
-    match dtype {
-        Some(FloatType::F64) => in_place_run::<f64>(py, &reads, &updates),
-        Some(FloatType::F32) => in_place_run::<f32>(py, &reads, &updates),
-        None => Err(PyTypeError::new_err(
-            "in_place_probe takes float32 or float64 arrays",
-        )),
+}
+
+/// The one float dtype of a multi-stream probe's arrays.
+fn shared_dtype(
+    probe: &str,
+    reads: &[Bound<'_, PyAny>],
+    outs: &[Bound<'_, PyAny>],
+) -> PyResult<FloatType> {
+    let dtype = reads.first().and_then(float_type);
+    if reads.iter().chain(outs).any(|a| float_type(a) != dtype) {
+        return Err(PyTypeError::new_err(format!(
+            "{probe} arrays must share one float dtype"
+        )));
     }
+    dtype.ok_or_else(|| PyTypeError::new_err(format!("{probe} takes float32 or float64 arrays")))
+}
+
+/// A probe's inputs and outputs.
+type Streams<'py, F> = (Vec<Input<'py, F>>, Vec<Target<'py, F>>);
+
+/// A multi-stream probe's arrays: `reads` as inputs, `outs` as outputs of their length that
+/// overlap nothing.
+fn streams_of<'py, F: Float + Element>(
+    reads: &[Bound<'py, PyAny>],
+    outs: &[Bound<'py, PyAny>],
+    name: &'static str,
+) -> PyResult<Streams<'py, F>> {
+    let inputs: Vec<Input<'py, F>> = reads.iter().map(Input::new).collect();
+    let extents: Vec<_> = inputs.iter().map(Input::extent).collect();
+    let targets = outs
+        .iter()
+        .map(|o| Target::<F>::out(o, F::DTYPE, &extents))
+        .collect::<PyResult<Vec<_>>>()?;
+    check_disjoint(
+        targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.extent(), true, Named(name, i)))
+            .collect(),
+    )?;
+    Ok((inputs, targets))
 }
 
 fn in_place_run<'py, F: Float + Element>(
@@ -100,19 +132,7 @@ fn in_place_run<'py, F: Float + Element>(
     reads: &[Bound<'py, PyAny>],
     updates: &[Bound<'py, PyAny>],
 ) -> PyResult<()> {
-    let inputs: Vec<Input<'py, F>> = reads.iter().map(Input::new).collect();
-    let extents: Vec<_> = inputs.iter().map(Input::extent).collect();
-    let mut targets = updates
-        .iter()
-        .map(|u| Target::<F>::out(u, F::DTYPE, &extents))
-        .collect::<PyResult<Vec<_>>>()?;
-    check_disjoint(
-        targets
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.extent(), true, Named("updates", i)))
-            .collect(),
-    )?;
+    let (inputs, mut targets) = streams_of::<F>(reads, updates, "updates")?;
     let reads: Vec<&[F]> = inputs.iter().map(|i| i.operand().data).collect();
     let mut outs: Vec<&mut [F]> = targets.iter_mut().map(|t| t.output().data).collect();
     let n = outs.first().map_or(0, |o| o.len());
@@ -143,18 +163,9 @@ pub fn stream_probe<'py>(
     reads: Vec<Bound<'py, PyAny>>,
     writes: Vec<Bound<'py, PyAny>>,
 ) -> PyResult<f64> {
-    let dtype = reads.first().and_then(float_type);
-    if reads.iter().chain(&writes).any(|a| float_type(a) != dtype) {
-        return Err(PyTypeError::new_err(
-            "stream_probe arrays must share one float dtype",
-        ));
-    }
-    match dtype {
-        Some(FloatType::F64) => stream_run::<f64>(py, &reads, &writes),
-        Some(FloatType::F32) => stream_run::<f32>(py, &reads, &writes),
-        None => Err(PyTypeError::new_err(
-            "stream_probe takes float32 or float64 arrays",
-        )),
+    match shared_dtype("stream_probe", &reads, &writes)? {
+        FloatType::F64 => stream_run::<f64>(py, &reads, &writes),
+        FloatType::F32 => stream_run::<f32>(py, &reads, &writes),
     }
 }
 
@@ -163,19 +174,7 @@ fn stream_run<'py, F: Float + Element>(
     reads: &[Bound<'py, PyAny>],
     writes: &[Bound<'py, PyAny>],
 ) -> PyResult<f64> {
-    let inputs: Vec<Input<'py, F>> = reads.iter().map(Input::new).collect();
-    let extents: Vec<_> = inputs.iter().map(Input::extent).collect();
-    let mut targets = writes
-        .iter()
-        .map(|w| Target::<F>::out(w, F::DTYPE, &extents))
-        .collect::<PyResult<Vec<_>>>()?;
-    check_disjoint(
-        targets
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.extent(), true, Named("writes", i)))
-            .collect(),
-    )?;
+    let (inputs, mut targets) = streams_of::<F>(reads, writes, "writes")?;
     let r: Vec<&[F]> = inputs.iter().map(|i| i.operand().data).collect();
     let mut w: Vec<&mut [F]> = targets.iter_mut().map(|t| t.output().data).collect();
     let n = r.first().map_or(0, |x| x.len());
