@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any, cast
@@ -193,6 +194,37 @@ def test_bad_arguments_name_the_argument(
     with pytest.raises(SystemExit):
         bench.parse(args)
     assert f"argument {named}:" in capsys.readouterr().err
+
+
+def test_repeated_choices_run_once() -> None:
+    config = bench.parse(
+        ["--sizes", "1e2,100,1e3", "--threads", "1,1", "--dtypes", "float32,float32"]
+    )
+    assert (config["sizes"], config["threads"], config["dtypes"]) == ([100, 1000], [1], ["float32"])
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, "the best this CPU has"),
+        ("scalar", "DESCEND_SIMD=scalar"),
+        ("bogus", "the best this CPU has; DESCEND_SIMD='bogus' ignored"),
+    ],
+)
+def test_info_names_where_the_simd_path_came_from(value: str | None, shown: str) -> None:
+    # The core reads DESCEND_SIMD once per process, so each case runs in its own.
+    env = {k: v for k, v in os.environ.items() if k != "DESCEND_SIMD"}
+    if value is not None:
+        env["DESCEND_SIMD"] = value
+    result = subprocess.run(
+        [sys.executable, "-m", "descend", "info"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    simd_line = next(line for line in result.stdout.splitlines() if line.startswith("SIMD"))
+    assert simd_line.endswith(f"({shown})"), simd_line
 
 
 def test_info_names_where_the_thread_count_came_from(monkeypatch: pytest.MonkeyPatch) -> None:

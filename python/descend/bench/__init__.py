@@ -219,9 +219,9 @@ def run(config: dict[str, Any]) -> Report:
 
 
 def _counts(text: str) -> list[int]:
-    """Read comma-separated positive whole numbers, written as ints or floats (1e6)."""
+    """Read comma-separated positive whole numbers, written as ints or floats (1e6), each once."""
     try:
-        counts = [int(float(s)) for s in text.split(",") if s]
+        counts = list(dict.fromkeys(int(float(s)) for s in text.split(",") if s))
     except ValueError:
         message = f"{text!r} is not a list of numbers like 1e2,1e6"
         raise argparse.ArgumentTypeError(message) from None
@@ -231,7 +231,7 @@ def _counts(text: str) -> list[int]:
 
 
 def _dtypes(text: str) -> list[str]:
-    dtypes = [d for d in text.split(",") if d]
+    dtypes = list(dict.fromkeys(d for d in text.split(",") if d))
     unknown = sorted(set(dtypes) - set(DTYPES)) if dtypes else ["(none)"]
     if unknown:
         raise argparse.ArgumentTypeError(f"{', '.join(unknown)}: the choices are {DTYPES}")

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 import descend as ds
+from descend import _core
 from descend.bench._schema import Machine
 
 # Peer name -> the module that implements it; each fails to import when its library is missing.
@@ -99,6 +100,19 @@ def thread_source() -> tuple[int, str]:
     return threads, "; ".join([source, *ignored])
 
 
+def simd_source() -> str:
+    """Say where descend's SIMD path came from.
+
+    DESCEND_SIMD, or the best path this CPU has when it is unset or the core could not honour it.
+    """
+    forced = os.environ.get("DESCEND_SIMD", "").strip()
+    if not forced:
+        return "the best this CPU has"
+    if _core.simd_warning() is not None:
+        return f"the best this CPU has; DESCEND_SIMD={forced!r} ignored"
+    return f"DESCEND_SIMD={forced}"
+
+
 def machine(peers: dict[str, ModuleType]) -> Machine:
     """Describe the machine and the peers' versions (the report's ``machine``)."""
     threads, source = thread_source()
@@ -122,7 +136,7 @@ def info() -> str:
     m = machine(peers)
     lines: list[tuple[str, Any]] = [
         ("descend", m["descend"]),
-        ("SIMD", f"{m['simd']} (DESCEND_SIMD={os.environ.get('DESCEND_SIMD', 'unset')})"),
+        ("SIMD", f"{m['simd']} ({simd_source()})"),
         ("threads", f"{m['threads_default']} from {m['threads_source']}"),
         ("CPU", f"{m['cpu']}, {m['cores']} cores, {last_level_cache() >> 20} MiB last-level cache"),
         ("python", m["python"]),
