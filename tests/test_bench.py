@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ import descend as ds
 from descend import _core, bench
 from descend.__main__ import main as cli
 from descend.bench import _formulas, _kernels, _measure, _numpy, _probes, _report, _schema
-from descend.bench._info import PEERS, load_peers, thread_source
+from descend.bench._info import PEERS, info, load_peers, thread_source
 
 FAST = ["--fast", "--quiet", "--peers", "numpy"]
 
@@ -194,6 +195,12 @@ def test_bad_arguments_name_the_argument(
     with pytest.raises(SystemExit):
         bench.parse(args)
     assert f"argument {named}:" in capsys.readouterr().err
+
+
+def test_reports_name_the_build() -> None:
+    build = _core.build()
+    assert re.fullmatch(r"rustc \d+\.\d+\.\d+.*; (git [0-9a-f]{12}|no git checkout)", build), build
+    assert f"({build})" in info()
 
 
 def test_repeated_choices_run_once() -> None:

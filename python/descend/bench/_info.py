@@ -122,6 +122,7 @@ def machine(peers: dict[str, ModuleType]) -> Machine:
         python=platform.python_version(),
         numpy=np.__version__,
         descend=ds.__version__,
+        build=_core.build(),
         simd=ds.simd_level(),
         threads_default=threads,
         threads_source=source,
@@ -135,7 +136,7 @@ def info() -> str:
     peers, missing = load_peers(list(PEERS))
     m = machine(peers)
     lines: list[tuple[str, Any]] = [
-        ("descend", m["descend"]),
+        ("descend", f"{m['descend']} ({m['build']})"),
         ("SIMD", f"{m['simd']} ({simd_source()})"),
         ("threads", f"{m['threads_default']} from {m['threads_source']}"),
         ("CPU", f"{m['cpu']}, {m['cores']} cores, {last_level_cache() >> 20} MiB last-level cache"),

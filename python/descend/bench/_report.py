@@ -240,7 +240,7 @@ def markdown(report: Report) -> str:
     parts = [
         "# descend benchmark\n",
         f"{m['cpu']}, {m['cores']} cores, SIMD {m['simd']}; Python {m['python']}, numpy "
-        f"{m['numpy']}, descend {m['descend']}; peers: {peers}; {m['date']}.\n",
+        f"{m['numpy']}, descend {m['descend']} ({m['build']}); peers: {peers}; {m['date']}.\n",
         stream_line(report["stream"]) + "\n",
         "Times are medians of interleaved repeats; GB/s counts the bytes a kernel cannot avoid "
         "(`streams`: arrays read R, written W, updated in place U); *roofline* is that rate as "

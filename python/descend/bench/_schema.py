@@ -21,6 +21,7 @@ class Machine(TypedDict):
     python: str
     numpy: str
     descend: str
+    build: str  # the compiler and commit descend's extension was built from
     simd: str
     threads_default: int
     threads_source: str
@@ -100,7 +101,7 @@ class Report(TypedDict):
     rows: list[Row]
 
 
-SCHEMA_VERSION = "descend-bench/1"
+SCHEMA_VERSION = "descend-bench/2"
 
 
 def validate(document: Any, kind: Any = Report, path: str = "$") -> list[str]:

@@ -30,6 +30,12 @@ mod runtime {
         simd::level().name()
     }
 
+    /// The compiler and the commit this module was built from.
+    #[pyfunction]
+    pub fn build() -> &'static str {
+        env!("DESCEND_BUILD")
+    }
+
     /// Why DESCEND_SIMD was not honoured, if it was not.
     #[pyfunction]
     pub fn simd_warning() -> Option<&'static str> {
@@ -152,6 +158,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(metrics::roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_level, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_warning, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::build, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::gil_release_threshold, m)?)?;
