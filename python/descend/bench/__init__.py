@@ -110,10 +110,11 @@ def _row(p: Problem, threads: int, impls: dict[str, Impl], repeats: int, budget:
     probe_gbps = probe.nbytes / probe_t.median / 1e9
     results: dict[str, ImplResult] = {}
     for name, t in timings.items():
-        err = None
-        if t.output is not None and p.want is not None:
+        err, own = None, impls[name].want
+        want = p.want if own is None else own
+        if t.output is not None and want is not None:
             got = _kernels.optimizer_output(p, t.output) if k.family == "optim" else t.output
-            err = relative_error(got, p.want)
+            err = relative_error(got, want)
         results[name] = _result(t, impls[name], p, probe_gbps, err)
     return Row(
         kernel=k.name,

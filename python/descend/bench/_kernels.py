@@ -383,8 +383,14 @@ def descend_impls(p: Problem) -> dict[str, Impl]:
         whole, whole_grad = [np.concatenate(params)], [np.concatenate(grads)]
         cuts = np.cumsum([q.size for q in params[:-1]])
         one = f(whole, **k.options)
+        # Its own reference: an update with a per-tensor factor (LAMB's trust ratio) differs
+        # between one tensor and many.
+        single = replace(p, params=[np.concatenate(p.params)], grads=[np.concatenate(p.grads)])
+        _, (stepped,) = reference(single)
         impls[ONE_TENSOR] = Impl(
-            lambda: one.step(whole_grad), result=lambda _: (None, np.split(whole[0], cuts))
+            lambda: one.step(whole_grad),
+            result=lambda _: (None, np.split(whole[0], cuts)),
+            want=optimizer_output(p, (None, np.split(stepped, cuts))),
         )
     return impls
 

@@ -55,6 +55,8 @@ class Impl:
     result: Callable[[Any], Output] = field(default=_as_output)
     # Whether the call allocates its output (the "fresh" case beside a preallocated one).
     fresh: bool = False
+    # The result it is checked against, where that is not its row's (a one-tensor twin).
+    want: Output | None = None
 
 
 def sample(call: Callable[[], Any], inner: int) -> float:
