@@ -285,6 +285,8 @@ def test_unknown_kernel_is_reported() -> None:
 
 def test_cli_bench_and_info(capsys: pytest.CaptureFixture[str]) -> None:
     cli(["bench", *FAST, "--kernels", "huber_loss.grad", "--dtypes", "float64"])
+    assert capsys.readouterr().out == ""  # --quiet
+    cli(["bench", "--fast", "--peers", "numpy", "--kernels", "huber_loss.grad"])
     out = capsys.readouterr().out
     assert "huber_loss.grad" in out and "float64" in out
     cli(["info"])

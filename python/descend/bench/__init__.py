@@ -261,7 +261,9 @@ def parse(argv: list[str] | None) -> dict[str, Any]:
     parser.add_argument("--markdown", help="write the tables here")
     parser.add_argument("--plot", help="write the plots here (.png or .pdf)")
     parser.add_argument("--readme", help="rewrite the headline table between this file's markers")
-    parser.add_argument("--quiet", action="store_true")
+    parser.add_argument(
+        "--quiet", action="store_true", help="print nothing; only write the files asked for"
+    )
     parser.add_argument("--from-json", help="render a saved report instead of measuring")
     args = parser.parse_args(argv)
     fast = args.fast
@@ -294,7 +296,8 @@ def main(argv: list[str] | None = None) -> Report:
             report: Report = json.load(f)
     else:
         report = run(config)
-    _report.terminal(report)
+    if not config["quiet"]:
+        _report.terminal(report)
     outputs = config["outputs"]
     if outputs["json"]:
         errors = validate(json.loads(json.dumps(report)))
