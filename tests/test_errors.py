@@ -111,6 +111,21 @@ def test_out_overlapping_an_input_raises_and_writes_nothing() -> None:
     np.testing.assert_array_equal(big[:12], X.ravel())
 
 
+@pytest.mark.parametrize("method", ["grad", "value_and_grad"])
+def test_out_overlapping_a_third_array_raises_and_writes_nothing(method: str) -> None:
+    """A loss's third array is an input too: var here, pos_weight for BCE with logits."""
+    var = np.full((3, 4), 0.5)
+    with pytest.raises(ValueError, match="overlap"):
+        getattr(ds.gaussian_nll_loss, method)(X, Y, var, out=var)
+    np.testing.assert_array_equal(var, 0.5)
+    pos_weight = np.full((3, 4), 2.0)
+    with pytest.raises(ValueError, match="overlap"):
+        getattr(ds.binary_cross_entropy_with_logits, method)(
+            X, np.ones((3, 4)), pos_weight=pos_weight, out=pos_weight
+        )
+    np.testing.assert_array_equal(pos_weight, 2.0)
+
+
 def test_reduced_value_with_out_is_refused() -> None:
     with pytest.raises(ValueError, match="out"):
         ds.mse_loss(X, Y, out=np.zeros((3, 4)))

@@ -145,11 +145,13 @@ class Activation(Generic[P]):
         options, dim = self._options(params) if params else (None, -1)
         if want_grad and upstream is None and self.along_dim:
             raise TypeError(f"{self.__name__}.grad() needs upstream (its Jacobian is not diagonal)")
-        if out is not None and (out.__class__ is not np.ndarray or not out.flags.c_contiguous):
+        if out is not None and out.__class__ is not np.ndarray:
             return self._staged(want_value, want_grad, input, upstream, out, options, dim)
         name = self.__name__
         result = _core.activation(name, input, upstream, options, dim, want_value, want_grad, out)
-        if result is None:  # not ndarrays of one float dtype: apply the coercion rules
+        if result is None:  # declined: out= is not C-contiguous, or the arrays need coercion
+            if out is not None and not out.flags.c_contiguous:
+                return self._staged(want_value, want_grad, input, upstream, out, options, dim)
             x, u = _operands(input, upstream)
             result = _core.activation(name, x, u, options, dim, want_value, want_grad, out)
         return result

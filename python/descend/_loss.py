@@ -202,13 +202,13 @@ class Loss(Generic[P]):
         """Return the third array of a call that can go straight to the core, or _INDIRECT.
 
         None stands for a loss without a third array. Every check ``_native`` makes in Python
-        then passes, and the core declines (returns None) inputs that need coercion. Through
-        ``_native`` a call costs 0.1–0.2 µs more (gaussian_nll_loss value_and_grad at N = 100,
-        its var of the input's shape: 2.13–2.15 µs direct, 2.21–2.30 through ``_native``).
+        then passes, and the core declines (returns None) inputs that need coercion and an
+        ``out=`` that is not C-contiguous. Through ``_native`` a call costs 0.1–0.2 µs more
+        (gaussian_nll_loss value_and_grad at N = 100, its var of the input's shape: 2.13–2.15 µs
+        direct, 2.21–2.30 through ``_native``).
         """
         if params or not (
-            (weight is None or self._takes_weight)
-            and (out is None or (out.__class__ is np.ndarray and out.flags.c_contiguous))
+            (weight is None or self._takes_weight) and (out is None or out.__class__ is np.ndarray)
         ):
             return _INDIRECT
         if not self._aux_positional:

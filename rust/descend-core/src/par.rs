@@ -18,6 +18,8 @@
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use smallvec::SmallVec;
+
 use crate::error::{Error, Result};
 
 /// Elements per chunk. A multiple of [`crate::reduce::LANES`]; large enough that a chunk of a
@@ -155,15 +157,21 @@ fn pool() -> Arc<rayon::ThreadPool> {
     pool
 }
 
+/// Tasks, or their results. One is held inline: a call of a few hundred elements is one chunk,
+/// and allocating and freeing a task list and a result list took about 350 of the 4,250
+/// instructions of a whole small call (mse_loss value_and_grad at N = 100, callgrind).
+pub type Tasks<T> = SmallVec<[T; 1]>;
+
 /// Runs `work` on every task and returns the results in task order, on the pool when `len`
 /// elements of a `bound` kernel are worth it, else on the calling thread. The results are the
 /// same either way: the tasks are.
-pub fn run_tasks<T, R, W>(len: usize, bound: Bound, tasks: Vec<T>, work: W) -> Vec<R>
+pub fn run_tasks<T, R, W>(len: usize, bound: Bound, tasks: impl Into<Tasks<T>>, work: W) -> Tasks<R>
 where
     T: Send,
     R: Send,
     W: Fn(T) -> R + Sync + Send,
 {
+    let tasks = tasks.into();
     if tasks.len() < 2 || len < bound.parallel_from() || num_threads() == 1 {
         return tasks.into_iter().map(work).collect();
     }
@@ -223,7 +231,7 @@ mod tests {
     fn results_come_back_in_task_order() {
         let tasks: Vec<usize> = (0..100).collect();
         let out = run_tasks(usize::MAX, Bound::Compute, tasks, |t| t * 2);
-        assert_eq!(out, (0..100).map(|t| t * 2).collect::<Vec<_>>());
+        assert_eq!(out.as_slice(), (0..100).map(|t| t * 2).collect::<Vec<_>>());
         assert!(set_num_threads(0).is_err());
     }
 }

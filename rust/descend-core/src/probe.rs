@@ -61,7 +61,7 @@ pub fn in_place<F: Float, const R: usize, const W: usize>(
             "in-place probe arrays differ in length".into(),
         ));
     }
-    let tasks = chunks(n, reads, updates)
+    let tasks: Vec<_> = chunks(n, reads, updates)
         .map(|(reads, updates)| InPlace { reads, updates, c })
         .collect();
     run_tasks(n, Bound::Memory, tasks, crate::simd::dispatch);
@@ -80,7 +80,7 @@ pub fn streams<F: Float, const R: usize, const W: usize>(
     if reads.iter().any(|r| r.len() != n) || writes.iter().any(|w| w.len() != n) {
         return Err(Error::Shape("stream probe arrays differ in length".into()));
     }
-    let tasks = chunks(n, reads, writes)
+    let tasks: Vec<_> = chunks(n, reads, writes)
         .map(|(reads, writes)| Streams { reads, writes })
         .collect();
     Ok(run_tasks(n, Bound::Memory, tasks, crate::simd::dispatch)

@@ -6,15 +6,16 @@ use numpy::Element;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use crate::arrays::{float_type, FloatType, Input, Target};
+use crate::arrays::{float_type, needs_staging, FloatType, Input, Target};
 use crate::call::Params;
 use crate::door::{enter, to_py_err};
 
 /// Value and/or vector-Jacobian product of the activation `name` (see `descend._activation`).
 ///
 /// `out=` receives the gradient when there is one, else the value. Returns `None`, having done
-/// nothing, when input and upstream are not ndarrays of one native float32/float64 dtype: the
-/// Python layer then applies the coercion rules and calls again.
+/// nothing, when input and upstream are not ndarrays of one native float32/float64 dtype, or
+/// `out` is not C-contiguous: the Python layer then applies the coercion rules or stages `out`,
+/// and calls again.
 #[pyfunction]
 #[pyo3(signature = (name, input, upstream, params, dim, want_value, want_grad, out))]
 #[allow(clippy::too_many_arguments)]
@@ -32,7 +33,7 @@ pub fn activation<'py>(
     let Some(dtype) = float_type(input) else {
         return Ok(None);
     };
-    if upstream.is_some_and(|u| float_type(u) != Some(dtype)) {
+    if upstream.is_some_and(|u| float_type(u) != Some(dtype)) || needs_staging(out) {
         return Ok(None);
     }
     let params = Params::read(params)?;
@@ -72,11 +73,7 @@ impl Call<'_> {
         }
         let input = Input::<F>::new(input);
         let upstream = upstream.map(Input::<F>::new);
-        let extents: Vec<_> = [Some(&input), upstream.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(Input::extent)
-            .collect();
+        let extents = [input.extent(), Input::extent_of(upstream.as_ref())];
         let shape = input.shape();
         let take = |out: Option<&Bound<'py, PyAny>>| match out {
             Some(out) => Target::<F>::out(out, F::DTYPE, &extents),

@@ -38,6 +38,14 @@ pub fn float_type(obj: &Bound<'_, PyAny>) -> Option<FloatType> {
     }
 }
 
+/// Whether `out` is an ndarray the kernels cannot write in place (not C-contiguous). A call
+/// given one declines, and the Python layer fills it through a contiguous buffer. Checked here
+/// rather than before the call in Python, where reading `out.flags` cost 80 ns of every call.
+pub fn needs_staging(out: Option<&Bound<'_, PyAny>>) -> bool {
+    out.and_then(|out| out.cast::<PyUntypedArray>().ok())
+        .is_some_and(|out| !out.is_c_contiguous())
+}
+
 /// The integer dtypes class labels come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntType {
@@ -121,6 +129,11 @@ impl<'py, F: Element + Copy> Input<'py, F> {
     /// The bytes its elements can touch, for overlap checks.
     pub fn extent(&self) -> Range<usize> {
         extent(&self.array)
+    }
+
+    /// The extent of an optional input; an absent one touches nothing.
+    pub fn extent_of(input: Option<&Self>) -> Range<usize> {
+        input.map_or(0..0, Self::extent)
     }
 }
 

@@ -6,15 +6,16 @@ use numpy::{Element, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::arrays::{float_type, FloatType, Input, Target};
+use crate::arrays::{float_type, needs_staging, FloatType, Input, Target};
 use crate::call::{finish, Ask, Params};
 use crate::door::enter;
 
 /// Value and/or gradient of the pointwise loss `loss` (see `descend._loss`).
 ///
 /// Returns `None`, having done nothing, when the arrays are not all ndarrays of one native
-/// float32/float64 dtype, or weight or the third array is not of the input's shape: the Python
-/// layer then applies the coercion rules (broadcasting included) and calls again.
+/// float32/float64 dtype, or weight or the third array is not of the input's shape, or `out` is
+/// not C-contiguous: the Python layer then applies the coercion rules (broadcasting included) or
+/// stages `out`, and calls again.
 #[pyfunction]
 #[pyo3(signature = (loss, input, target, weight, upstream, aux, reduction, params, want_value, want_grad, out))]
 #[allow(clippy::too_many_arguments)]
@@ -44,7 +45,7 @@ pub fn pointwise<'py>(
     if !(same(Some(target)) && same(weight) && same(upstream) && same(aux)) {
         return Ok(None);
     }
-    if !(fits(weight) && fits(aux)) {
+    if !(fits(weight) && fits(aux)) || needs_staging(out) {
         return Ok(None);
     }
     let params = Params::read(params)?;
@@ -89,16 +90,14 @@ impl<'py> Arrays<'_, 'py> {
         let weight = self.weight.map(Input::<F>::new);
         let upstream = self.upstream.map(Input::<F>::new);
         let aux = self.aux.map(Input::<F>::new);
-        let extents: Vec<_> = [
+        let extents = [
             Some(&input),
             Some(&target),
             weight.as_ref(),
             upstream.as_ref(),
+            aux.as_ref(),
         ]
-        .into_iter()
-        .flatten()
-        .map(Input::extent)
-        .collect();
+        .map(Input::extent_of);
         let shape = input.shape();
         let mut outputs = ask.outputs::<F>(py, shape, shape, self.out, &extents)?;
         let differentiated = spec(loss).is_some_and(|s| matches!(s.aux, Aux::WithGrad(_)));

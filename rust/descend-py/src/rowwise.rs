@@ -7,7 +7,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::arrays::{float_type, int_type, FloatType, Input, IntType};
+use crate::arrays::{float_type, int_type, needs_staging, FloatType, Input, IntType};
 use crate::call::{finish, Ask, Params};
 use crate::door::enter;
 
@@ -16,7 +16,8 @@ use crate::door::enter;
 ///
 /// Returns `None`, having done nothing, when input, weight and upstream are not ndarrays of one
 /// native float32/float64 dtype, or the target is neither int32/int64 labels nor an array of
-/// that dtype: the Python layer then applies the coercion rules and calls again.
+/// that dtype, or `out` is not C-contiguous: the Python layer then applies the coercion rules or
+/// stages `out`, and calls again.
 #[pyfunction]
 #[pyo3(signature = (loss, input, target, weight, upstream, aux, reduction, params, want_value, want_grad, out))]
 #[allow(clippy::too_many_arguments)]
@@ -44,7 +45,9 @@ pub fn rowwise<'py>(
     };
     let same = |a: Option<&Bound<'py, PyAny>>| a.is_none_or(|a| float_type(a) == Some(dtype));
     let labels = int_type(target);
-    if !((labels.is_some() || same(Some(target))) && same(weight) && same(upstream)) {
+    if !((labels.is_some() || same(Some(target))) && same(weight) && same(upstream))
+        || needs_staging(out)
+    {
         return Ok(None);
     }
     let params = Params::read(params)?;
@@ -108,12 +111,12 @@ impl Call<'_> {
             Held::I64(l) => (labels(l, Labels::I64), l.extent()),
             Held::Dense(t) => (Target::Dense(t.operand()), t.extent()),
         };
-        let extents: Vec<_> = [Some(&input), weight.as_ref(), upstream.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(Input::extent)
-            .chain([target_extent])
-            .collect();
+        let extents = [
+            input.extent(),
+            Input::extent_of(weight.as_ref()),
+            Input::extent_of(upstream.as_ref()),
+            target_extent,
+        ];
         let shape = input.shape();
         let mut outputs =
             self.ask

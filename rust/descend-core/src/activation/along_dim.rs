@@ -14,7 +14,7 @@ use super::{AlongDim, Request};
 use crate::array::{from_rows, to_rows, Axis};
 use crate::error::{Error, Result};
 use crate::float::Float;
-use crate::par::{run_tasks, CHUNK};
+use crate::par::{run_tasks, Tasks, CHUNK};
 use crate::param::resolve;
 
 /// Validates `request` and runs the kernel `K` along its `dim`.
@@ -103,7 +103,7 @@ fn chunked<K: AlongDim, F: Float>(
 ) {
     let n = x.len();
     let per_chunk = (CHUNK / len).max(1) * len;
-    let mut tasks = Vec::with_capacity(n.div_ceil(per_chunk));
+    let mut tasks = Tasks::with_capacity(n.div_ceil(per_chunk));
     while !x.is_empty() {
         let mid = per_chunk.min(x.len());
         let (x0, x1) = x.split_at(mid);

@@ -12,7 +12,7 @@ use pulp::{Simd, WithSimd};
 use super::{Elementwise, KernelUser, Request};
 use crate::error::Result;
 use crate::float::Float;
-use crate::par::{run_tasks, CHUNK};
+use crate::par::{run_tasks, Tasks, CHUNK};
 use crate::param::resolve;
 use crate::stream::{Off, Ones, Sink, Stream};
 
@@ -65,7 +65,7 @@ where
     G: Sink<F>,
 {
     let n = x.len();
-    let mut tasks = Vec::with_capacity(n.div_ceil(CHUNK));
+    let mut tasks = Tasks::with_capacity(n.div_ceil(CHUNK));
     while !x.is_empty() {
         let mid = CHUNK.min(x.len());
         let (x0, x1) = x.split_at(mid);

@@ -106,16 +106,15 @@ impl<K: Copy> Memo<K> {
 /// constants from [`Rule::finish`]. Chunks have a fixed size, so the totals, and the step, do
 /// not depend on the thread count.
 fn gather<R: Rule>(total: usize, tasks: &mut [Task<'_, R>], starts: &[usize]) {
-    let partials =
-        par::run_tasks(
-            total,
-            Bound::Memory,
-            tasks.iter_mut().collect(),
-            |task| match task {
-                Task::F32(k, a) => simd::dispatch(Gather::<R, f32> { k, a }),
-                Task::F64(k, a) => simd::dispatch(Gather::<R, f64> { k, a }),
-            },
-        );
+    let partials = par::run_tasks(
+        total,
+        Bound::Memory,
+        tasks.iter_mut().collect::<Vec<_>>(),
+        |task| match task {
+            Task::F32(k, a) => simd::dispatch(Gather::<R, f32> { k, a }),
+            Task::F64(k, a) => simd::dispatch(Gather::<R, f64> { k, a }),
+        },
+    );
     let mut column = Vec::new();
     for range in starts.windows(2) {
         let (first, end) = (range[0], range[1]);

@@ -13,7 +13,7 @@ use super::{visit, Aux, KernelUser, LossSpec, PointwiseLoss, Visitor, WeightedMe
 use crate::array::{check_shape, Operand, Output};
 use crate::error::{Error, Result};
 use crate::float::Float;
-use crate::par::{run_tasks, CHUNK};
+use crate::par::{run_tasks, Tasks, CHUNK};
 use crate::param::resolve;
 use crate::reduce::{add_to_lanes, pairwise_sum, sum_lanes, Reduction, LANES};
 use crate::stream::{Off, Ones, Paired, Sink, Stream};
@@ -426,7 +426,7 @@ where
     G: Sink<F>,
 {
     let n = x.len();
-    let mut tasks = Vec::with_capacity(n.div_ceil(CHUNK));
+    let mut tasks = Tasks::with_capacity(n.div_ceil(CHUNK));
     while !x.is_empty() {
         let mid = CHUNK.min(x.len());
         let (x0, x1) = x.split_at(mid);

@@ -21,7 +21,7 @@ use crate::array::{
 };
 use crate::error::{Error, Result};
 use crate::float::Float;
-use crate::par::{run_tasks, CHUNK};
+use crate::par::{run_tasks, Tasks, CHUNK};
 use crate::param::resolve;
 use crate::reduce::{pairwise_sum, Reduction};
 use crate::simd::row;
@@ -485,7 +485,7 @@ fn chunked<K: RowwiseLoss, F: Float, T: RowTargets<F>>(
     }
     let rows = parts.x.len() / classes;
     let per_chunk = (CHUNK / classes).max(1);
-    let mut tasks = Vec::with_capacity(rows.div_ceil(per_chunk));
+    let mut tasks = Tasks::with_capacity(rows.div_ceil(per_chunk));
     let (mut x, mut upstream, mut values, mut grad, mut targets) =
         (parts.x, parts.upstream, parts.values, parts.grad, targets);
     let mut left = rows;
