@@ -86,3 +86,19 @@ def assert_close(got: Any, want: Any, tol: Any, what: str) -> None:
             f"got {got.ravel()[bad].tolist()}, want {want.ravel()[bad].tolist()}, "
             f"tol {np.broadcast_to(tol, want.shape).ravel()[bad].tolist()}"
         )
+
+
+def unaligned(a: NDArray[Any], packed: bool = False) -> NDArray[Any]:
+    """The values of ``a`` in unaligned memory, as numpy allows: C-contiguous from an odd
+    address, or (``packed``) a field of a packed structured array, whose stride is not a
+    multiple of the item size either."""
+    if packed:
+        records = np.zeros(a.shape, dtype=[("pad", "u1"), ("value", a.dtype)])
+        records["value"] = a
+        out = records["value"]
+    else:
+        raw = np.zeros(a.nbytes + 1, np.uint8)
+        out = raw[1:].view(a.dtype).reshape(a.shape)
+        out[...] = a
+    assert not out.flags.aligned
+    return out

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from test_threads import run_on_threads
 
 import descend as ds
-from _support import assert_close
+from _support import assert_close, unaligned
 from cases import ACTIVATIONS, DTYPES, ORACLE_EPS, ActivationCase
 from descend import reference
 
@@ -208,6 +208,11 @@ def test_out_and_layouts(case: ActivationCase) -> None:
     strided = np.empty((6, 10))[:, ::2]
     assert f.grad(x, u, out=strided) is strided
     np.testing.assert_array_equal(strided, want_grad)
+    # Unaligned memory: inputs read through copies, out= through a buffer.
+    np.testing.assert_array_equal(f(unaligned(x, packed=True)), want_value)
+    unaligned_out = unaligned(np.zeros_like(x))
+    assert f.grad(unaligned(x), unaligned(u), out=unaligned_out) is unaligned_out
+    np.testing.assert_array_equal(unaligned_out, want_grad)
     # Fortran order and negative strides in; lists and ints coerced.
     np.testing.assert_array_equal(f(np.asfortranarray(x)), want_value)
     np.testing.assert_array_equal(f(x[::-1])[::-1], want_value)

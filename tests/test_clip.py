@@ -19,6 +19,7 @@ from test_simd import available_paths
 from test_threads import run_on_threads
 
 import descend as ds
+from _support import unaligned
 from descend import reference
 
 CHUNK = ds._core.chunk_size()
@@ -229,6 +230,7 @@ def failing_calls() -> dict[str, tuple[Grads, type[Exception], str]]:
         "float16 last": ([*good, np.ones(2, np.float16)], TypeError, r"grads\[2\]"),
         "ints last": ([*good, np.ones(2, np.int64)], TypeError, r"grads\[2\]"),
         "not C-contiguous": ([*good, np.ones((3, 4))[:, ::2]], ValueError, "C-contiguous"),
+        "unaligned last": ([*good, unaligned(np.ones(3))], ValueError, r"grads\[2\] is not al"),
         "a list, not an array": ([*good, [1.0, 2.0]], TypeError, r"grads\[2\]"),
     }
 

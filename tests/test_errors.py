@@ -126,6 +126,23 @@ def test_out_overlapping_a_third_array_raises_and_writes_nothing(method: str) ->
     np.testing.assert_array_equal(pos_weight, 2.0)
 
 
+def test_out_sharing_memory_with_an_input_of_another_dtype_is_refused() -> None:
+    """The input is converted before the core reads it, but out= would overwrite the caller's."""
+    buf = np.zeros(12)
+    labels = buf.view(np.int64)
+    labels[:] = np.arange(12)
+    with pytest.raises(ValueError, match="overlap"):
+        ds.mse_loss.grad(labels, np.ones(12), out=buf)
+    with pytest.raises(ValueError, match="overlap"):
+        ds.sigmoid(labels, out=buf)
+    with pytest.raises(ValueError, match="overlap"):  # through the staging buffer
+        ds.mse_loss.grad(labels[::2], np.ones(6), out=buf[::2])
+    halves = buf.view(np.float32)[:12]
+    with pytest.raises(ValueError, match="overlap"):  # float32 with float64 gives float64
+        ds.mse_loss.grad(np.ones(6), halves[:6], out=buf[:6])
+    np.testing.assert_array_equal(labels[:6], np.arange(6))
+
+
 def test_reduced_value_with_out_is_refused() -> None:
     with pytest.raises(ValueError, match="out"):
         ds.mse_loss(X, Y, out=np.zeros((3, 4)))

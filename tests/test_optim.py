@@ -20,6 +20,7 @@ import pytest
 from test_threads import run_on_threads
 
 import descend as ds
+from _support import unaligned
 from cases import OPTIMIZERS, OptimizerCase
 from descend import reference
 
@@ -168,6 +169,35 @@ def test_a_failing_step_writes_nothing(case: OptimizerCase) -> None:
         opt.step(good)
     opt.param_groups[0]["lr"] = lr
     assert snapshot(opt, params) == before
+
+
+def test_a_schedule_failing_at_the_next_step_fails_that_step() -> None:
+    """The step that succeeded returns; the next one raises before writing (as torch, where
+    the scheduler's own step raises, not the optimizer's)."""
+    p = np.ones(3)
+    past_the_end = ds.SGD([np.ones(3)], lr=lambda s: [0.1][s])
+    opt = ds.SGD([p], lr=lambda s: 0.1 if s < 1 else -0.1)
+    opt.step([np.ones(3)])
+    past_the_end.step([np.ones(3)])
+    np.testing.assert_array_equal(p, 0.9)
+    with pytest.raises(ValueError, match=r"lr schedule gave -0\.1 at step 1"):
+        opt.step([np.ones(3)])
+    with pytest.raises(IndexError):
+        past_the_end.step([np.ones(3)])
+    np.testing.assert_array_equal(p, 0.9)
+
+
+@pytest.mark.parametrize("case", OPTIMIZERS, ids=lambda c: c.id)
+def test_unaligned_memory(case: OptimizerCase) -> None:
+    """Unaligned gradients are read through copies; an unaligned parameter is refused."""
+    rng = np.random.default_rng(8)
+    start, grad = rng.standard_normal(9), rng.standard_normal(9)
+    aligned, odd = [start.copy()], [start.copy()]
+    make(case, aligned).step([grad])
+    make(case, odd).step([unaligned(grad, packed=True)])
+    assert aligned[0].tobytes() == odd[0].tobytes()
+    with pytest.raises(ValueError, match=r"params\[0\] is not aligned"):
+        make(case, [unaligned(start)])
 
 
 def test_a_grad_inside_a_parameter_is_refused() -> None:

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import descend as ds
-from _support import assert_close, expected, loss, oracle
+from _support import assert_close, expected, loss, oracle, unaligned
 from cases import (
     DTYPES,
     POINTWISE,
@@ -143,7 +143,14 @@ def test_layouts(case: PointwiseCase) -> None:
     np.testing.assert_array_equal(got_v, want_v)
     np.testing.assert_array_equal(got_g, want_g)
     fortran_x, fortran_y = np.asfortranarray(base_x), np.asfortranarray(base_y)
-    np.testing.assert_array_equal(f.grad(fortran_x, fortran_y), f.grad(base_x, base_y))
+    want = f.grad(base_x, base_y)
+    np.testing.assert_array_equal(f.grad(fortran_x, fortran_y), want)
+    # Unaligned memory (numpy allows it): inputs read through copies, out= through a buffer.
+    np.testing.assert_array_equal(f.grad(unaligned(base_x), unaligned(base_y, packed=True)), want)
+    assert f(unaligned(base_x, packed=True), base_y) == f(base_x, base_y)
+    out = unaligned(np.zeros_like(base_x))
+    assert f.grad(base_x, base_y, out=out) is out
+    np.testing.assert_array_equal(out, want)
     base_x.flags.writeable = False
     assert f(base_x, base_y) == f(base_x.copy(), base_y)
     assert f(base_x.tolist(), base_y) == f(base_x.astype(np.float64), base_y)

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import descend as ds
-from _support import assert_close
+from _support import assert_close, unaligned
 from cases import DTYPES, REDUCTIONS, ROWWISE, RowwiseCase
 from descend import reference
 
@@ -329,6 +329,11 @@ def test_layouts_and_out(case: RowwiseCase) -> None:
     assert f(np.asfortranarray(p.x), p.target) == want_value
     flipped = f.grad(p.x[::-1], p.target[::-1], reduction="sum")
     np.testing.assert_array_equal(flipped[::-1], f.grad(p.x, p.target, reduction="sum"))
+    # Unaligned memory: inputs (labels too) read through copies, out= through a buffer.
+    odd = unaligned(np.zeros_like(p.x))
+    value, grad = f.value_and_grad(unaligned(p.x, packed=True), unaligned(p.target), out=odd)
+    assert grad is odd and value == want_value
+    np.testing.assert_array_equal(odd, want_grad)
     out = np.empty_like(p.x)
     value, grad = f.value_and_grad(p.x, p.target, out=out)
     assert grad is out and value == want_value

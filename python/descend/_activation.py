@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 
 from descend import _core
 from descend._arrays import FloatArray, as_float
-from descend._loss import _writable_out
+from descend._loss import _apart, _writable_in_place, _writable_out
 from descend._wrap import present_as
 
 P = ParamSpec("P")
@@ -149,9 +149,10 @@ class Activation(Generic[P]):
             return self._staged(want_value, want_grad, input, upstream, out, options, dim)
         name = self.__name__
         result = _core.activation(name, input, upstream, options, dim, want_value, want_grad, out)
-        if result is None:  # declined: out= is not C-contiguous, or the arrays need coercion
-            if out is not None and not out.flags.c_contiguous:
+        if result is None:  # declined: out= needs a buffer, or the arrays need coercion
+            if out is not None and not _writable_in_place(out):
                 return self._staged(want_value, want_grad, input, upstream, out, options, dim)
+            _apart(out, (input, upstream))
             x, u = _operands(input, upstream)
             result = _core.activation(name, x, u, options, dim, want_value, want_grad, out)
         return result
@@ -167,10 +168,9 @@ class Activation(Generic[P]):
         dim: int,
     ) -> Any:
         """Fill a non-contiguous ``out=`` through a contiguous buffer."""
+        _apart(out, (input, upstream))
         x, u = _operands(input, upstream)
         buffer = _writable_out(out, x.dtype)
-        if any(a is not None and np.may_share_memory(out, a) for a in (x, u)):
-            raise ValueError("out must not overlap an input")
         result = _core.activation(self.__name__, x, u, options, dim, want_value, want_grad, buffer)
         np.copyto(out, buffer)
         if isinstance(result, tuple):

@@ -253,7 +253,7 @@ class Loss(Generic[P]):
         if weight is not None and not self._takes_weight:
             raise TypeError(f"{self.__name__}() got an unexpected keyword argument 'weight'")
         options = params or None
-        if out is not None and (out.__class__ is not np.ndarray or not out.flags.c_contiguous):
+        if out is not None and not _writable_in_place(out):
             result = self._staged(
                 want_value, want_grad, input, target, reduction, weight, upstream, aux, out, options
             )
@@ -272,6 +272,7 @@ class Loss(Generic[P]):
                 out,
             )
             if result is None:  # not all ndarrays of one float dtype: apply the coercion rules
+                _apart(out, (input, target, weight, upstream, aux))
                 x, y, w, u, a = self._coerce(input, target, weight, upstream, self._aux_pair(aux))
                 result = self._call_native(
                     self.__name__, x, y, w, u, a, reduction, options, want_value, want_grad, out
@@ -297,10 +298,9 @@ class Loss(Generic[P]):
         options: dict[str, Any] | None,
     ) -> Any:
         """Fill a non-contiguous ``out=`` through a contiguous buffer."""
+        _apart(out, (input, target, weight, upstream, aux))
         x, y, w, u, a = self._coerce(input, target, weight, upstream, self._aux_pair(aux))
         buffer = _writable_out(out, x.dtype)
-        if any(v is not None and np.may_share_memory(out, v) for v in (x, y, w, u, a)):
-            raise ValueError("out must not overlap an input")
         result = self._call_native(
             self.__name__, x, y, w, u, a, reduction, options, want_value, want_grad, buffer
         )
@@ -334,6 +334,23 @@ def _unbroadcast(g: FloatArray, shape: tuple[int, ...]) -> FloatArray:
         lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
     )
     return np.sum(g, axis=axes, keepdims=True).reshape(shape) if axes else g
+
+
+def _apart(out: Any, arrays: tuple[Any, ...]) -> None:
+    """Refuse an ``out=`` that shares memory with an argument as the caller gave it.
+
+    The core checks the arrays it reads, but a coerced copy (ints as floats) no longer shares
+    the caller's memory, while writing ``out=`` would still change the caller's array.
+    """
+    if out is not None and any(
+        isinstance(a, np.ndarray) and np.may_share_memory(out, a) for a in arrays
+    ):
+        raise ValueError("out must not overlap an input")
+
+
+def _writable_in_place(out: Any) -> bool:
+    """Whether the core can write ``out=`` directly; else it is filled through a buffer."""
+    return out.__class__ is np.ndarray and out.flags.c_contiguous and out.flags.aligned
 
 
 def _writable_out(out: Any, dtype: np.dtype[Any]) -> FloatArray:

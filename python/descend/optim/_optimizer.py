@@ -9,6 +9,7 @@ whose names are torch's (``"betas[0]"`` is ``group["betas"][0]``).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -143,7 +144,10 @@ class Optimizer:
         self._steps += 1
         for group in self.param_groups:  # show the lr of the next step, as torch's schedulers
             if group["lr_schedule"] is not None:
-                self._set_lr(group)
+                # This step has happened: a schedule that fails at the next one (an invalid lr,
+                # or run past its end) raises from that step, before it writes anything.
+                with contextlib.suppress(Exception):
+                    self._set_lr(group)
 
     @property
     def state(self) -> dict[int, dict[str, Any]]:

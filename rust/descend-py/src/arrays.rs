@@ -6,6 +6,7 @@
 //! writable flag is read directly and every output's byte range is checked against every
 //! input's extent, so `out=` aliasing an input is refused before anything is written.
 
+use std::ffi::c_int;
 use std::fmt::Display;
 use std::ops::Range;
 
@@ -38,12 +39,17 @@ pub fn float_type(obj: &Bound<'_, PyAny>) -> Option<FloatType> {
     }
 }
 
-/// Whether `out` is an ndarray the kernels cannot write in place (not C-contiguous). A call
-/// given one declines, and the Python layer fills it through a contiguous buffer. Checked here
-/// rather than before the call in Python, where reading `out.flags` cost 80 ns of every call.
+/// Whether `out` is an ndarray the kernels cannot write in place (not C-contiguous, or not
+/// aligned). A call given one declines, and the Python layer fills it through a contiguous
+/// buffer. Checked here rather than before the call in Python, where reading `out.flags` cost
+/// 80 ns of every call.
 pub fn needs_staging(out: Option<&Bound<'_, PyAny>>) -> bool {
     out.and_then(|out| out.cast::<PyUntypedArray>().ok())
-        .is_some_and(|out| !out.is_c_contiguous())
+        .is_some_and(|out| {
+            // SAFETY: reading the flags field of a live array object.
+            let flags = unsafe { (*out.as_array_ptr()).flags };
+            !out.is_c_contiguous() || flags & npyffi::NPY_ARRAY_ALIGNED == 0
+        })
 }
 
 /// The integer dtypes class labels come in.
@@ -88,7 +94,20 @@ fn extent<F: Element>(array: &Bound<'_, PyArrayDyn<F>>) -> Range<usize> {
     (start as isize + low) as usize..(start as isize + high + item) as usize
 }
 
-/// A read-only input, read in place when C-contiguous.
+/// The array's flags word (`NPY_ARRAY_*` bits).
+fn flags<F: Element>(array: &Bound<'_, PyArrayDyn<F>>) -> c_int {
+    // SAFETY: reading the flags field of a live array object.
+    unsafe { (*array.as_array_ptr()).flags }
+}
+
+/// Whether every element of `array` lies at an address aligned for its type. numpy allows
+/// unaligned arrays (a field of a packed structured array, `np.frombuffer` at an odd offset);
+/// a Rust slice or `ndarray` view of one is undefined behaviour, and was read wrong.
+fn is_aligned<F: Element>(array: &Bound<'_, PyArrayDyn<F>>) -> bool {
+    flags(array) & npyffi::NPY_ARRAY_ALIGNED != 0
+}
+
+/// A read-only input, read in place when C-contiguous and aligned, else copied to C order.
 pub struct Input<'py, F: Element> {
     array: Bound<'py, PyArrayDyn<F>>,
     copy: Option<Vec<F>>,
@@ -99,10 +118,13 @@ impl<'py, F: Element + Copy> Input<'py, F> {
     pub fn new(obj: &Bound<'py, PyAny>) -> Self {
         // SAFETY: the caller checked that obj is an ndarray whose dtype is F.
         let array = unsafe { obj.cast_unchecked::<PyArrayDyn<F>>() }.clone();
-        let copy = if array.is_c_contiguous() {
+        let copy = if !is_aligned(&array) {
+            Some(gather_unaligned(&array))
+        } else if array.is_c_contiguous() {
             None
         } else {
             // SAFETY: read under the GIL, before any kernel runs; no Rust borrow aliases it.
+            // Aligned, so every stride is a multiple of the element size, as a view needs.
             Some(unsafe { array.as_array() }.iter().copied().collect())
         };
         Self { array, copy }
@@ -137,6 +159,46 @@ impl<'py, F: Element + Copy> Input<'py, F> {
     }
 }
 
+/// The elements of an unaligned array in C order, each read from its own byte address.
+fn gather_unaligned<F: Element + Copy>(array: &Bound<'_, PyArrayDyn<F>>) -> Vec<F> {
+    let (shape, strides) = (array.shape(), array.strides());
+    let len = shape.iter().product::<usize>();
+    let mut out = Vec::with_capacity(len);
+    if len == 0 {
+        return out;
+    }
+    let base = array.data().cast::<u8>().cast_const();
+    // The last axis is read in a loop; the others are stepped like an odometer.
+    let (inner, inner_stride) = match (shape.last(), strides.last()) {
+        (Some(&n), Some(&stride)) => (n, stride),
+        _ => (1, 0), // 0-d: one element
+    };
+    let outer = shape.len().saturating_sub(1);
+    let mut index = vec![0_usize; outer];
+    let mut offset = 0_isize;
+    for _ in 0..len / inner {
+        for i in 0..inner as isize {
+            // SAFETY: the byte offset of an element of the array, which numpy keeps in bounds;
+            // read_unaligned has no alignment requirement.
+            out.push(unsafe {
+                base.offset(offset + i * inner_stride)
+                    .cast::<F>()
+                    .read_unaligned()
+            });
+        }
+        for axis in (0..outer).rev() {
+            index[axis] += 1;
+            offset += strides[axis];
+            if index[axis] < shape[axis] {
+                break;
+            }
+            offset -= strides[axis] * shape[axis] as isize;
+            index[axis] = 0;
+        }
+    }
+    out
+}
+
 /// A writable output: the caller's `out=` or a fresh numpy array.
 pub struct Target<'py, F: Element> {
     array: Bound<'py, PyArrayDyn<F>>,
@@ -159,13 +221,13 @@ impl<'py, F: Element + Copy> Target<'py, F> {
             .cast::<PyArrayDyn<F>>()
             .map_err(|_| PyTypeError::new_err(format!("out must be an ndarray of dtype {dtype}")))?
             .clone();
-        // SAFETY: reading the flags field of a live array object.
-        let flags = unsafe { (*array.as_array_ptr()).flags };
-        if flags & npyffi::NPY_ARRAY_WRITEABLE == 0 {
+        if flags(&array) & npyffi::NPY_ARRAY_WRITEABLE == 0 {
             return Err(PyValueError::new_err("out is read-only"));
         }
-        if !array.is_c_contiguous() {
-            return Err(PyValueError::new_err("out must be C-contiguous"));
+        if !(array.is_c_contiguous() && is_aligned(&array)) {
+            return Err(PyValueError::new_err(
+                "out must be C-contiguous and aligned",
+            ));
         }
         let bytes = extent(&array);
         for other in inputs {
@@ -203,14 +265,18 @@ pub fn in_place<'py, F: Element>(
         .cast::<PyArrayDyn<F>>()
         .map_err(|_| PyTypeError::new_err(format!("{what} must be a float32 or float64 ndarray")))?
         .clone();
-    // SAFETY: reading the flags field of a live array object.
-    let flags = unsafe { (*array.as_array_ptr()).flags };
-    if flags & npyffi::NPY_ARRAY_WRITEABLE == 0 {
+    if flags(&array) & npyffi::NPY_ARRAY_WRITEABLE == 0 {
         return Err(PyValueError::new_err(format!("{what} is read-only")));
     }
     if !array.is_c_contiguous() {
         return Err(PyValueError::new_err(format!(
             "{what} must be C-contiguous"
+        )));
+    }
+    if !is_aligned(&array) {
+        return Err(PyValueError::new_err(format!(
+            "{what} is not aligned in memory (a field of a packed structured array, or a \
+             buffer read at an odd offset); pass an aligned copy"
         )));
     }
     Ok(Target { array })
