@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -141,6 +143,52 @@ def test_out_sharing_memory_with_an_input_of_another_dtype_is_refused() -> None:
     with pytest.raises(ValueError, match="overlap"):  # float32 with float64 gives float64
         ds.mse_loss.grad(np.ones(6), halves[:6], out=buf[:6])
     np.testing.assert_array_equal(labels[:6], np.arange(6))
+
+
+LOGITS, LABELS = np.zeros((2, 3)), np.array([0, 1])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: ds.mse_loss(X, Y, reduction=None), TypeError, "reduction must be one of"),
+        (lambda: ds.huber_loss(X, Y, delta="a"), TypeError, "delta must be a number, got 'a'"),
+        (
+            lambda: ds.cross_entropy(LOGITS, LABELS, label_smoothing="a"),
+            TypeError,
+            "label_smoothing must be a number",
+        ),
+        (
+            lambda: ds.cross_entropy(LOGITS, LABELS, ignore_index=None),
+            TypeError,
+            "ignore_index must be a number, got None",
+        ),
+        (lambda: ds.elu(X, alpha="a"), TypeError, "alpha must be a number"),
+        (lambda: ds.softmax(X, dim=2**70), IndexError, f"dim {2**70} is out of bounds"),
+        (lambda: ds.Adam([np.zeros(3)], betas=0.9), TypeError, "betas must be a pair"),
+        (lambda: ds.Adam([np.zeros(3)], betas=(0.9,)), ValueError, "betas must be a pair"),
+        (lambda: ds.Adam([np.zeros(3)], betas=(0.9, 0.9, 0.9)), ValueError, "betas must be a"),
+        (lambda: ds.Rprop([np.zeros(3)], etas=1.2), TypeError, "etas must be a pair"),
+        (
+            lambda: ds.cross_entropy(LOGITS, np.array([1, 2**64 - 100], np.uint64)),
+            IndexError,
+            f"class {2**64 - 100} at flat index 1",
+        ),
+    ],
+)
+def test_bad_options_are_named(call: Any, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_a_mutated_pair_option_fails_the_step_before_writing() -> None:
+    p = np.ones(3)
+    opt = ds.Adam([p])
+    for bad, error in (((0.9, 0.9, 0.9), ValueError), (0.9, TypeError)):
+        opt.param_groups[0]["betas"] = bad
+        with pytest.raises(error, match=r"param_groups\[0\]\[betas\] must be a pair"):
+            opt.step([np.ones(3)])
+    np.testing.assert_array_equal(p, 1.0)
 
 
 def test_reduced_value_with_out_is_refused() -> None:

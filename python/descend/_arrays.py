@@ -79,6 +79,7 @@ def _spread(name: str, value: ArrayLike, x: FloatArray, dtype: np.dtype[Any]) ->
 
 
 _LABEL_TYPES = (np.dtype(np.int32), np.dtype(np.int64))
+_INT64_MAX = 2**63 - 1
 
 
 def rowwise_operands(
@@ -98,6 +99,12 @@ def rowwise_operands(
         raise TypeError("target has dtype bool; class labels must be integers")
     if t.dtype.kind in "iu":
         x = as_float("input", input)
+        if t.dtype.kind == "u" and t.dtype.itemsize == 8 and t.size and t.max() > _INT64_MAX:
+            # Cast to int64 it would wrap to a negative class (or to ignore_index).
+            index = int(np.argmax(t > _INT64_MAX))
+            raise IndexError(
+                f"target holds class {t.flat[index]} at flat index {index}, out of range"
+            )
         labels = t if t.dtype in _LABEL_TYPES else t.astype(np.int64)
         w = None if weight is None else as_float("weight", weight).astype(x.dtype, copy=False)
         u = None if upstream is None else as_float("upstream", upstream).astype(x.dtype, copy=False)

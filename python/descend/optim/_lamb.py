@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from descend.optim._optimizer import Optimizer, ScheduleLike
+from descend.optim._optimizer import Optimizer, ScheduleLike, pair
 
 
 class LAMB(Optimizer):
@@ -63,7 +63,7 @@ class LAMB(Optimizer):
     ) -> None:
         defaults = {
             "lr": lr,
-            "betas": tuple(betas),
+            "betas": pair("betas", betas),
             "eps": eps,
             "weight_decay": weight_decay,
             "maximize": maximize,

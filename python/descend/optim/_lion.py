@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from descend.optim._optimizer import Optimizer, ScheduleLike
+from descend.optim._optimizer import Optimizer, ScheduleLike, pair
 
 
 class Lion(Optimizer):
@@ -64,7 +64,7 @@ class Lion(Optimizer):
     ) -> None:
         defaults = {
             "lr": lr,
-            "betas": tuple(betas),
+            "betas": pair("betas", betas),
             "weight_decay": weight_decay,
             "maximize": maximize,
         }

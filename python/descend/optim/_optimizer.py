@@ -39,6 +39,17 @@ _SPECS = {
 }
 
 
+def pair(name: str, value: Any) -> tuple[Any, ...]:
+    """Return a two-number option (``betas``, ``etas``, ``step_sizes``) as a tuple, or raise."""
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise TypeError(f"{name} must be a pair of numbers, got {value!r}") from None
+    if len(items) != 2:
+        raise ValueError(f"{name} must be a pair of numbers, got {value!r}")
+    return items
+
+
 class Optimizer:
     """Base of descend's optimizers: ``param_groups``, ``step``, ``state_dict`` as torch.optim.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from descend.optim._optimizer import Optimizer, ScheduleLike
+from descend.optim._optimizer import Optimizer, ScheduleLike, pair
 
 
 class RAdam(Optimizer):
@@ -73,7 +73,7 @@ class RAdam(Optimizer):
     ) -> None:
         defaults = {
             "lr": lr,
-            "betas": tuple(betas),
+            "betas": pair("betas", betas),
             "eps": eps,
             "weight_decay": weight_decay,
             "decoupled_weight_decay": decoupled_weight_decay,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from descend.optim._optimizer import Optimizer, ScheduleLike
+from descend.optim._optimizer import Optimizer, ScheduleLike, pair
 
 
 class Rprop(Optimizer):
@@ -64,8 +64,8 @@ class Rprop(Optimizer):
     ) -> None:
         defaults = {
             "lr": lr,
-            "etas": tuple(etas),
-            "step_sizes": tuple(step_sizes),
+            "etas": pair("etas", etas),
+            "step_sizes": pair("step_sizes", step_sizes),
             "foreach": foreach,
             "maximize": maximize,
             "differentiable": differentiable,

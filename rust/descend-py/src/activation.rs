@@ -2,9 +2,10 @@
 
 use descend_core::activation::{run, Request};
 use descend_core::Float;
-use numpy::Element;
+use numpy::{Element, PyUntypedArray, PyUntypedArrayMethods};
+use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyDict, PyInt, PyTuple};
 
 use crate::arrays::{float_type, needs_staging, FloatType, Input, Target};
 use crate::call::Params;
@@ -25,7 +26,7 @@ pub fn activation<'py>(
     input: &Bound<'py, PyAny>,
     upstream: Option<&Bound<'py, PyAny>>,
     params: Option<&Bound<'py, PyDict>>,
-    dim: i64,
+    dim: &Bound<'py, PyAny>,
     want_value: bool,
     want_grad: bool,
     out: Option<&Bound<'py, PyAny>>,
@@ -36,6 +37,17 @@ pub fn activation<'py>(
     if upstream.is_some_and(|u| float_type(u) != Some(dtype)) || needs_staging(out) {
         return Ok(None);
     }
+    let dim = match dim.extract::<i64>() {
+        Ok(dim) => dim,
+        // Beyond i64 is out of bounds like any other axis: IndexError, not OverflowError.
+        Err(_) if dim.is_instance_of::<PyInt>() => {
+            return Err(PyIndexError::new_err(format!(
+                "dim {dim} is out of bounds for an array of dimension {}",
+                input.cast::<PyUntypedArray>()?.ndim()
+            )));
+        }
+        Err(err) => return Err(err),
+    };
     let params = Params::read(params)?;
     let call = Call {
         name,

@@ -6,6 +6,7 @@ use std::ops::Range;
 use descend_core::reduce::Reduction;
 use descend_core::Float;
 use numpy::Element;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyString, PyTuple};
 
@@ -21,7 +22,13 @@ impl<'py> Params<'py> {
         let pairs = dict
             .map(|dict| {
                 dict.iter()
-                    .map(|(name, value)| Ok((name.cast_into::<PyString>()?, value.extract()?)))
+                    .map(|(name, value)| {
+                        let number = value.extract().map_err(|_| {
+                            let shown = value.repr().map_or_else(|_| "?".into(), |r| r.to_string());
+                            PyTypeError::new_err(format!("{name} must be a number, got {shown}"))
+                        })?;
+                        Ok((name.cast_into::<PyString>()?, number))
+                    })
                     .collect::<PyResult<Vec<_>>>()
             })
             .transpose()?
@@ -50,10 +57,15 @@ pub struct Ask {
 }
 
 impl Ask {
-    /// Parses the reduction and keeps the flags.
-    pub fn new(reduction: &str, want_value: bool, want_grad: bool) -> PyResult<Self> {
+    /// Parses the reduction (torch's spelling, a str) and keeps the flags.
+    pub fn new(reduction: &Bound<'_, PyAny>, want_value: bool, want_grad: bool) -> PyResult<Self> {
+        let name = reduction.cast::<PyString>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "reduction must be one of 'none', 'mean', 'sum' ('batchmean' for kl_div), got {reduction}"
+            ))
+        })?;
         Ok(Self {
-            reduction: Reduction::parse(reduction).map_err(to_py_err)?,
+            reduction: Reduction::parse(name.to_str()?).map_err(to_py_err)?,
             want_value,
             want_grad,
         })

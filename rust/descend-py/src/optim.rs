@@ -6,7 +6,7 @@ use descend_core::optim::{GradData, ParamData, Slot, State, RULES};
 use numpy::{PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PySequence, PyString};
 
 use crate::arrays::{check_disjoint, float_type, in_place, FloatType, Input, Named, Target};
 use crate::door::{enter, to_py_err};
@@ -16,9 +16,10 @@ use crate::door::{enter, to_py_err};
 #[derive(Debug)]
 pub struct OptimizerState {
     state: State,
-    /// Where each hyperparameter sits in a group dict: its key, and an index into the value
-    /// for names like `betas[0]`; interned once, so a step reads groups without formatting.
-    fields: Vec<(Py<PyString>, Option<usize>)>,
+    /// Where each hyperparameter sits in a group dict: its key, and for names like `betas[0]`
+    /// the index into the value and the value's length (2 for a pair); interned once, so a
+    /// step reads groups without formatting.
+    fields: Vec<(Py<PyString>, Option<Entry>)>,
 }
 
 /// A parameter lent for one step.
@@ -49,16 +50,19 @@ impl OptimizerState {
     #[new]
     fn new(py: Python<'_>, rule: &str) -> PyResult<Self> {
         let state = State::new(rule).map_err(to_py_err)?;
-        let fields = state
-            .rule
-            .params
-            .iter()
-            .map(|p| match p.name.split_once('[') {
+        let names = state.rule.params.iter().map(|p| p.name);
+        let key_of = |name: &'static str| name.split_once('[').map_or(name, |(key, _)| key);
+        let fields = names
+            .clone()
+            .map(|name| match name.split_once('[') {
                 Some((key, index)) => (
                     PyString::intern(py, key).unbind(),
-                    index.trim_end_matches(']').parse().ok(),
+                    index.trim_end_matches(']').parse().ok().map(|index| Entry {
+                        index,
+                        len: names.clone().filter(|&n| key_of(n) == key).count(),
+                    }),
                 ),
-                None => (PyString::intern(py, p.name).unbind(), None),
+                None => (PyString::intern(py, name).unbind(), None),
             })
             .collect();
         Ok(Self { state, fields })
@@ -253,7 +257,9 @@ impl OptimizerState {
                             PyValueError::new_err(format!("param_groups[{g}] has no {key:?}"))
                         })?;
                         let value = match index {
-                            Some(i) => value.get_item(i)?,
+                            Some(entry) => {
+                                entry.read(&value, || format!("param_groups[{g}][{key}]"))?
+                            }
                             None => value,
                         };
                         value.extract::<f64>().map_err(|_| {
@@ -265,6 +271,42 @@ impl OptimizerState {
                     .collect()
             })
             .collect()
+    }
+}
+
+/// One number of a hyperparameter that holds several (`betas[1]`).
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    index: usize,
+    /// How many numbers the value holds.
+    len: usize,
+}
+
+impl Entry {
+    /// The item at `index` of `value`, which must be a sequence of exactly `len` items; `what`
+    /// names the value in errors.
+    fn read<'py>(
+        self,
+        value: &Bound<'py, PyAny>,
+        what: impl Fn() -> String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let expected = match self.len {
+            2 => "a pair of numbers".to_string(),
+            n => format!("{n} numbers"),
+        };
+        let Ok(sequence) = value.cast::<PySequence>() else {
+            return Err(PyTypeError::new_err(format!(
+                "{} must be {expected}, got {value}",
+                what()
+            )));
+        };
+        if sequence.len()? != self.len {
+            return Err(PyValueError::new_err(format!(
+                "{} must be {expected}, got {value}",
+                what()
+            )));
+        }
+        sequence.get_item(self.index)
     }
 }
 

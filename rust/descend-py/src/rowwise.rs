@@ -29,7 +29,7 @@ pub fn rowwise<'py>(
     weight: Option<&Bound<'py, PyAny>>,
     upstream: Option<&Bound<'py, PyAny>>,
     aux: Option<&Bound<'py, PyAny>>,
-    reduction: &str,
+    reduction: &Bound<'py, PyAny>,
     params: Option<&Bound<'py, PyDict>>,
     want_value: bool,
     want_grad: bool,
