@@ -277,10 +277,34 @@ def test_stream_probe_sums_writes_and_rejects_what_it_lacks() -> None:
         _core.stream_probe([a, b.astype(np.float64)], [])
 
 
-def test_unknown_kernel_is_reported() -> None:
-    report = bench.main([*FAST, "--kernels", "mse_loss.value,nonesuch_loss"])
-    assert [r["kernel"] for r in report["rows"]] == ["mse_loss"] * 4
-    assert any(k.startswith("nonesuch_loss") for k in report["skipped_kernels"])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--kernels", "mse_loss.value,nonesuch_loss"], "no such kernel: nonesuch_loss"),
+        (["--peers", "numpy,pytorch"], "no such peer: pytorch"),
+        (["--sizes", "1e15"], "exceed this machine's memory"),
+        (["--budget", "0"], "--budget must be > 0"),
+        (["--json", "/nonexistent/report.json"], "no such directory"),
+        (["--from-json", "/nonexistent/report.json"], "no such file"),
+    ],
+)
+def test_bad_arguments_fail_before_measuring(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit:
+        bench.main(["--fast", *args])
+    assert exit.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_file_that_is_not_a_report_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.json"
+    path.write_text('{"rows": []}')
+    with pytest.raises(SystemExit, match="not a report"):
+        bench.main(["--from-json", str(path)])
+    path.write_text("{")
+    with pytest.raises(SystemExit, match=r"other\.json"):
+        bench.main(["--from-json", str(path)])
 
 
 def test_cli_bench_and_info(capsys: pytest.CaptureFixture[str]) -> None:

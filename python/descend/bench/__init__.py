@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
 from types import ModuleType
@@ -239,6 +240,49 @@ def _dtypes(text: str) -> list[str]:
     return dtypes
 
 
+def _largest_size() -> int:
+    """Return the most elements a run may ask for.
+
+    About 64 bytes per element (every implementation's float64 arrays at once) must fit in the
+    machine's memory.
+    """
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # not POSIX: no limit known
+        return sys.maxsize
+    return max(memory // 64, 1)
+
+
+def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse, before anything is measured, what would fail or be wasted later.
+
+    A mistyped kernel or peer, a size beyond memory, a non-positive budget, an output that
+    cannot be written.
+    """
+    if args.from_json and not os.path.isfile(args.from_json):
+        parser.error(f"--from-json {args.from_json}: no such file")
+    names = [k for k in args.kernels.split(",") if k]
+    _, unknown = select(names or None)
+    if unknown:
+        known = sorted({k.function for k in _kernels.kernels()})
+        parser.error(f"no such kernel: {', '.join(unknown)} (known: {', '.join(known)})")
+    peers = [p for p in args.peers.split(",") if p]
+    strangers = [p for p in peers if p not in PEERS]
+    if strangers:
+        parser.error(f"no such peer: {', '.join(strangers)} (known: {', '.join(PEERS)})")
+    largest = _largest_size()
+    if max(args.sizes) > largest:
+        parser.error(f"--sizes: {max(args.sizes):.0e} elements exceed this machine's memory")
+    if not args.budget > 0:
+        parser.error(f"--budget must be > 0 seconds, got {args.budget}")
+    for flag in ("json", "markdown", "plot"):
+        path = getattr(args, flag)
+        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            parser.error(f"--{flag} {path}: no such directory")
+    if args.readme and not os.path.isfile(args.readme):
+        parser.error(f"--readme {args.readme}: no such file")
+
+
 def parse(argv: list[str] | None) -> dict[str, Any]:
     """Read the command line into a JSON-able config."""
     parser = argparse.ArgumentParser(
@@ -266,6 +310,7 @@ def parse(argv: list[str] | None) -> dict[str, Any]:
     )
     parser.add_argument("--from-json", help="render a saved report instead of measuring")
     args = parser.parse_args(argv)
+    _check(parser, args)
     fast = args.fast
     return {
         "sizes": FAST_SIZES if fast else args.sizes,
@@ -292,8 +337,7 @@ def main(argv: list[str] | None = None) -> Report:
     """Run ``descend bench`` with ``argv`` (``sys.argv[1:]`` when None); return the report."""
     config = parse(argv)
     if config["from_json"]:
-        with open(config["from_json"]) as f:
-            report: Report = json.load(f)
+        report: Report = _load_report(config["from_json"])
     else:
         report = run(config)
     if not config["quiet"]:
@@ -312,4 +356,17 @@ def main(argv: list[str] | None = None) -> Report:
         _report.plot(report, outputs["plot"])
     if outputs["readme"]:
         _report.update_readme(outputs["readme"], report)
+    return report
+
+
+def _load_report(path: str) -> Report:
+    """Read a saved report, exiting with one line if it is not one."""
+    try:
+        with open(path) as f:
+            report: Report = json.load(f)
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"descend bench: error: --from-json {path}: {error}") from None
+    errors = validate(report)
+    if errors:
+        raise SystemExit(f"descend bench: error: --from-json {path}: not a report: {errors[0]}")
     return report
