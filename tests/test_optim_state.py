@@ -129,3 +129,73 @@ def test_plateau_validates() -> None:
         ds.ReduceLROnPlateau(opt, factor=1.0)
     with pytest.raises(ValueError, match="min_lr"):
         ds.ReduceLROnPlateau(opt, min_lr=[0.0, 0.1])
+
+
+def stepped(case: OptimizerCase) -> tuple[Any, list[Any]]:
+    rng = np.random.default_rng(22)
+    params = [rng.standard_normal(4), rng.standard_normal((2, 3)).astype(np.float32)]
+    opt = getattr(ds, case.name)(params, **case.options)
+    for g in grads_for(rng, 3):
+        opt.step(g)
+    return opt, params
+
+
+@pytest.mark.parametrize("case", OPTIMIZERS, ids=lambda c: c.id)
+def test_a_state_with_a_key_missing_is_refused_and_changes_nothing(case: OptimizerCase) -> None:
+    """A missing array would restart from zeros (or the step count from 0) without a word."""
+    opt, _ = stepped(case)
+    saved = opt.state_dict()
+    if not saved["state"]:
+        pytest.skip(f"{case.id} keeps no state")
+    before = json.dumps(saved, default=lambda a: np.asarray(a).tolist())
+    for key in saved["state"][0]:
+        broken = opt.state_dict()
+        del broken["state"][0][key]
+        with pytest.raises(ValueError, match=rf"state\[0\] lacks '{key}'"):
+            opt.load_state_dict(broken)
+    assert json.dumps(opt.state_dict(), default=lambda a: np.asarray(a).tolist()) == before
+
+
+@pytest.mark.parametrize("steps", ["abc", -1, 2.5, None])
+def test_a_bad_step_count_is_refused_before_anything_is_loaded(steps: Any) -> None:
+    opt = ds.Adam([np.ones(2)], lr=0.1)
+    opt.step([np.ones(2)])
+    saved = opt.state_dict()
+    saved["state"][0]["exp_avg"] = np.array([9.0, 9.0])
+    saved["steps"] = steps
+    with pytest.raises(ValueError, match="steps must be a whole number"):
+        opt.load_state_dict(saved)
+    assert opt.state_dict()["state"][0]["exp_avg"].tolist() != [9.0, 9.0]
+    saved["steps"] = 1
+    saved["state"][0]["step"] = -3
+    with pytest.raises(ValueError, match=r"state\[0\]\['step'\] must be a whole number"):
+        opt.load_state_dict(saved)
+
+
+def test_loading_an_earlier_state_undoes_a_plateau_cut() -> None:
+    opt = ds.SGD([np.ones(2)], lr=ds.schedules.constant(0.1))
+    plateau = ds.ReduceLROnPlateau(opt, patience=0)
+    checkpoint = opt.state_dict()
+    for metric in (1.0, 2.0):  # the second is worse: cut
+        opt.step([np.ones(2)])
+        plateau.step(metric)
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.01)
+    opt.load_state_dict(checkpoint)
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.1)
+    assert plateau.num_bad_epochs == 0
+
+
+def test_plateau_takes_groups_added_later() -> None:
+    opt = ds.SGD([np.zeros(2)], lr=0.1)
+    plateau = ds.ReduceLROnPlateau(opt, patience=0)  # one min_lr: it serves new groups too
+    opt.add_param_group({"params": [np.zeros(3)], "lr": 0.05})
+    plateau.step(1.0)
+    plateau.step(2.0)
+    assert [g["lr"] for g in opt.param_groups] == pytest.approx([0.01, 0.005])
+    listed = ds.SGD([np.zeros(2)], lr=0.1)
+    strict = ds.ReduceLROnPlateau(listed, patience=0, min_lr=[0.0])  # one per group, as given
+    listed.add_param_group({"params": [np.zeros(3)], "lr": 0.05})
+    with pytest.raises(ValueError, match="min_lrs has 1 values"):
+        strict.step(1.0)
+    assert [g["lr"] for g in listed.param_groups] == [0.1, 0.05]
+    assert strict.last_epoch == 0

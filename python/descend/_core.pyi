@@ -116,6 +116,8 @@ class OptimizerState:
     def load(
         self,
         entries: list[tuple[int, list[float], list[tuple[str, NDArray[np.floating[Any]]]]] | None],
+        members: list[int],
+        groups: list[dict[str, Any]],
     ) -> None: ...
 
 def in_place_probe(

@@ -91,5 +91,7 @@ class Adagrad(Optimizer):
                 (0, [], [("sum", np.full_like(p, group["initial_accumulator_value"]))])
                 for group in self.param_groups
                 for p in group["params"]
-            ]
+            ],
+            self._members,
+            self.param_groups,
         )

@@ -39,6 +39,17 @@ _SPECS = {
 }
 
 
+def _count(name: str, value: Any) -> int:
+    """Return a saved step count (torch keeps ``step`` as a float tensor) as an int, or raise."""
+    try:
+        count = float(np.asarray(value))
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}") from None
+    if not (count >= 0 and count.is_integer()):
+        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+    return int(count)
+
+
 def pair(name: str, value: Any) -> tuple[Any, ...]:
     """Return a two-number option (``betas``, ``etas``, ``step_sizes``) as a tuple, or raise."""
     try:
@@ -211,7 +222,10 @@ class Optimizer:
                     f"loaded parameter group {i} has {len(saved['params'])} parameters, the "
                     f"optimizer's has {len(now['params'])}"
                 )
-            group = {**now, **{k: v for k, v in saved.items() if k != "params"}}
+            # The saved group replaces this one, as torch's does; lr_scale (a plateau's cuts) is
+            # kept only as saved, so loading an earlier state undoes later cuts.
+            kept = {k: v for k, v in now.items() if k != "lr_scale"}
+            group = {**kept, **{k: v for k, v in saved.items() if k != "params"}}
             group.setdefault("lr_schedule", None)
             self._validate(group)
             merged.append(group)
@@ -222,20 +236,34 @@ class Optimizer:
         counts_steps = _SPECS[self._rule].counts_steps
         carried = _SPECS[self._rule].carried
         saved_state = state_dict["state"]
+        steps = _count("steps", state_dict.get("steps", 0))
         entries: list[Any] = []
         for i in range(len(self._native)):
             entry = saved_state.get(i, saved_state.get(str(i)))
             if entry is None:
                 entries.append(None)
                 continue
-            arrays = [(k, np.asarray(v)) for k, v in entry.items() if k not in ("step", *carried)]
-            step = int(entry["step"]) if counts_steps and "step" in entry else 0
-            scalars = [float(entry[name]) for name in carried]
+            needed = [*carried, "step"] if counts_steps else carried
+            missing = [name for name in needed if name not in entry]
+            if missing:
+                raise ValueError(f"state[{i}] lacks {missing[0]!r}")
+            # torch saves a buffer it has not created yet as None.
+            arrays = [
+                (k, np.asarray(v))
+                for k, v in entry.items()
+                if k not in ("step", *carried) and v is not None
+            ]
+            step = _count(f"state[{i}]['step']", entry["step"]) if counts_steps else 0
+            try:
+                scalars = [float(entry[name]) for name in carried]
+            except (TypeError, ValueError):
+                raise ValueError(f"state[{i}]: {', '.join(carried)} must be numbers") from None
             entries.append((step, scalars, arrays))
-        self._native.load(entries)  # the last check: from here on nothing can fail
+        # The last check: from here on nothing can fail.
+        self._native.load(entries, self._members, merged)
         if plateau is not None:
             self._plateau.load_state_dict(plateau)
-        self._steps = int(state_dict.get("steps", 0))
+        self._steps = steps
         for now, group in zip(self.param_groups, merged, strict=True):
             now.clear()
             now.update(group)

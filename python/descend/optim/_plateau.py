@@ -76,6 +76,8 @@ class ReduceLROnPlateau:
         if not 0.0 <= factor < 1.0:
             raise ValueError(f"factor must be in [0, 1), got {factor}")
         groups = len(optimizer.param_groups)
+        # One min_lr serves groups added later too, as torch's default_min_lr.
+        self.default_min_lr = None if isinstance(min_lr, Sequence) else float(min_lr)
         min_lrs = [float(v) for v in min_lr] if isinstance(min_lr, Sequence) else [min_lr] * groups
         if len(min_lrs) != groups:
             raise ValueError(f"min_lr has {len(min_lrs)} values for {groups} parameter groups")
@@ -100,6 +102,14 @@ class ReduceLROnPlateau:
     def step(self, metrics: float) -> None:
         """Record one epoch's metric, cutting the learning rates if it has plateaued."""
         current = float(metrics)
+        groups = len(self.optimizer.param_groups)
+        if len(self.min_lrs) != groups:  # a group was added since: checked before any change
+            if self.default_min_lr is None:
+                raise ValueError(
+                    f"min_lrs has {len(self.min_lrs)} values but the optimizer now has {groups} "
+                    "parameter groups; set min_lrs to one per group"
+                )
+            self.min_lrs = [self.default_min_lr] * groups
         self.last_epoch += 1
         if self._is_better(current):
             self.best = current
@@ -129,7 +139,9 @@ class ReduceLROnPlateau:
 
     def check_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Raise ``ValueError`` unless ``state_dict`` is one ``state_dict()`` could return."""
-        if set(state_dict) != set(self.state_dict()):
+        keys = set(self.state_dict())
+        # States saved before default_min_lr existed lack it; the current value stays.
+        if set(state_dict) not in (keys, keys - {"default_min_lr"}):
             raise ValueError(
                 f"a ReduceLROnPlateau state has the keys {sorted(self.state_dict())}, "
                 f"got {sorted(state_dict)}"

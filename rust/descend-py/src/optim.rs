@@ -191,13 +191,17 @@ impl OptimizerState {
         Ok(Some((tensor.step, tensor.carried.clone(), arrays)))
     }
 
-    /// Replaces all state: one entry per parameter, None for one without state. Everything is
-    /// checked (names, dtypes, shapes) before anything is taken.
+    /// Replaces all state: one entry per parameter, None for one without state; tensor `i`
+    /// takes the hyperparameters of `groups[members[i]]`. Everything is checked (names,
+    /// dtypes, shapes, every state array its options keep) before anything is taken.
     #[allow(clippy::type_complexity)]
     fn load(
         &mut self,
         entries: Vec<Option<(u64, Vec<f64>, Vec<(String, Bound<'_, PyAny>)>)>>,
+        members: Vec<usize>,
+        groups: Vec<Bound<'_, PyDict>>,
     ) -> PyResult<()> {
+        let hyper = self.read_groups(&groups)?;
         let mut loaded = Vec::with_capacity(entries.len());
         for (i, entry) in entries.into_iter().enumerate() {
             let Some((step, carried, arrays)) = entry else {
@@ -238,7 +242,7 @@ impl OptimizerState {
                 buffers,
             }));
         }
-        self.state.load(loaded).map_err(to_py_err)
+        self.state.load(loaded, &hyper, &members).map_err(to_py_err)
     }
 }
 

@@ -266,20 +266,43 @@ impl State {
 
     /// Replaces every tensor's state with `loaded` (one entry per tensor, `None` for a tensor
     /// without state), after checking all of it: names the rule keeps, dtypes, lengths.
-    pub fn load(&mut self, loaded: Vec<Option<TensorState>>) -> Result<()> {
-        if loaded.len() != self.tensors.len() {
+    pub fn load(
+        &mut self,
+        loaded: Vec<Option<TensorState>>,
+        hyper: &[Vec<f64>],
+        groups: &[usize],
+    ) -> Result<()> {
+        if loaded.len() != self.tensors.len() || groups.len() != self.tensors.len() {
             return Err(Error::Value(format!(
                 "the state holds {} parameters but the optimizer has {}",
                 loaded.len(),
                 self.tensors.len()
             )));
         }
+        self.check_hyper(hyper)?;
         for (i, (now, new)) in self.tensors.iter().zip(&loaded).enumerate() {
             let Some(new) = new else { continue };
             if new.carried.len() != self.rule.carried.len() {
                 return Err(Error::Value(format!(
                     "state[{i}] needs {:?}",
                     self.rule.carried
+                )));
+            }
+            // A state array the configuration keeps but the entry lacks would restart from its
+            // initial value under a step count that says otherwise (torch fails at the step).
+            let h = hyper
+                .get(groups[i])
+                .ok_or_else(|| Error::Value(format!("state[{i}] belongs to no parameter group")))?;
+            let variant = (self.rule.configure)(h);
+            if let Some(missing) = variant
+                .state
+                .iter()
+                .find(|name| !new.buffers.iter().any(|(n, _)| n == *name))
+            {
+                return Err(Error::Value(format!(
+                    "state[{i}] lacks '{missing}', which {} keeps with these options \
+                     (it keeps {:?})",
+                    self.rule.name, variant.state
                 )));
             }
             for (name, buffer) in &new.buffers {
