@@ -31,6 +31,7 @@ def test_early_stopping_patience_and_min_delta() -> None:
     assert run(stop, values) == 3  # 4.0 → 4.0 → 3.99: not 0.5 better, twice
     assert (stop.best, stop.best_epoch, stop.stopped_epoch) == (4.0, 1, 3)
     assert run(ds.EarlyStopping(patience=10), values) is None
+    assert ds.EarlyStopping(patience=1, min_delta=np.float32(0.5)).min_delta == 0.5
 
 
 def test_early_stopping_mode_max_monitor_and_nan() -> None:
@@ -228,6 +229,9 @@ def test_named_metrics_read_the_output_as_logits() -> None:
     assert got["accuracy"] == 0.75
     assert got["recall"] == pytest.approx((1 + 1 + 0.5) / 3)
     assert got["precision"] == pytest.approx((1 + 0.5 + 1) / 3)
+    # Labels of one class: AUC is undefined, logged as NaN (roc_auc_score itself raises).
+    got = logged(two, np.array([1, 1, 1, 1]), ds.cross_entropy, ("roc_auc_score", "accuracy"))
+    assert np.isnan(got["roc_auc_score"]) and got["accuracy"] == 0.5
 
 
 def test_fit_is_reproducible_and_runs_start_from_the_same_point() -> None:

@@ -93,7 +93,7 @@ class EarlyStopping:
         check_finite: bool = True,
     ) -> None:
         self.patience = _count("patience", patience, minimum=0)
-        if not (isinstance(min_delta, (int, float)) and min_delta >= 0):
+        if not (isinstance(min_delta, (int, float, np.integer, np.floating)) and min_delta >= 0):
             raise ValueError(f"min_delta must be a number >= 0, got {min_delta!r}")
         if mode not in ("min", "max"):
             raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")

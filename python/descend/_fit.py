@@ -124,7 +124,8 @@ def fit(
         Names from `descend.metrics`, applied to the model's output as logits: ``"accuracy"``,
         ``"precision"``, ``"recall"``, ``"f1_score"`` (labels by argmax, or logit > 0 for a
         single output; binary for at most two outputs, macro-averaged above; ill-defined
-        ratios count 0), ``"roc_auc_score"`` (binary: the logit, or the difference of two),
+        ratios count 0), ``"roc_auc_score"`` (binary: the logit, or the difference of two;
+        NaN when the labels hold one class),
         ``"log_loss"`` (sigmoid or softmax of the output); ``"r2_score"``,
         ``"mean_absolute_error"``, ``"root_mean_squared_error"`` on the output as predictions.
         A callable ``f(y_true, output) -> float`` is logged under its ``__name__``. A metric

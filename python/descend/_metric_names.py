@@ -8,6 +8,7 @@ labels, a score, probabilities or the values themselves. Targets given as class 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -68,7 +69,12 @@ def _accuracy(y_true: Any, output: Any) -> float:
 
 
 def _roc_auc(y_true: Any, output: Any) -> float:
-    return metrics.roc_auc_score(_true_labels(y_true), _binary_score(output))
+    labels = _true_labels(y_true)
+    if np.unique(labels).size < 2:
+        # Undefined for one class (roc_auc_score raises): a batch or split of one class
+        # logs NaN for the epoch rather than ending the run, like other ill-defined metrics.
+        return math.nan
+    return metrics.roc_auc_score(labels, _binary_score(output))
 
 
 def _log_loss(y_true: Any, output: Any) -> float:
