@@ -181,6 +181,19 @@ def test_bad_options_are_named(call: Any, error: type[Exception], match: str) ->
         call()
 
 
+@pytest.mark.parametrize(
+    "bad", [{"eps": 0}, {"eps": float("nan")}, {"atol": -1.0}, {"rtol": float("inf")}]
+)
+def test_gradcheck_refuses_bad_settings(bad: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match=f"{next(iter(bad))} must be a finite number"):
+        ds.gradcheck(lambda x: float(np.sum(x**2)), lambda x: 2 * x, np.ones(3), **bad)
+
+
+def test_reference_optimizer_refuses_no_parameters() -> None:
+    with pytest.raises(ValueError, match="empty parameter list"):
+        ds.reference.optim.SGD([])
+
+
 def test_a_mutated_pair_option_fails_the_step_before_writing() -> None:
     p = np.ones(3)
     opt = ds.Adam([p])

@@ -113,6 +113,54 @@ def test_thread_controls() -> None:
         ds.set_num_threads(0)
     with pytest.raises(TypeError):
         ds.set_num_threads(1.5)  # type: ignore[arg-type]
+    assert ds.set_num_threads(np.int64(2)) == old  # numpy integers are integers
+    ds.set_num_threads(old)
+
+
+def test_threads_blocks_in_concurrent_python_threads_keep_their_own_counts() -> None:
+    """A block's count is its thread's: another thread's block neither sees nor restores it."""
+    import threading
+
+    ds.set_num_threads(2)
+    barrier = threading.Barrier(3)
+    seen: dict[int, list[int]] = {}
+
+    def block(n: int) -> None:
+        with ds.threads(n):
+            barrier.wait()  # every block is open at once
+            seen[n] = [ds.get_num_threads() for _ in range(200)]
+            barrier.wait()
+
+    workers = [threading.Thread(target=block, args=(n,)) for n in (1, 3, 4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert {n: set(counts) for n, counts in seen.items()} == {1: {1}, 3: {3}, 4: {4}}
+    assert ds.get_num_threads() == 2
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc")
+def test_a_sweep_of_thread_counts_keeps_a_few_pools() -> None:
+    """Pools of counts no longer used are dropped: a sweep once left every one's threads."""
+    code = (
+        "import os, numpy as np, descend as ds\n"
+        "x = np.random.rand(100_000)\n"
+        "for n in range(2, 18):\n"
+        "    with ds.threads(n):\n"
+        "        ds.log_cosh_loss(x, x)\n"
+        "import time\n"
+        "for _ in range(100):  # a dropped pool's threads exit soon after, not at once\n"
+        "    count = len(os.listdir('/proc/self/task'))\n"
+        "    if count < 60:\n"
+        "        break\n"
+        "    time.sleep(0.05)\n"
+        "print(count)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # The kept pools (3 counts of at most 16 and 17 threads) and the interpreter's own: far
+    # from the 150 of every count's pool.
+    assert int(out.stdout) < 60
 
 
 @pytest.mark.parametrize(

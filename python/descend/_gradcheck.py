@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -41,7 +42,8 @@ def gradcheck(
     x : array_like
         Point at which to check; it is copied and never modified.
     eps : float
-        Finite-difference step.
+        Finite-difference step. ``fn`` should compute in float64: a function that rounds its
+        input to float32 loses a step of 1e-6, and a correct gradient then fails.
     atol, rtol : float
         Absolute and relative tolerances.
     raise_exception : bool
@@ -70,6 +72,11 @@ def gradcheck(
     ...           raise_exception=False)
     False
     """
+    if not (_finite(eps) and eps > 0):
+        raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
+    for name, tolerance in (("atol", atol), ("rtol", rtol)):
+        if not (_finite(tolerance) and tolerance >= 0):
+            raise ValueError(f"{name} must be a finite number >= 0, got {tolerance!r}")
     x0 = np.array(x, dtype=np.float64)  # a copy: the caller's x stays untouched
     analytic = np.asarray(grad_fn(x0.copy()), dtype=np.float64)
     if analytic.shape != x0.shape:
@@ -105,6 +112,10 @@ def gradcheck(
             f"abs error={float(error.flat[i])!r}"
         )
     return _fail("\n".join(lines), raise_exception)
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and math.isfinite(value)
 
 
 def _scalar(value: ArrayLike) -> float:

@@ -1,12 +1,14 @@
 """Thread count of descend's process-global pool.
 
 The count comes from ``DESCEND_NUM_THREADS``, else ``OMP_NUM_THREADS``, else all cores, and can
-be changed at any time. Results are bitwise the same for every thread count.
+be changed at any time; ``with threads(n):`` changes it for the calling thread only. Results are
+bitwise the same for every thread count.
 """
 
 from __future__ import annotations
 
 import contextlib
+import operator
 from collections.abc import Iterator
 
 from descend import _core
@@ -22,16 +24,27 @@ def set_num_threads(n: int) -> int:
 
     Raises ``ValueError`` if ``n < 1``.
     """
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"n must be an int, got {type(n).__name__}")
+    return _core.set_num_threads(_count(n))
+
+
+def _count(n: int) -> int:
+    if isinstance(n, bool):
+        raise TypeError("n must be an int, got bool")
+    try:
+        n = operator.index(n)  # numpy integers too
+    except TypeError:
+        raise TypeError(f"n must be an int, got {type(n).__name__}") from None
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
-    return _core.set_num_threads(n)
+    return n
 
 
 @contextlib.contextmanager
 def threads(n: int) -> Iterator[None]:
-    """Run the ``with`` block with ``n`` threads, restoring the previous count afterwards.
+    """Run the ``with`` block's calls with ``n`` threads, then restore the previous count.
+
+    The count is the calling thread's own for the block: blocks in concurrent Python threads
+    neither see nor restore each other's, and the process-wide count stays as it was.
 
     Examples
     --------
@@ -40,8 +53,8 @@ def threads(n: int) -> Iterator[None]:
     ...     ds.get_num_threads()
     1
     """
-    old = set_num_threads(n)
+    old = _core.set_thread_override(_count(n))
     try:
         yield
     finally:
-        set_num_threads(old)
+        _core.set_thread_override(old)

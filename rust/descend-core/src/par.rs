@@ -11,10 +11,16 @@
 //! value_and_grad, f32, a numpy call between calls: those took 0.4–0.8 ms against 0.24–0.30).
 //! With the caller working, 0–4% of calls ran on one thread, and the median fell to 0.23–0.28 ms.
 //!
-//! One pool is kept per thread count used (so `with descend.threads(1):` blocks do not respawn
-//! threads), and all are rebuilt lazily when the process id changes: a child created by `fork`
-//! inherits the pools' bookkeeping but none of their threads.
+//! The count is process-wide ([`set_num_threads`]), or a thread's own while it holds an override
+//! ([`set_thread_override`], Python's `with descend.threads(n):`), so blocks in concurrent
+//! Python threads neither see nor restore each other's counts.
+//!
+//! The pools of the last [`KEPT_POOLS`] thread counts used are kept (so `with threads(n):`
+//! blocks do not respawn threads; a sweep over 32 counts once left 498 threads alive), and all
+//! are rebuilt lazily when the process id changes: a child created by `fork` inherits the
+//! pools' bookkeeping but none of their threads.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -71,6 +77,13 @@ struct Pools {
 static POOLS: Mutex<Option<Pools>> = Mutex::new(None);
 /// 0 until first use, then the configured thread count.
 static THREADS: AtomicUsize = AtomicUsize::new(0);
+/// Pools kept, most recently used last.
+const KEPT_POOLS: usize = 3;
+
+thread_local! {
+    /// This thread's own count while it holds an override; 0 when it holds none.
+    static OVERRIDE: Cell<usize> = const { Cell::new(0) };
+}
 /// Bit i set when participant i (0: the caller, then the pool's threads) ran a chunk of the
 /// most recent parallel call (a test hook).
 static THREADS_SEEN: AtomicU64 = AtomicU64::new(0);
@@ -87,8 +100,27 @@ fn threads_from_env() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
-/// The number of threads parallel calls use.
+/// The number of threads parallel calls made from this thread use.
 pub fn num_threads() -> usize {
+    match OVERRIDE.with(Cell::get) {
+        0 => global_threads(),
+        n => n,
+    }
+}
+
+/// Sets this thread's own count (`None`: back to the process-wide one) and returns the previous
+/// override.
+pub fn set_thread_override(n: Option<usize>) -> Result<Option<usize>> {
+    if n == Some(0) {
+        return Err(Error::Value(
+            "the number of threads must be >= 1, got 0".into(),
+        ));
+    }
+    let old = OVERRIDE.with(|o| o.replace(n.unwrap_or(0)));
+    Ok((old > 0).then_some(old))
+}
+
+fn global_threads() -> usize {
     match THREADS.load(Ordering::Relaxed) {
         0 => {
             let n = threads_from_env();
@@ -107,7 +139,7 @@ pub fn set_num_threads(n: usize) -> Result<usize> {
             "the number of threads must be >= 1, got 0".into(),
         ));
     }
-    let old = num_threads();
+    let old = global_threads();
     THREADS.store(n, Ordering::Relaxed);
     Ok(old)
 }
@@ -135,8 +167,15 @@ fn pool() -> Arc<rayon::ThreadPool> {
         pid,
         by_threads: Vec::new(),
     });
-    if let Some((_, pool)) = pools.by_threads.iter().find(|(n, _)| *n == threads) {
-        return Arc::clone(pool);
+    if let Some(at) = pools.by_threads.iter().position(|(n, _)| *n == threads) {
+        let entry = pools.by_threads.remove(at);
+        let pool = Arc::clone(&entry.1);
+        pools.by_threads.push(entry);
+        return pool;
+    }
+    if pools.by_threads.len() >= KEPT_POOLS {
+        // The least recently used goes; a call still running on it holds its own Arc.
+        pools.by_threads.remove(0);
     }
     // The caller is the other thread. (1 at least: rayon reads 0 as "one per core".)
     let pool = rayon::ThreadPoolBuilder::new()

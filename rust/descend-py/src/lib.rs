@@ -54,6 +54,14 @@ mod runtime {
         par::set_num_threads(n).map_err(to_py_err)
     }
 
+    /// Sets the calling thread's own thread count (None: the process-wide one again); returns
+    /// the previous override.
+    #[pyfunction]
+    #[pyo3(signature = (n))]
+    pub fn set_thread_override(n: Option<usize>) -> PyResult<Option<usize>> {
+        par::set_thread_override(n).map_err(to_py_err)
+    }
+
     /// Elements from which a call releases the GIL.
     #[pyfunction]
     pub fn gil_release_threshold() -> usize {
@@ -161,6 +169,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::build, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::set_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::set_thread_override, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::gil_release_threshold, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::threads_used_by_last_call, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::chunk_size, m)?)?;

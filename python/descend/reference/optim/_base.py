@@ -21,6 +21,8 @@ class _Reference:
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")  # as torch's
         if not isinstance(groups[0], Mapping):
             groups = [{"params": groups}]
         self.param_groups = [{**defaults, **g, "params": list(g["params"])} for g in groups]
