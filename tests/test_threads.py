@@ -169,20 +169,29 @@ def test_a_sweep_of_thread_counts_keeps_a_few_pools() -> None:
         ({"DESCEND_NUM_THREADS": "3"}, 3),
         ({"OMP_NUM_THREADS": "2"}, 2),
         ({"DESCEND_NUM_THREADS": "1", "OMP_NUM_THREADS": "3"}, 1),
+        ({"OMP_NUM_THREADS": "3,2"}, 3),  # OpenMP's list: the outer level's count
+        ({"DESCEND_NUM_THREADS": "abc", "OMP_NUM_THREADS": "3"}, 3),  # warned, see below
+        ({"DESCEND_NUM_THREADS": " "}, None),  # blank: as if unset
     ],
 )
-def test_thread_count_from_environment(env: dict[str, str], expected: int) -> None:
+def test_thread_count_from_environment(env: dict[str, str], expected: int | None) -> None:
     clean = {
         k: v for k, v in os.environ.items() if k not in ("DESCEND_NUM_THREADS", "OMP_NUM_THREADS")
     }
-    out = subprocess.run(
-        [sys.executable, "-c", "import descend; print(descend.get_num_threads())"],
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert int(out.stdout) == expected
+
+    def count(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", "import descend; print(descend.get_num_threads())"],
+            env={**clean, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+
+    out = count(env)
+    assert int(out.stdout) == (int(count({}).stdout) if expected is None else expected)
+    mistyped = any(v.strip() and not v.split(",")[0].strip().isdigit() for v in env.values())
+    assert ("is not a whole number >= 1; ignored" in out.stderr) == mistyped
 
 
 # log_cosh_loss is compute-bound, so eight chunks run on the pool with two threads.

@@ -160,5 +160,6 @@ def simd_level() -> str:
     return _core.simd_level()
 
 
-if (_warning := _core.simd_warning()) is not None:
-    warnings.warn(_warning, RuntimeWarning, stacklevel=2)
+for _warning in (_core.simd_warning(), _core.thread_variable_warning()):
+    if _warning is not None:
+        warnings.warn(_warning, RuntimeWarning, stacklevel=2)

@@ -88,16 +88,35 @@ thread_local! {
 /// most recent parallel call (a test hook).
 static THREADS_SEEN: AtomicU64 = AtomicU64::new(0);
 
-fn threads_from_env() -> usize {
-    let from = |var: &str| {
-        std::env::var(var)
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n > 0)
+/// The variables a thread count is read from, first found first.
+const THREAD_VARIABLES: [&str; 2] = ["DESCEND_NUM_THREADS", "OMP_NUM_THREADS"];
+
+/// The count `value` of the variable `var` gives, if it gives one. OpenMP reads a list, one
+/// count per nesting level (`4,2`); the first is the outer level's.
+fn parse_count(var: &str, value: &str) -> Option<usize> {
+    let first = if var == "OMP_NUM_THREADS" {
+        value.split(',').next().unwrap_or_default()
+    } else {
+        value
     };
-    from("DESCEND_NUM_THREADS")
-        .or_else(|| from("OMP_NUM_THREADS"))
+    first.trim().parse::<usize>().ok().filter(|&n| n > 0)
+}
+
+fn threads_from_env() -> usize {
+    THREAD_VARIABLES
+        .iter()
+        .find_map(|var| parse_count(var, &std::env::var(var).ok()?))
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
+/// Why a thread-count variable that is set is not used, if one is not (for a warning at
+/// import): a count mistyped there would otherwise silently become all cores.
+pub fn ignored_thread_variable() -> Option<String> {
+    THREAD_VARIABLES.iter().find_map(|var| {
+        let value = std::env::var(var).ok()?;
+        let ignored = !value.trim().is_empty() && parse_count(var, &value).is_none();
+        ignored.then(|| format!("{var}={value:?} is not a whole number >= 1; ignored"))
+    })
 }
 
 /// The number of threads parallel calls made from this thread use.

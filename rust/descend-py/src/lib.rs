@@ -42,6 +42,12 @@ mod runtime {
         simd::forced_level_warning()
     }
 
+    /// Why a thread-count environment variable is ignored, if one is (warned at import).
+    #[pyfunction]
+    pub fn thread_variable_warning() -> Option<String> {
+        par::ignored_thread_variable()
+    }
+
     /// Threads used by parallel calls.
     #[pyfunction]
     pub fn get_num_threads() -> usize {
@@ -166,6 +172,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(metrics::roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_level, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_warning, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::thread_variable_warning, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::build, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::set_num_threads, m)?)?;
