@@ -8,10 +8,10 @@ bitwise the same for every thread count.
 from __future__ import annotations
 
 import contextlib
-import operator
 from collections.abc import Iterator
 
 from descend import _core
+from descend.schedules._base import integer
 
 
 def get_num_threads() -> int:
@@ -24,19 +24,7 @@ def set_num_threads(n: int) -> int:
 
     Raises ``ValueError`` if ``n < 1``.
     """
-    return _core.set_num_threads(_count(n))
-
-
-def _count(n: int) -> int:
-    if isinstance(n, bool):
-        raise TypeError("n must be an int, got bool")
-    try:
-        n = operator.index(n)  # numpy integers too
-    except TypeError:
-        raise TypeError(f"n must be an int, got {type(n).__name__}") from None
-    if n < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
-    return n
+    return _core.set_num_threads(integer("n", n, minimum=1))
 
 
 @contextlib.contextmanager
@@ -53,7 +41,7 @@ def threads(n: int) -> Iterator[None]:
     ...     ds.get_num_threads()
     1
     """
-    old = _core.set_thread_override(_count(n))
+    old = _core.set_thread_override(integer("n", n, minimum=1))
     try:
         yield
     finally:

@@ -39,7 +39,7 @@ _SPECS = {
 }
 
 
-def _count(name: str, value: Any) -> int:
+def _step_count(name: str, value: Any) -> int:
     """Return a saved step count (torch keeps ``step`` as a float tensor) as an int, or raise."""
     try:
         count = float(np.asarray(value))
@@ -236,7 +236,7 @@ class Optimizer:
         counts_steps = _SPECS[self._rule].counts_steps
         carried = _SPECS[self._rule].carried
         saved_state = state_dict["state"]
-        steps = _count("steps", state_dict.get("steps", 0))
+        steps = _step_count("steps", state_dict.get("steps", 0))
         entries: list[Any] = []
         for i in range(len(self._native)):
             entry = saved_state.get(i, saved_state.get(str(i)))
@@ -253,7 +253,7 @@ class Optimizer:
                 for k, v in entry.items()
                 if k not in ("step", *carried) and v is not None
             ]
-            step = _count(f"state[{i}]['step']", entry["step"]) if counts_steps else 0
+            step = _step_count(f"state[{i}]['step']", entry["step"]) if counts_steps else 0
             try:
                 scalars = [float(entry[name]) for name in carried]
             except (TypeError, ValueError):

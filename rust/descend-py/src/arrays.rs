@@ -45,11 +45,7 @@ pub fn float_type(obj: &Bound<'_, PyAny>) -> Option<FloatType> {
 /// 80 ns of every call.
 pub fn needs_staging(out: Option<&Bound<'_, PyAny>>) -> bool {
     out.and_then(|out| out.cast::<PyUntypedArray>().ok())
-        .is_some_and(|out| {
-            // SAFETY: reading the flags field of a live array object.
-            let flags = unsafe { (*out.as_array_ptr()).flags };
-            !out.is_c_contiguous() || flags & npyffi::NPY_ARRAY_ALIGNED == 0
-        })
+        .is_some_and(|out| !(out.is_c_contiguous() && is_aligned(out)))
 }
 
 /// The integer dtypes class labels come in.
@@ -95,7 +91,7 @@ fn extent<F: Element>(array: &Bound<'_, PyArrayDyn<F>>) -> Range<usize> {
 }
 
 /// The array's flags word (`NPY_ARRAY_*` bits).
-fn flags<F: Element>(array: &Bound<'_, PyArrayDyn<F>>) -> c_int {
+fn flags(array: &Bound<'_, PyUntypedArray>) -> c_int {
     // SAFETY: reading the flags field of a live array object.
     unsafe { (*array.as_array_ptr()).flags }
 }
@@ -103,7 +99,7 @@ fn flags<F: Element>(array: &Bound<'_, PyArrayDyn<F>>) -> c_int {
 /// Whether every element of `array` lies at an address aligned for its type. numpy allows
 /// unaligned arrays (a field of a packed structured array, `np.frombuffer` at an odd offset);
 /// a Rust slice or `ndarray` view of one is undefined behaviour, and was read wrong.
-fn is_aligned<F: Element>(array: &Bound<'_, PyArrayDyn<F>>) -> bool {
+fn is_aligned(array: &Bound<'_, PyUntypedArray>) -> bool {
     flags(array) & npyffi::NPY_ARRAY_ALIGNED != 0
 }
 
@@ -118,7 +114,7 @@ impl<'py, F: Element + Copy> Input<'py, F> {
     pub fn new(obj: &Bound<'py, PyAny>) -> Self {
         // SAFETY: the caller checked that obj is an ndarray whose dtype is F.
         let array = unsafe { obj.cast_unchecked::<PyArrayDyn<F>>() }.clone();
-        let copy = if !is_aligned(&array) {
+        let copy = if !is_aligned(array.as_untyped()) {
             Some(gather_unaligned(&array))
         } else if array.is_c_contiguous() {
             None
@@ -221,10 +217,10 @@ impl<'py, F: Element + Copy> Target<'py, F> {
             .cast::<PyArrayDyn<F>>()
             .map_err(|_| PyTypeError::new_err(format!("out must be an ndarray of dtype {dtype}")))?
             .clone();
-        if flags(&array) & npyffi::NPY_ARRAY_WRITEABLE == 0 {
+        if flags(array.as_untyped()) & npyffi::NPY_ARRAY_WRITEABLE == 0 {
             return Err(PyValueError::new_err("out is read-only"));
         }
-        if !(array.is_c_contiguous() && is_aligned(&array)) {
+        if !(array.is_c_contiguous() && is_aligned(array.as_untyped())) {
             return Err(PyValueError::new_err(
                 "out must be C-contiguous and aligned",
             ));
@@ -265,7 +261,7 @@ pub fn in_place<'py, F: Element>(
         .cast::<PyArrayDyn<F>>()
         .map_err(|_| PyTypeError::new_err(format!("{what} must be a float32 or float64 ndarray")))?
         .clone();
-    if flags(&array) & npyffi::NPY_ARRAY_WRITEABLE == 0 {
+    if flags(array.as_untyped()) & npyffi::NPY_ARRAY_WRITEABLE == 0 {
         return Err(PyValueError::new_err(format!("{what} is read-only")));
     }
     if !array.is_c_contiguous() {
@@ -273,7 +269,7 @@ pub fn in_place<'py, F: Element>(
             "{what} must be C-contiguous"
         )));
     }
-    if !is_aligned(&array) {
+    if !is_aligned(array.as_untyped()) {
         return Err(PyValueError::new_err(format!(
             "{what} is not aligned in memory (a field of a packed structured array, or a \
              buffer read at an odd offset); pass an aligned copy"
