@@ -286,6 +286,16 @@ def test_empty_batch(case: RowwiseCase, reduction: str) -> None:
         assert value.shape == (0,)
 
 
+@pytest.mark.parametrize("case", DENSE)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_rows_of_no_classes(case: RowwiseCase, reduction: str) -> None:
+    # A row's loss is then an empty sum (0), or for a mean over the classes NaN, as torch's.
+    x = np.zeros((3, 0))
+    value, grad = loss(case).value_and_grad(x, x, reduction=reduction)
+    assert grad.shape == (3, 0)
+    np.testing.assert_array_equal(value, oracle(case)(x, x, reduction=reduction))
+
+
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("dtype", DTYPES)
 # Softmax losses take rows of ≤ 16 classes a transposed panel at a time and longer rows

@@ -47,6 +47,7 @@ impl RowwiseLoss for CrossEntropy {
         label_mean: LabelMean::OverWeights,
         kdim: true,
         bound: Bound::Compute,
+        empty_row: 0.0,
     };
 
     fn new(params: &[f64]) -> Self {

@@ -318,6 +318,18 @@ impl<F: Float> Request<'_, F> {
             grad: rows_grad,
         };
         let total = match self.target {
+            _ if classes == 0 => {
+                // No gradient element to write; every row's loss is the loss's value for no
+                // classes.
+                if let Some(values) = parts.values {
+                    values.fill(F::from_f64(K::SPEC.empty_row));
+                }
+                if rows == 0 {
+                    0.0
+                } else {
+                    rows as f64 * K::SPEC.empty_row
+                }
+            }
             Target::Labels {
                 data: Labels::I32(l),
                 ..
@@ -469,20 +481,14 @@ impl<F: Float> RowTargets<F> for DenseTargets<'_, F> {
     }
 }
 
-/// Cuts the rows into chunks, runs them, and returns the sum of the row losses.
+/// Cuts the rows into chunks, runs them, and returns the sum of the row losses. Rows have at
+/// least one class.
 fn chunked<K: RowwiseLoss, F: Float, T: RowTargets<F>>(
     context: Context<'_, K, F>,
     parts: Parts<'_, F>,
     targets: T,
 ) -> f64 {
     let classes = context.classes;
-    if classes == 0 {
-        // Every row's loss is an empty sum, and there is no gradient element to write.
-        if let Some(values) = parts.values {
-            values.fill(F::ZERO);
-        }
-        return 0.0;
-    }
     let rows = parts.x.len() / classes;
     let per_chunk = (CHUNK / classes).max(1);
     let mut tasks = Tasks::with_capacity(rows.div_ceil(per_chunk));

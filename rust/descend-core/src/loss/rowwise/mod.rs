@@ -81,6 +81,9 @@ pub struct RowSpec {
     pub kdim: bool,
     /// What limits its speed (decides when threads pay).
     pub bound: Bound,
+    /// The loss of a row of no classes: 0 for a sum over the classes, NaN for a mean over
+    /// them (as torch's).
+    pub empty_row: f64,
 }
 
 /// A row with a class label, ready for its kernel.

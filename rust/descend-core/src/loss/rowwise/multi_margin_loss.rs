@@ -31,6 +31,7 @@ impl RowwiseLoss for MultiMarginLoss {
         label_mean: LabelMean::OverRows,
         kdim: false,
         bound: Bound::Memory,
+        empty_row: 0.0,
     };
 
     fn new(params: &[f64]) -> Self {

@@ -22,6 +22,7 @@ impl RowwiseLoss for MultilabelSoftMarginLoss {
         label_mean: LabelMean::OverRows,
         kdim: false,
         bound: Bound::Compute,
+        empty_row: f64::NAN,
     };
 
     fn new(_: &[f64]) -> Self {

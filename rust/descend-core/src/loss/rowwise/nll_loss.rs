@@ -27,6 +27,7 @@ impl RowwiseLoss for NllLoss {
         label_mean: LabelMean::OverWeights,
         kdim: true,
         bound: Bound::Memory,
+        empty_row: 0.0,
     };
 
     fn new(params: &[f64]) -> Self {
