@@ -250,12 +250,32 @@ def test_garbage_never_panics() -> None:
             assert type(exc).__name__ != "PanicException", f"panic for {args!r}: {exc}"
 
 
-@pytest.mark.parametrize("bad", [[3], [300, 301, 900], [511, 512], [999]])
-def test_a_domain_error_names_the_first_element_outside_it(bad: list[int]) -> None:
-    x = np.full(1000, 0.5, np.float32)
+CHUNK = ds._core.chunk_size()
+# Long enough for the domain pass to run its chunks on two threads.
+PARALLEL = 2**19 + 10
+
+
+@pytest.mark.parametrize(
+    ("size", "bad"),
+    [
+        (1000, [3]),
+        (1000, [300, 301, 900]),
+        (1000, [511, 512]),
+        (1000, [999]),
+        (PARALLEL, [CHUNK - 1, CHUNK]),
+        (PARALLEL, [5 * CHUNK + 3, 3 * CHUNK + 1, 20 * CHUNK]),
+        (PARALLEL, [PARALLEL - 1]),
+    ],
+)
+def test_a_domain_error_names_the_first_element_outside_it(size: int, bad: list[int]) -> None:
+    x = np.full(size, 0.5, np.float32)
     x[bad] = -1.0
-    x[bad[0]] = 1.5  # told apart from the later ones by its value as well as its index
+    first = min(bad)
+    x[first] = 1.5  # told apart from the later ones by its value as well as its index
     g = np.full_like(x, 7.0)
-    with pytest.raises(ValueError, match=rf"found input 1\.5, .* at flat index {bad[0]}$"):
+    with (
+        ds.threads(2),
+        pytest.raises(ValueError, match=rf"found input 1\.5, .* at flat index {first}$"),
+    ):
         ds.binary_cross_entropy.value_and_grad(x, np.zeros_like(x), out=g)
     assert (g == 7.0).all()
