@@ -411,3 +411,35 @@ def test_bad_arguments(case: RowwiseCase) -> None:
     elif case.targets == "both":
         with pytest.raises(ValueError, match="ignore_index applies to class labels"):
             f(x, np.full((3, 4), 0.25), ignore_index=0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("big", [1e6, 1e16, 1e30])
+def test_cross_entropy_of_two_large_equal_logits_is_log_2(dtype: type, big: float) -> None:
+    # lse − x_y must not be formed as (max + log Σ) − x_y: that cancels to 0 (torch: ln 2).
+    x = np.array([[big, big, 0.0], [0.0, big, big]], dtype)
+    values = ds.cross_entropy(x, np.array([0, 2]), reduction="none")
+    np.testing.assert_allclose(values, [np.log(2), np.log(2)], rtol=1e-7)
+
+
+@pytest.mark.parametrize("classes", [3, 20])  # through the class-major panel, and row by row
+def test_cross_entropy_infinite_weight_of_an_untargeted_class(classes: int) -> None:
+    # Without smoothing a class's weight enters only as w_y, as in torch: an infinite weight on
+    # a class no row targets leaves value and gradient finite.
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((4, classes))
+    y = rng.integers(1, classes, 4)
+    w = np.ones(classes)
+    inf_weight = w.copy()
+    inf_weight[0] = np.inf
+    value, grad = ds.cross_entropy.value_and_grad(x, y, weight=inf_weight, reduction="sum")
+    want_value, want_grad = ds.cross_entropy.value_and_grad(x, y, weight=w, reduction="sum")
+    assert value == want_value
+    np.testing.assert_array_equal(grad, want_grad)
+
+
+def test_multi_margin_squared_gradient_near_the_largest_float() -> None:
+    # 2·z/C is formed as z/C + z/C: 2·z alone would overflow (torch: finite).
+    x = np.array([[0.0, 0.0, 1e308]])
+    grad = ds.multi_margin_loss.grad(x, np.array([0]), p=2, reduction="sum")
+    np.testing.assert_allclose(grad, [[-1e308 / 3 * 2, 2 / 3, 1e308 / 3 * 2]], rtol=1e-15)

@@ -63,7 +63,7 @@ impl RowwiseLoss for CrossEntropy {
 
     const SOFTMAX_LABELS: bool = true;
 
-    fn wants_score_sum(self) -> bool {
+    fn smooths(self) -> bool {
         // torch adds no smoothing term at ε = 0, so neither may its NaN (0·∞) appear here.
         self.smoothing > 0.0
     }
@@ -72,17 +72,25 @@ impl RowwiseLoss for CrossEntropy {
     fn softmax_label(self, row: &SoftmaxLabelRow) -> (f64, SoftmaxGrad) {
         let eps = self.smoothing;
         let share = eps / row.classes as f64;
-        let label = (1.0 - eps) * row.label_weight * (row.lse - row.label_score);
-        let spread = if eps > 0.0 {
-            share * (row.lse * row.weight_sum - row.weighted_score_sum)
-        } else {
-            0.0
-        };
+        // lse − x_y as ln Σ − (x_y − m): formed as (m + ln Σ) − x_y, large equal logits
+        // ([1e16, 1e16, 0]) cancelled to a loss of 0 instead of ln 2.
+        let gap = row.label_score - row.max;
+        let label = (1.0 - eps) * row.label_weight * (row.log_sum - gap);
         let a = (1.0 - eps) * row.label_weight * row.coef;
-        let b = share * row.coef;
+        // No smoothing term at ε = 0 (see `smooths`).
+        let (spread, smoothed) = if eps > 0.0 {
+            let lse = row.max + row.log_sum;
+            let b = share * row.coef;
+            (
+                share * (lse * row.weight_sum - row.weighted_score_sum),
+                b * row.weight_sum,
+            )
+        } else {
+            (0.0, 0.0)
+        };
         let grad = SoftmaxGrad {
-            scale: a + b * row.weight_sum,
-            shift: b,
+            scale: a + smoothed,
+            shift: share * row.coef,
             label_shift: a,
         };
         (label + spread, grad)
@@ -125,7 +133,8 @@ mod tests {
     fn uniform_logits_cost_log_c() {
         let k = CrossEntropy::new(&[-100.0, 0.1]);
         let row = SoftmaxLabelRow {
-            lse: 0.5 + 4f64.ln(),
+            max: 0.5,
+            log_sum: 4f64.ln(),
             label_score: 0.5,
             label_weight: 1.0,
             weighted_score_sum: 2.0,

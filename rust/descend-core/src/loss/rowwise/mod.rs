@@ -137,8 +137,11 @@ pub struct DenseBlock<'a, F> {
 /// (so the driver may compute them a block of rows at a time).
 #[derive(Debug, Clone, Copy)]
 pub struct SoftmaxLabelRow {
-    /// log Σ_c e^(x_c), formed as max + ln Σ e^(x_c − max).
-    pub lse: f64,
+    /// The row's largest score, m.
+    pub max: f64,
+    /// ln Σ_c e^(x_c − m); log-sum-exp is m plus this. Kept apart from m so a loss can form
+    /// lse − x_y as this − (x_y − m), without the cancellation of two large numbers.
+    pub log_sum: f64,
     /// The score at the row's label, x_y.
     pub label_score: f64,
     /// w_y (1 without weights).
@@ -178,8 +181,11 @@ pub trait RowwiseLoss: Copy + Send + Sync + 'static {
     }
     /// Whether labelled rows go through [`RowwiseLoss::softmax_label`] instead of `label_row`.
     const SOFTMAX_LABELS: bool = false;
-    /// For a softmax loss: whether it needs [`SoftmaxLabelRow::weighted_score_sum`].
-    fn wants_score_sum(self) -> bool {
+    /// For a softmax loss: whether its loss has a term over every class (label smoothing). It
+    /// then needs [`SoftmaxLabelRow::weighted_score_sum`], and its gradient's
+    /// [`SoftmaxGrad::shift`] the class weights; without it neither is formed, so an infinite
+    /// weight cannot make 0·∞.
+    fn smooths(self) -> bool {
         false
     }
     /// For a softmax loss (`SOFTMAX_LABELS`): a labelled row's loss and gradient

@@ -60,7 +60,9 @@ impl RowwiseLoss for MultiMarginLoss {
             for (c, (gc, &xc)) in g.iter_mut().zip(x).enumerate() {
                 let z = base + xc;
                 let active = z > F::ZERO && c != y;
-                let slope = if self.squared { (z + z) * k } else { k };
+                // 2z·k as zk + zk: the same bits, without overflowing at z near the largest float.
+                let zk = z * k;
+                let slope = if self.squared { zk + zk } else { k };
                 *gc = F::select(active, slope, F::ZERO);
             }
             g[y] = F::from_f64(-row::sum(g));

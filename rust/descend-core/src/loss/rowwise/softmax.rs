@@ -68,7 +68,7 @@ pub(super) fn label_chunk<K: RowwiseLoss, F: Float, T: Copy + Into<i64>>(
     let mut exps = [F::ZERO; PANEL_CLASSES * BLOCK_ROWS];
     let mut max = [F::ZERO; BLOCK_ROWS];
     let mut exp_sum = [0.0_f64; BLOCK_ROWS];
-    let mut lse = [0.0_f64; BLOCK_ROWS];
+    let mut log_sum = [0.0_f64; BLOCK_ROWS];
     let mut total = 0.0;
     for (b, xb) in x.chunks(block_rows * classes).enumerate() {
         let first = b * block_rows;
@@ -97,9 +97,9 @@ pub(super) fn label_chunk<K: RowwiseLoss, F: Float, T: Copy + Into<i64>>(
             }
         }
         // The one ln per row, for the whole block at once.
-        for ((l, &m), &s) in lse[..rows].iter_mut().zip(&max).zip(&exp_sum) {
+        for (l, &s) in log_sum[..rows].iter_mut().zip(&exp_sum) {
             // The vector ln: `s.ln()` would be std's libm call.
-            *l = m.to_f64() + <f64 as Float>::ln(s);
+            *l = <f64 as Float>::ln(s);
         }
         for r in 0..rows {
             let label: i64 = labels[first + r].into();
@@ -112,10 +112,11 @@ pub(super) fn label_chunk<K: RowwiseLoss, F: Float, T: Copy + Into<i64>>(
                 let y = label as usize;
                 let xr = &xb[r * classes..(r + 1) * classes];
                 let reduced = SoftmaxLabelRow {
-                    lse: lse[r],
+                    max: max[r].to_f64(),
+                    log_sum: log_sum[r],
                     label_score: xr[y].to_f64(),
                     label_weight: context.weight.map_or(1.0, |w| w[y].to_f64()),
-                    weighted_score_sum: if context.kernel.wants_score_sum() {
+                    weighted_score_sum: if context.kernel.smooths() {
                         // Not `map_or_else`, whose closures stay calls out of the SIMD
                         // context.
                         match context.weight {
@@ -142,13 +143,15 @@ pub(super) fn label_chunk<K: RowwiseLoss, F: Float, T: Copy + Into<i64>>(
             total += loss;
         }
         if let Some(gb) = gb {
+            // The weights enter the gradient only through the smoothing term's shift.
+            let w = context.weight.filter(|_| context.kernel.smooths());
             if panel && rows <= FEW_ROWS {
-                panel_grad::<F, FEW_ROWS>(&mut exps, gb, classes, context.weight, &coefficients);
+                panel_grad::<F, FEW_ROWS>(&mut exps, gb, classes, w, &coefficients);
             } else if panel {
-                panel_grad::<F, BLOCK_ROWS>(&mut exps, gb, classes, context.weight, &coefficients);
+                panel_grad::<F, BLOCK_ROWS>(&mut exps, gb, classes, w, &coefficients);
             } else {
                 for (r, gr) in gb.chunks_exact_mut(classes).enumerate() {
-                    scale_row(gr, r, context.weight, &coefficients);
+                    scale_row(gr, r, w, &coefficients);
                 }
             }
         }
