@@ -122,9 +122,11 @@ impl<F: Float> KernelUser for Admit<'_, '_, F> {
                 }
             })
             .collect();
+        // In chunk order, so the first bad element of the first failing chunk.
         let bad = run_tasks(x.len(), Bound::Memory, tasks, crate::simd::dispatch)
             .into_iter()
-            .find_map(|first_bad| first_bad);
+            .flatten()
+            .next();
         match bad {
             None => Ok(()),
             Some(i) => Err(Error::Value(format!(

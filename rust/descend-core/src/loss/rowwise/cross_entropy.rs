@@ -72,15 +72,15 @@ impl RowwiseLoss for CrossEntropy {
     fn softmax_label(self, row: &SoftmaxLabelRow) -> (f64, SoftmaxGrad) {
         let eps = self.smoothing;
         let share = eps / row.classes as f64;
-        // lse − x_y as ln Σ − (x_y − m): formed as (m + ln Σ) − x_y, large equal logits
-        // ([1e16, 1e16, 0]) cancelled to a loss of 0 instead of ln 2.
+        // lse − x_y as ln Σ − (x_y − m): as (m + ln Σ) − x_y it cancelled, and large equal
+        // logits ([1e16, 1e16, 0]) gave 0 instead of ln 2.
         let gap = row.label_score - row.max;
         let label = (1.0 - eps) * row.label_weight * (row.log_sum - gap);
         let a = (1.0 - eps) * row.label_weight * row.coef;
+        let b = share * row.coef;
         // No smoothing term at ε = 0 (see `smooths`).
         let (spread, smoothed) = if eps > 0.0 {
             let lse = row.max + row.log_sum;
-            let b = share * row.coef;
             (
                 share * (lse * row.weight_sum - row.weighted_score_sum),
                 b * row.weight_sum,
@@ -90,7 +90,7 @@ impl RowwiseLoss for CrossEntropy {
         };
         let grad = SoftmaxGrad {
             scale: a + smoothed,
-            shift: share * row.coef,
+            shift: b,
             label_shift: a,
         };
         (label + spread, grad)
