@@ -422,6 +422,29 @@ def test_cross_entropy_of_two_large_equal_logits_is_log_2(dtype: type, big: floa
     np.testing.assert_allclose(values, [np.log(2), np.log(2)], rtol=1e-7)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("big", [1e6, 1e16, 1e30])
+def test_cross_entropy_smoothed_or_dense_over_large_equal_logits(dtype: type, big: float) -> None:
+    # Every class costs ln 3. Σ w·(lse − x) must not be formed as lse·Σw − Σ w·x, which cancels
+    # (to 0, or to NaN once lse·Σw overflows).
+    x = np.full((2, 3), big, dtype)
+    w = np.array([1.0, 2.0, 3.0], dtype)
+    smoothed = ds.cross_entropy(
+        x, np.array([0, 2]), weight=w, label_smoothing=0.3, reduction="none"
+    )
+    # (1 − ε)·w_y·ln 3 + (ε/3)·Σw·ln 3
+    np.testing.assert_allclose(smoothed, [1.3 * np.log(3), 2.7 * np.log(3)], rtol=1e-6)
+    probabilities = np.array([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]], dtype)
+    dense = ds.cross_entropy(x, probabilities, label_smoothing=0.1, reduction="none")
+    np.testing.assert_allclose(dense, [np.log(3), np.log(3)], rtol=1e-6)
+
+
+def test_cross_entropy_smoothing_next_to_the_largest_float() -> None:
+    # lse·C alone overflows; the loss, (ε/C)·1e308, does not (torch: 5e306).
+    loss = ds.cross_entropy(np.array([[1e308, 0.0]]), np.array([0]), label_smoothing=0.1)
+    assert loss == pytest.approx(5e306, rel=1e-15)
+
+
 @pytest.mark.parametrize("classes", [3, 20])  # through the class-major panel, and row by row
 def test_cross_entropy_infinite_weight_of_an_untargeted_class(classes: int) -> None:
     # Without smoothing a class's weight enters only as w_y, as in torch: an infinite weight on

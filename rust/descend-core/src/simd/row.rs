@@ -118,6 +118,38 @@ pub fn dot<F: Float>(a: &[F], x: &[F]) -> f64 {
     sum_lanes(&lanes)
 }
 
+/// Σ w_c·(x_c − shift) in f64 (w_c = 1 without weights). With `shift` the row's max every
+/// gap is ≤ 0, so a sum over logits of 1e30 keeps its digits where Σ w·x − max·Σ w cancels.
+#[inline(always)]
+pub fn gap_sum<F: Float>(x: &[F], shift: F, w: Option<&[F]>) -> f64 {
+    let shift = shift.to_f64();
+    let mut lanes = [0.0_f64; LANES];
+    let tail = x.len() - x.len() % LANES;
+    match w {
+        Some(w) => {
+            for (wb, xb) in w.chunks_exact(LANES).zip(x.chunks_exact(LANES)) {
+                for ((lane, &wc), &xc) in lanes.iter_mut().zip(wb).zip(xb) {
+                    *lane += wc.to_f64() * (xc.to_f64() - shift);
+                }
+            }
+            for ((lane, &wc), &xc) in lanes.iter_mut().zip(&w[tail..]).zip(&x[tail..]) {
+                *lane += wc.to_f64() * (xc.to_f64() - shift);
+            }
+        }
+        None => {
+            for xb in x.chunks_exact(LANES) {
+                for (lane, &xc) in lanes.iter_mut().zip(xb) {
+                    *lane += xc.to_f64() - shift;
+                }
+            }
+            for (lane, &xc) in lanes.iter_mut().zip(&x[tail..]) {
+                *lane += xc.to_f64() - shift;
+            }
+        }
+    }
+    sum_lanes(&lanes)
+}
+
 /// g_c ← g_c·k − b·w_c (w_c = 1 without weights): turns the stored exponentials into
 /// the gradient p·A − B of a softmax loss.
 #[inline(always)]
@@ -152,6 +184,13 @@ mod tests {
         assert_eq!(with, exp_sum(&x, 7.0, None));
         assert!((with - want).abs() < 1e-14 * want);
         assert_eq!(dot(&x, &x), x.iter().map(|v| v * v).sum::<f64>());
+        let w: Vec<f64> = (0..37).map(|i| f64::from(i % 3)).collect();
+        assert_eq!(
+            gap_sum(&x, 7.0, None),
+            x.iter().map(|v| v - 7.0).sum::<f64>()
+        );
+        let weighted: f64 = x.iter().zip(&w).map(|(v, w)| w * (v - 7.0)).sum();
+        assert!((gap_sum(&x, 7.0, Some(&w)) - weighted).abs() < 1e-12);
         let mut g = vec![2.0, 4.0];
         scale_sub(&mut g, 0.5, 1.0, Some(&[1.0, 3.0]));
         assert_eq!(g, [0.0, -1.0]);

@@ -6,7 +6,10 @@
 //!   ℓ = (1 − ε)·w_y·(lse − x_y) + (ε/C)·Σ_c w_c·(lse − x_c), and
 //!   ∂ℓ/∂x_c = p_c·((1 − ε)·w_y + (ε/C)·W) − (ε/C)·w_c − [c = y]·(1 − ε)·w_y.
 //! - target distribution t: with t' = (1 − ε)·t + ε/C and a_c = w_c·t'_c,
-//!   ℓ = Σ_c a_c·(lse − x_c) = lse·Σa − Σ a_c·x_c, ∂ℓ/∂x_c = p_c·Σa − a_c.
+//!   ℓ = Σ_c a_c·(lse − x_c), ∂ℓ/∂x_c = p_c·Σa − a_c.
+//!
+//! lse − x_c is formed as ln Σ e^(x − m) − (x_c − m) throughout, never as a difference of two
+//! large numbers.
 //!
 //! One exponential per element: e^(x_c − m) goes to the gradient row and is scaled there.
 //! lse and the loss are formed in f64. NaN anywhere in a row makes that row's loss and gradient
@@ -26,14 +29,6 @@ use crate::simd::row;
 pub struct CrossEntropy {
     ignore_index: i64,
     smoothing: f64,
-}
-
-/// log-sum-exp of a row and Σ e^(x_c − max), the exponentials stored in `grad` if given.
-#[inline(always)]
-fn log_sum_exp<F: Float>(x: &[F], grad: Option<&mut [F]>) -> (f64, f64) {
-    let m = row::max(x);
-    let s = row::exp_sum(x, m, grad);
-    (m.to_f64() + <f64 as Float>::ln(s), s)
 }
 
 impl RowwiseLoss for CrossEntropy {
@@ -78,11 +73,11 @@ impl RowwiseLoss for CrossEntropy {
         let label = (1.0 - eps) * row.label_weight * (row.log_sum - gap);
         let a = (1.0 - eps) * row.label_weight * row.coef;
         let b = share * row.coef;
-        // No smoothing term at ε = 0 (see `smooths`).
+        // The smoothing term Σ_c w_c·(lse − x_c) as ln Σ·W − Σ w·(x − m); none at ε = 0 (see
+        // `smooths`).
         let (spread, smoothed) = if eps > 0.0 {
-            let lse = row.max + row.log_sum;
             (
-                share * (lse * row.weight_sum - row.weighted_score_sum),
+                share * (row.log_sum * row.weight_sum - row.weighted_gap_sum),
                 b * row.weight_sum,
             )
         } else {
@@ -115,13 +110,15 @@ impl RowwiseLoss for CrossEntropy {
                 }
             }
         }
-        let (lse, s) = log_sum_exp(x, grad.as_deref_mut());
+        let m = row::max(x);
+        let s = row::exp_sum(x, m, grad.as_deref_mut());
         let total = row::sum(a);
         if let Some(g) = grad {
             let k = F::from_f64(row.coef * total / s);
             row::scale_sub(g, k, F::from_f64(row.coef), Some(a));
         }
-        lse * total - row::dot(a, x)
+        // lse·Σa − Σ a·x as ln Σ·Σa − Σ a·(x − m): the first cancels on large logits.
+        <f64 as Float>::ln(s) * total - row::gap_sum(x, m, Some(a))
     }
 }
 
@@ -137,7 +134,7 @@ mod tests {
             log_sum: 4f64.ln(),
             label_score: 0.5,
             label_weight: 1.0,
-            weighted_score_sum: 2.0,
+            weighted_gap_sum: 0.0,
             weight_sum: 4.0,
             classes: 4,
             coef: 1.0,
