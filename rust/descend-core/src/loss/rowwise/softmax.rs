@@ -1,9 +1,9 @@
 //! Softmax losses over labelled rows (cross-entropy), a block of rows at a time.
 //!
 //! A row's loss needs its log-sum-exp, its score and weight at the label (and Σ w·(x − max) for
-//! label smoothing); its gradient is e^(x − max) scaled per row, minus a per-class shift. Taken row by
-//! row, short rows spend their time in horizontal reductions, vector-loop tails and one scalar
-//! ln per row, each row waiting on the last. Here every step runs across a block of rows:
+//! label smoothing); its gradient is e^(x − max) scaled per row, minus a per-class shift. Taken
+//! row by row, short rows spend their time in horizontal reductions, vector-loop tails and one
+//! scalar ln per row, each row waiting on the last. Here every step runs across a block of rows:
 //! - rows of at most [`PANEL_CLASSES`] classes are transposed into a class-major panel, one row
 //!   per lane, so max, exp, the exp-sum, ln and the gradient are vertical loops over
 //!   [`BLOCK_ROWS`] rows with no horizontal step;
