@@ -445,6 +445,36 @@ def test_cross_entropy_smoothing_next_to_the_largest_float() -> None:
     assert loss == pytest.approx(5e306, rel=1e-15)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("classes", [3, 17])  # through the class-major panel, and row by row
+def test_cross_entropy_infinite_weight_in_the_smoothing_term_is_inf(
+    dtype: type, classes: int
+) -> None:
+    # Σ w_c·(lse − x_c) class by class, as torch: inf·(positive) is inf. Formed as ln Σ·Σw −
+    # Σ w·(x − max) it met 0·∞ (the inf-weight class at the max, or ln Σ rounding to 0): NaN.
+    w = np.ones(classes, dtype)
+    w[0] = np.inf
+    at_max = np.zeros((1, classes), dtype)
+    at_max[0, 1:] = -np.arange(1, classes)
+    dominant = np.zeros((1, classes), dtype)
+    dominant[0, 1:] = -1000.0
+    for x, weight in ((at_max, w), (dominant, w[::-1].copy())):
+        smoothed = ds.cross_entropy(x, np.array([1]), weight=weight, label_smoothing=0.1)
+        assert smoothed == np.inf
+    probabilities = np.zeros((1, classes), dtype)
+    probabilities[0, 0] = 1.0
+    assert ds.cross_entropy(at_max, probabilities, weight=w, reduction="sum") == np.inf
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_cross_entropy_mean_over_zero_weight_is_nan(smoothing: float) -> None:
+    # Kept rows whose weights sum to 0: torch's mean is 0/0, NaN, smoothing or not.
+    x = np.array([[0.0, 1.0, 2.0]])
+    w = np.array([0.0, 1.0, 1.0])
+    loss = ds.cross_entropy(x, np.array([0]), weight=w, label_smoothing=smoothing)
+    assert np.isnan(loss)
+
+
 @pytest.mark.parametrize("classes", [3, 20])  # through the class-major panel, and row by row
 def test_cross_entropy_infinite_weight_of_an_untargeted_class(classes: int) -> None:
     # Without smoothing a class's weight enters only as w_y, as in torch: an infinite weight on

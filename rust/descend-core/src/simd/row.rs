@@ -118,32 +118,35 @@ pub fn dot<F: Float>(a: &[F], x: &[F]) -> f64 {
     sum_lanes(&lanes)
 }
 
-/// Σ w_c·(x_c − shift) in f64 (w_c = 1 without weights). With `shift` the row's max every
-/// gap is ≤ 0, so a sum over logits of 1e30 keeps its digits where Σ w·x − max·Σ w cancels.
+/// Σ w_c·(−ln softmax(x)_c) = Σ w_c·(lse − x_c) in f64 (w_c = 1 without weights), given the
+/// row's `max` and `log_sum` = ln Σ e^(x − max). Each term is formed as log_sum − (x_c − max),
+/// ≥ 0: as lse·Σw − Σ w·x the sum cancels on large logits, and an infinite weight would meet
+/// a zero factor (0·∞) where torch's term-by-term sum gives inf.
 #[inline(always)]
-pub fn gap_sum<F: Float>(x: &[F], shift: F, w: Option<&[F]>) -> f64 {
-    let shift = shift.to_f64();
+pub fn neg_log_softmax_sum<F: Float>(x: &[F], max: F, log_sum: f64, w: Option<&[F]>) -> f64 {
+    let max = max.to_f64();
+    // Written out in each loop: a closure would be a call outside the SIMD context.
     let mut lanes = [0.0_f64; LANES];
     let tail = x.len() - x.len() % LANES;
     match w {
         Some(w) => {
             for (wb, xb) in w.chunks_exact(LANES).zip(x.chunks_exact(LANES)) {
                 for ((lane, &wc), &xc) in lanes.iter_mut().zip(wb).zip(xb) {
-                    *lane += wc.to_f64() * (xc.to_f64() - shift);
+                    *lane += wc.to_f64() * (log_sum - (xc.to_f64() - max));
                 }
             }
             for ((lane, &wc), &xc) in lanes.iter_mut().zip(&w[tail..]).zip(&x[tail..]) {
-                *lane += wc.to_f64() * (xc.to_f64() - shift);
+                *lane += wc.to_f64() * (log_sum - (xc.to_f64() - max));
             }
         }
         None => {
             for xb in x.chunks_exact(LANES) {
                 for (lane, &xc) in lanes.iter_mut().zip(xb) {
-                    *lane += xc.to_f64() - shift;
+                    *lane += log_sum - (xc.to_f64() - max);
                 }
             }
             for (lane, &xc) in lanes.iter_mut().zip(&x[tail..]) {
-                *lane += xc.to_f64() - shift;
+                *lane += log_sum - (xc.to_f64() - max);
             }
         }
     }
@@ -185,12 +188,15 @@ mod tests {
         assert!((with - want).abs() < 1e-14 * want);
         assert_eq!(dot(&x, &x), x.iter().map(|v| v * v).sum::<f64>());
         let w: Vec<f64> = (0..37).map(|i| f64::from(i % 3)).collect();
-        assert_eq!(
-            gap_sum(&x, 7.0, None),
-            x.iter().map(|v| v - 7.0).sum::<f64>()
-        );
-        let weighted: f64 = x.iter().zip(&w).map(|(v, w)| w * (v - 7.0)).sum();
-        assert!((gap_sum(&x, 7.0, Some(&w)) - weighted).abs() < 1e-12);
+        let log_sum = 0.25;
+        let unweighted: f64 = x.iter().map(|v| log_sum - (v - 7.0)).sum();
+        assert!((neg_log_softmax_sum(&x, 7.0, log_sum, None) - unweighted).abs() < 1e-12);
+        let weighted: f64 = x
+            .iter()
+            .zip(&w)
+            .map(|(v, w)| w * (log_sum - (v - 7.0)))
+            .sum();
+        assert!((neg_log_softmax_sum(&x, 7.0, log_sum, Some(&w)) - weighted).abs() < 1e-12);
         let mut g = vec![2.0, 4.0];
         scale_sub(&mut g, 0.5, 1.0, Some(&[1.0, 3.0]));
         assert_eq!(g, [0.0, -1.0]);

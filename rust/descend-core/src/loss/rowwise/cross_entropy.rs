@@ -8,8 +8,9 @@
 //! - target distribution t: with t' = (1 − ε)·t + ε/C and a_c = w_c·t'_c,
 //!   ℓ = Σ_c a_c·(lse − x_c), ∂ℓ/∂x_c = p_c·Σa − a_c.
 //!
-//! lse − x_c is formed as ln Σ e^(x − m) − (x_c − m) throughout, never as a difference of two
-//! large numbers.
+//! lse − x_c is formed as ln Σ e^(x − m) − (x_c − m) throughout, class by class, never as a
+//! difference of two large numbers (which cancels) nor as a product with Σ w (which turns an
+//! infinite weight into 0·∞).
 //!
 //! One exponential per element: e^(x_c − m) goes to the gradient row and is scaled there.
 //! lse and the loss are formed in f64. NaN anywhere in a row makes that row's loss and gradient
@@ -73,13 +74,9 @@ impl RowwiseLoss for CrossEntropy {
         let label = (1.0 - eps) * row.label_weight * (row.log_sum - gap);
         let a = (1.0 - eps) * row.label_weight * row.coef;
         let b = share * row.coef;
-        // The smoothing term Σ_c w_c·(lse − x_c) as ln Σ·W − Σ w·(x − m); none at ε = 0 (see
-        // `smooths`).
+        // No smoothing term at ε = 0 (see `smooths`).
         let (spread, smoothed) = if eps > 0.0 {
-            (
-                share * (row.log_sum * row.weight_sum - row.weighted_gap_sum),
-                b * row.weight_sum,
-            )
+            (share * row.neg_log_softmax_sum, b * row.weight_sum)
         } else {
             (0.0, 0.0)
         };
@@ -117,8 +114,7 @@ impl RowwiseLoss for CrossEntropy {
             let k = F::from_f64(row.coef * total / s);
             row::scale_sub(g, k, F::from_f64(row.coef), Some(a));
         }
-        // lse·Σa − Σ a·x as ln Σ·Σa − Σ a·(x − m): the first cancels on large logits.
-        <f64 as Float>::ln(s) * total - row::gap_sum(x, m, Some(a))
+        row::neg_log_softmax_sum(x, m, <f64 as Float>::ln(s), Some(a))
     }
 }
 
@@ -134,7 +130,7 @@ mod tests {
             log_sum: 4f64.ln(),
             label_score: 0.5,
             label_weight: 1.0,
-            weighted_gap_sum: 0.0,
+            neg_log_softmax_sum: 4.0 * 4f64.ln(),
             weight_sum: 4.0,
             classes: 4,
             coef: 1.0,

@@ -347,7 +347,15 @@ impl<F: Float> Request<'_, F> {
         if let (Some(rows_grad), Some(g)) = (grad_rows, grad) {
             from_rows(&rows_grad, g, plan.layout.axis());
         }
-        (self.want_value && self.reduction != Reduction::None).then(|| total / denominator)
+        // A mean over nothing (no kept row, or kept weights summing to 0) is NaN, torch's 0/0,
+        // also where a smoothing term made the sum nonzero.
+        (self.want_value && self.reduction != Reduction::None).then(|| {
+            if denominator == 0.0 {
+                f64::NAN
+            } else {
+                total / denominator
+            }
+        })
     }
 }
 

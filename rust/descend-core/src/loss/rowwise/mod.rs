@@ -146,9 +146,9 @@ pub struct SoftmaxLabelRow {
     pub label_score: f64,
     /// w_y (1 without weights).
     pub label_weight: f64,
-    /// Σ_c w_c·(x_c − m) (Σ (x_c − m) without weights) when the kernel asks for it, else 0:
-    /// as Σ w·x it would cancel against lse·Σ w on large logits.
-    pub weighted_gap_sum: f64,
+    /// Σ_c w_c·(lse − x_c) ([`crate::simd::row::neg_log_softmax_sum`]) when the kernel asks
+    /// for it, else 0.
+    pub neg_log_softmax_sum: f64,
     /// Σ_c w_c (the class count without weights).
     pub weight_sum: f64,
     /// Number of classes.
@@ -183,7 +183,7 @@ pub trait RowwiseLoss: Copy + Send + Sync + 'static {
     /// Whether labelled rows go through [`RowwiseLoss::softmax_label`] instead of `label_row`.
     const SOFTMAX_LABELS: bool = false;
     /// For a softmax loss: whether its loss has a term over every class (label smoothing). It
-    /// then needs [`SoftmaxLabelRow::weighted_gap_sum`], and its gradient's
+    /// then needs [`SoftmaxLabelRow::neg_log_softmax_sum`], and its gradient's
     /// [`SoftmaxGrad::shift`] the class weights; without it neither is formed, so an infinite
     /// weight cannot make 0·∞.
     fn smooths(self) -> bool {

@@ -1,6 +1,6 @@
 //! Softmax losses over labelled rows (cross-entropy), a block of rows at a time.
 //!
-//! A row's loss needs its log-sum-exp, its score and weight at the label (and Σ w·(x − max) for
+//! A row's loss needs its log-sum-exp, its score and weight at the label (and Σ w·(lse − x) for
 //! label smoothing); its gradient is e^(x − max) scaled per row, minus a per-class shift. Taken
 //! row by row, short rows spend their time in horizontal reductions, vector-loop tails and one
 //! scalar ln per row, each row waiting on the last. Here every step runs across a block of rows:
@@ -116,8 +116,8 @@ pub(super) fn label_chunk<K: RowwiseLoss, F: Float, T: Copy + Into<i64>>(
                     log_sum: log_sum[r],
                     label_score: xr[y].to_f64(),
                     label_weight: context.weight.map_or(1.0, |w| w[y].to_f64()),
-                    weighted_gap_sum: if context.kernel.smooths() {
-                        row::gap_sum(xr, max[r], context.weight)
+                    neg_log_softmax_sum: if context.kernel.smooths() {
+                        row::neg_log_softmax_sum(xr, max[r], log_sum[r], context.weight)
                     } else {
                         0.0
                     },
