@@ -196,10 +196,11 @@ def cross_entropy(
     ``"mean"`` follows torch: with labels, the loss (smoothing term included) is divided by
     Σ w_y over the rows whose label is not ``ignore_index`` (their count without weights); with
     probabilities, by the number of rows (``ignore_index`` must then keep its default, as in
-    torch). All rows ignored: the mean is nan and the gradient zeros. Computed as log-sum-exp,
-    one exponential per element; a NaN or +inf logit makes its row NaN, as in torch, except
-    that an ignored row's gradient is 0 (torch's is NaN there). ``label_smoothing`` must lie in
-    [0, 1] (torch takes a negative one as 0). torch: ``torch.nn.functional.cross_entropy``.
+    torch). All rows ignored: the mean is nan and the gradient zeros; kept rows whose weights
+    sum to 0 also give a nan mean (torch's 0/0). Computed as log-sum-exp, one exponential per
+    element; a NaN or +inf logit makes its row NaN, as in torch, except that an ignored row's
+    gradient is 0 (torch's is NaN there). ``label_smoothing`` must lie in [0, 1] (torch takes a
+    negative one as 0). torch: ``torch.nn.functional.cross_entropy``.
 
     Examples
     --------

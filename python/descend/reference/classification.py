@@ -193,6 +193,9 @@ def _reduce(parts: _Parts[G], reduction: str) -> float | Array:
         return np.array(parts.loss)  # a fresh writable array, never a broadcast view
     if reduction == "sum":
         return float(np.sum(parts.loss))
+    if parts.denom == 0.0:
+        # A mean over nothing is torch's 0/0, also where a smoothing term made the sum nonzero.
+        return float("nan")
     return float(np.divide(np.sum(parts.loss), parts.denom))
 
 
