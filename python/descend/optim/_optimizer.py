@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from descend import _core
+from descend._specs import family
 
 FloatArray = NDArray[np.floating[Any]]
 
@@ -27,15 +28,14 @@ TORCH_ONLY = ("foreach", "fused", "capturable", "differentiable")
 
 
 class _Spec(NamedTuple):
-    params: list[tuple[str, float, str]]
     state: list[str]
     carried: list[str]
     counts_steps: bool
 
 
 _SPECS = {
-    name: _Spec(params, state, carried, counts)
-    for name, params, state, carried, counts in _core.optimizer_specs()
+    spec["name"]: _Spec(spec["state"], spec["carried"], spec["counts_steps"])
+    for spec in family("optimizer")
 }
 
 
@@ -71,8 +71,6 @@ class Optimizer:
     """
 
     _rule: ClassVar[str]
-    # Whether the class checks more than domains per step (SGD's Nesterov rule).
-    _validates: ClassVar[bool] = False
 
     def __init__(
         self, params: Iterable[Any] | Iterable[Mapping[str, Any]], defaults: dict[str, Any]
@@ -91,9 +89,6 @@ class Optimizer:
             groups = [{"params": groups}]
         for group in groups:
             self.add_param_group(group)
-
-    def _validate(self, group: Mapping[str, Any]) -> None:
-        """Check a group's options the way torch's constructors do (beyond plain domains)."""
 
     def add_param_group(self, param_group: Mapping[str, Any]) -> None:
         """Add a group of parameters with its own hyperparameters (the rest from defaults)."""
@@ -123,7 +118,6 @@ class Optimizer:
             group["lr_schedule"] = lr
         group.setdefault("lr_schedule", None)
         self._set_lr(group)
-        self._validate(group)
         self._native.check([group])
         scratch = _core.OptimizerState(self._rule)
         for p in params:  # checked on a scratch state first, so a bad group adds nothing
@@ -152,8 +146,6 @@ class Optimizer:
         for group in groups:
             if group["lr_schedule"] is not None:
                 self._set_lr(group)
-            if self._validates:
-                self._validate(group)
         grads = grads if type(grads) is list else list(grads)
         try:
             self._native.step(self._params, grads, self._members, groups)
@@ -227,7 +219,6 @@ class Optimizer:
             kept = {k: v for k, v in now.items() if k != "lr_scale"}
             group = {**kept, **{k: v for k, v in saved.items() if k != "params"}}
             group.setdefault("lr_schedule", None)
-            self._validate(group)
             merged.append(group)
         self._native.check(merged)
         plateau = state_dict.get("plateau") if self._plateau is not None else None
