@@ -266,15 +266,15 @@ def test_elementwise_kernels_are_timed_against_their_exact_traffic() -> None:
 def test_stream_probe_sums_writes_and_rejects_what_it_lacks() -> None:
     a, b = np.ones(1001, np.float32), np.full(1001, 2.0, np.float32)
     out, other = np.zeros_like(a), np.zeros_like(a)
-    assert _core.stream_probe([a, b], []) == 3003.0
-    assert _core.stream_probe([a, b, a], [out, other]) == 0.0
+    assert _probes.stream([a, b], []) == 3003.0
+    assert _probes.stream([a, b, a], [out, other]) == 0.0
     assert (out == 4.0).all() and (other == 4.0).all()
     with pytest.raises(ValueError, match="stream_probe takes"):
-        _core.stream_probe([a, b], [out])  # the triad's streams: not this probe's
+        _probes.stream([a, b], [out])  # the triad's streams: not this probe's
     with pytest.raises(ValueError):
-        _core.stream_probe([a, b[:10]], [])
+        _probes.stream([a, b[:10]], [])
     with pytest.raises(TypeError):
-        _core.stream_probe([a, b.astype(np.float64)], [])
+        _probes.stream([a, b.astype(np.float64)], [])
 
 
 @pytest.mark.parametrize(
