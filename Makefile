@@ -41,7 +41,7 @@ rust-test:
 lint: $(WHEEL_STAMP)
 	$(VENV)/bin/ruff check python tests benches
 	$(VENV)/bin/ruff format --check python tests benches
-	$(VENV)/bin/mypy python
+	$(VENV)/bin/mypy python benches
 	$(PY) -m mypy.stubtest descend._core --allowlist .stubtest-allowlist
 
 pytest: $(WHEEL_STAMP)
