@@ -164,7 +164,7 @@ def _merge(rows: list[Row], extra: list[Row]) -> None:
 
 
 def run(config: dict[str, Any]) -> Report:
-    """Run the whole benchmark for ``config`` (see :func:`parse`) and return the report."""
+    """Run the whole benchmark for ``config`` (see ``descend.bench.parse``); return the report."""
     names = config["peers"]
     peers, skipped = load_peers(names)
     in_process = {k: v for k, v in peers.items() if k != "jax"}
