@@ -1,6 +1,6 @@
 //! Criterion benchmarks of descend-core alone (no Python): a pointwise loss's value and
-//! gradient, softmax cross-entropy, and an optimizer step. `python -m descend bench` divides
-//! its N = 100 times by these to state the binding overhead.
+//! gradient, softmax cross-entropy, and an optimizer step. `benches/report.py --criterion`
+//! divides descend's N = 100 times from Python by these to state the binding overhead.
 //!
 //! Run with one thread (`DESCEND_NUM_THREADS=1`) to compare with the Python rows of 1 thread.
 
