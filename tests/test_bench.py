@@ -246,7 +246,7 @@ def test_stream_probe_sums_writes_and_rejects_what_it_lacks() -> None:
     assert _probes.stream([a, b], []) == 3003.0
     assert _probes.stream([a, b, a], [out, other]) == 0.0
     assert (out == 4.0).all() and (other == 4.0).all()
-    with pytest.raises(ValueError, match="stream_probe takes"):
+    with pytest.raises(ValueError, match='no probe "streams" of 2 reads and 1 writes'):
         _probes.stream([a, b], [out])  # the triad's streams: not this probe's
     with pytest.raises(ValueError):
         _probes.stream([a, b[:10]], [])

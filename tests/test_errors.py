@@ -210,8 +210,7 @@ def test_reduced_value_with_out_is_refused() -> None:
 
 
 def test_garbage_never_panics() -> None:
-    """Throw junk at the native entry point: only ordinary exceptions may come out."""
-    core = ds._core
+    """Throw junk at every loss and its native entry point: only ordinary exceptions come out."""
     junk: list[object] = [
         None,
         1,
@@ -227,27 +226,33 @@ def test_garbage_never_panics() -> None:
         np.zeros((2, 2))[:, 0],
         object(),
     ]
-    names = [c.name for c in POINTWISE + ROWWISE] + ["nope", ""]
+    names = [c.name for c in POINTWISE + ROWWISE]
     rng = np.random.default_rng(0)
+
+    def pick() -> object:
+        return junk[rng.integers(len(junk))]
+
     for _ in range(3000):
-        args = [
-            rng.choice(names),
-            junk[rng.integers(len(junk))],
-            junk[rng.integers(len(junk))],
-            junk[rng.integers(len(junk))],
-            junk[rng.integers(len(junk))],
-            junk[rng.integers(len(junk))],
-            rng.choice(["mean", "sum", "none", "bogus"]),
-            [("delta", float(rng.choice([-1.0, 0.5, np.nan])))] if rng.random() < 0.3 else [],
-            bool(rng.integers(2)),
-            bool(rng.integers(2)),
-            junk[rng.integers(len(junk))],
-        ]
+        loss = getattr(ds, str(rng.choice(names)))
+        method = [loss, loss.grad, loss.value_and_grad][rng.integers(3)]
+        extra = [pick() for _ in range(rng.integers(2))]
+        options = {"delta": float(rng.choice([-1.0, 0.5, np.nan]))} if rng.random() < 0.3 else {}
+        kwargs = {
+            "reduction": rng.choice(["mean", "sum", "none", "bogus"]),
+            "weight": pick() if rng.random() < 0.3 else None,
+            "out": pick() if rng.random() < 0.3 else None,
+            **options,
+        }
         try:
-            core.loss(*args)
+            method(pick(), pick(), *extra, **kwargs)
         except BaseException as exc:
-            assert isinstance(exc, Exception), f"{type(exc).__name__} escaped for {args!r}"
-            assert type(exc).__name__ != "PanicException", f"panic for {args!r}: {exc}"
+            what = f"{loss.__name__}{extra!r}{kwargs!r}"
+            assert isinstance(exc, Exception), f"{type(exc).__name__} escaped for {what}"
+            assert type(exc).__name__ != "PanicException", f"panic for {what}: {exc}"
+    x, y = np.zeros(3), np.zeros(3)
+    for name in ["nope", ""]:
+        with pytest.raises(ValueError, match="unknown loss"):
+            ds._core.loss(name, "mean", True, True, False, x, y, (), ..., None, None, None, {})
 
 
 CHUNK = ds._core.chunk_size()

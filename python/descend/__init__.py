@@ -15,6 +15,7 @@ import importlib.metadata
 import warnings
 
 from descend import _core, clip, metrics, models, optim, preprocessing, reference, schedules
+from descend import activations as _activations
 from descend._activation import Activation
 from descend._batches import batches
 from descend._callbacks import EarlyStopping
@@ -23,131 +24,46 @@ from descend._gradcheck import GradcheckError, gradcheck
 from descend._history import History, plot_histories
 from descend._loss import Loss
 from descend._threads import get_num_threads, set_num_threads, threads
-from descend.activations import (
-    elu,
-    gelu,
-    leaky_relu,
-    log_sigmoid,
-    log_softmax,
-    relu,
-    sigmoid,
-    silu,
-    softmax,
-    softplus,
-    tanh,
-)
+from descend.activations import *
 from descend.clip import clip_grad_norm_, clip_grad_value_
-from descend.losses import (
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    cross_entropy,
-    gaussian_nll_loss,
-    hinge_embedding_loss,
-    huber_loss,
-    kl_div,
-    l1_loss,
-    log_cosh_loss,
-    mse_loss,
-    multi_margin_loss,
-    multilabel_soft_margin_loss,
-    nll_loss,
-    poisson_nll_loss,
-    quantile_loss,
-    smooth_l1_loss,
-    soft_margin_loss,
-)
-from descend.optim import (
-    ASGD,
-    LAMB,
-    SGD,
-    Adadelta,
-    Adagrad,
-    Adam,
-    Adamax,
-    AdamW,
-    Lion,
-    NAdam,
-    Optimizer,
-    RAdam,
-    ReduceLROnPlateau,
-    RMSprop,
-    Rprop,
-    load_state,
-    save_state,
-)
+from descend.losses import classification as _classification
+from descend.losses import regression as _regression
+from descend.losses.classification import *
+from descend.losses.regression import *
+from descend.optim import *
 
 __version__ = importlib.metadata.version("descend")
 
 __all__ = [
-    "ASGD",
-    "LAMB",
-    "SGD",
     "Activation",
-    "Adadelta",
-    "Adagrad",
-    "Adam",
-    "AdamW",
-    "Adamax",
     "EarlyStopping",
     "GradcheckError",
     "History",
-    "Lion",
     "Loss",
-    "NAdam",
-    "Optimizer",
-    "RAdam",
-    "RMSprop",
-    "ReduceLROnPlateau",
-    "Rprop",
     "__version__",
     "batches",
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
     "clip",
     "clip_grad_norm_",
     "clip_grad_value_",
-    "cross_entropy",
-    "elu",
     "fit",
-    "gaussian_nll_loss",
-    "gelu",
     "get_num_threads",
     "gradcheck",
-    "hinge_embedding_loss",
-    "huber_loss",
-    "kl_div",
-    "l1_loss",
-    "leaky_relu",
-    "load_state",
-    "log_cosh_loss",
-    "log_sigmoid",
-    "log_softmax",
     "metrics",
     "models",
-    "mse_loss",
-    "multi_margin_loss",
-    "multilabel_soft_margin_loss",
-    "nll_loss",
     "optim",
     "plot_histories",
-    "poisson_nll_loss",
     "preprocessing",
-    "quantile_loss",
     "reference",
-    "relu",
-    "save_state",
     "schedules",
     "set_num_threads",
-    "sigmoid",
-    "silu",
     "simd_level",
-    "smooth_l1_loss",
-    "soft_margin_loss",
-    "softmax",
-    "softplus",
-    "tanh",
     "threads",
 ]
+# The losses, activations and optimizers, as their declaration modules list them.
+__all__ += _classification.__all__
+__all__ += _regression.__all__
+__all__ += _activations.__all__
+__all__ += optim.__all__
 
 
 def simd_level() -> str:

@@ -1,23 +1,24 @@
 """The ``Activation`` object: an activation's declaration made callable, with ``.grad``.
 
 Like a numpy ufunc, one object carries the value and its methods. The declaration in
-``activations.py`` gives the typed signature (through ``ParamSpec``) and the docstring; the
-native core does the work, named by the declaration's name.
+``activations.py`` gives the typed signature (through ``ParamSpec``), the defaults and the
+docstring; the native core does the rest, named by the declaration's name. Each method passes
+its arguments to the binding as it got them (options positionally or by keyword); there is no
+other path.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
-import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec
 
-import numpy as np
 from numpy.typing import ArrayLike
 
 from descend import _core
-from descend._arrays import FloatArray, as_float
-from descend._loss import _apart, _writable_in_place, _writable_out
+from descend._arrays import FloatArray
+from descend._specs import SPECS
 from descend._wrap import present_as
 
 P = ParamSpec("P")
@@ -39,11 +40,12 @@ class Activation(Generic[P]):
     __name__: str
     __qualname__: str
 
-    def __init__(self, declaration: Callable[P, None], *, along_dim: bool = False) -> None:
+    def __init__(self, declaration: Callable[P, None]) -> None:
         present_as(self, declaration)
         signature = inspect.signature(declaration)
         self.__signature__ = signature
-        self.along_dim = along_dim
+        self.along_dim: bool = SPECS[declaration.__name__]["along_dim"]
+        # The options as the declaration states them (the drift test holds them to the core's).
         self.params: tuple[str, ...] = tuple(
             name
             for name, p in signature.parameters.items()
@@ -52,6 +54,11 @@ class Activation(Generic[P]):
         self.defaults: dict[str, Any] = {
             name: signature.parameters[name].default for name in self.params
         }
+        # The options a call may give positionally: dim, or the options in declared order.
+        self._positional = tuple(
+            name for name, p in signature.parameters.items() if p.kind is p.POSITIONAL_OR_KEYWORD
+        )
+        self._native = functools.partial(_core.activation, declaration.__name__)
 
     def __repr__(self) -> str:
         return f"<descend.Activation {self.__name__}>"
@@ -87,15 +94,7 @@ class Activation(Generic[P]):
 
         def __call__(self, input, /, *args, out=None, **params):
             if args:
-                if len(args) > len(self.params):
-                    raise TypeError(
-                        f"{self.__name__}() takes at most {len(self.params) + 1} positional "
-                        f"arguments ({len(args) + 1} given)"
-                    )
-                for name, value in zip(self.params, args, strict=False):
-                    if name in params:
-                        raise TypeError(f"{self.__name__}() got multiple values for {name!r}")
-                    params[name] = value
+                params = self._named(args, params)
             return self._native(True, False, input, None, out, params)
 
         def grad(self, input, upstream=None, /, *, out=None, **params):
@@ -106,79 +105,20 @@ class Activation(Generic[P]):
             """Value and vector-Jacobian product from one pass; see the class docstring."""
             return self._native(True, True, input, upstream, out, params)
 
-    def _options(self, params: dict[str, Any]) -> tuple[dict[str, float] | None, int]:
-        """Split the keyword options into the core's numeric parameters and ``dim``."""
-        unknown = params.keys() - self.defaults.keys()
-        if unknown:
+    def _named(self, args: tuple[Any, ...], params: dict[str, Any]) -> dict[str, Any]:
+        """Name the options given positionally, as Python binds a function's arguments."""
+        if len(args) > len(self._positional):
             raise TypeError(
-                f"{self.__name__}() got an unexpected keyword argument {min(unknown)!r}"
+                f"{self.__name__}() takes at most {len(self._positional) + 1} positional "
+                f"arguments ({len(args) + 1} given)"
             )
-        dim = -1
-        options: dict[str, float] = {}
-        for name, value in params.items():
-            if name == "dim":
-                dim = operator.index(value)
-            else:
-                options[name] = value
-        return options or None, dim
-
-    def _native(
-        self,
-        want_value: bool,
-        want_grad: bool,
-        input: Any,
-        upstream: Any,
-        out: Any,
-        params: dict[str, Any],
-    ) -> Any:
-        options, dim = self._options(params) if params else (None, -1)
-        if want_grad and upstream is None and self.along_dim:
-            raise TypeError(f"{self.__name__}.grad() needs upstream (its Jacobian is not diagonal)")
-        if out is not None and out.__class__ is not np.ndarray:
-            return self._staged(want_value, want_grad, input, upstream, out, options, dim)
-        name = self.__name__
-        result = _core.activation(name, input, upstream, options, dim, want_value, want_grad, out)
-        if result is None:  # declined: out= needs a buffer, or the arrays need coercion
-            if out is not None and not _writable_in_place(out):
-                return self._staged(want_value, want_grad, input, upstream, out, options, dim)
-            _apart(out, (input, upstream))
-            x, u = _operands(input, upstream)
-            result = _core.activation(name, x, u, options, dim, want_value, want_grad, out)
-        return result
-
-    def _staged(
-        self,
-        want_value: bool,
-        want_grad: bool,
-        input: Any,
-        upstream: Any,
-        out: Any,
-        options: dict[str, float] | None,
-        dim: int,
-    ) -> Any:
-        """Fill a non-contiguous ``out=`` through a contiguous buffer."""
-        _apart(out, (input, upstream))
-        x, u = _operands(input, upstream)
-        buffer = _writable_out(out, x.dtype)
-        result = _core.activation(self.__name__, x, u, options, dim, want_value, want_grad, buffer)
-        np.copyto(out, buffer)
-        if isinstance(result, tuple):
-            return tuple(out if r is buffer else r for r in result)
-        return out
+        for name, value in zip(self._positional, args, strict=False):
+            if name in params:
+                raise TypeError(f"{self.__name__}() got multiple values for {name!r}")
+            params[name] = value
+        return params
 
 
-def _operands(input: ArrayLike, upstream: ArrayLike | None) -> tuple[FloatArray, Any]:
-    """Coerce input to float32/float64 and upstream to input's dtype."""
-    x = as_float("input", input)
-    u = None if upstream is None else as_float("upstream", upstream).astype(x.dtype, copy=False)
-    return x, u
-
-
-def elementwise(declaration: Callable[P, None]) -> Activation[P]:
-    """Turn a declaration (signature + docstring, empty body) into an elementwise activation."""
+def activation(declaration: Callable[P, None]) -> Activation[P]:
+    """Turn a declaration (signature + docstring, empty body) into a native ``Activation``."""
     return Activation(declaration)
-
-
-def along_dim(declaration: Callable[P, None]) -> Activation[P]:
-    """Turn a declaration into an activation along ``dim`` (softmax, log_softmax)."""
-    return Activation(declaration, along_dim=True)

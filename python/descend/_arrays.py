@@ -9,6 +9,10 @@
 - Class labels stay integers: int32 and int64 as they are, other integer types as int64.
 Layout is not touched here: the native layer reads any strides (copying only non-contiguous
 inputs), so nothing is copied in Python that need not be.
+
+The native layer takes ndarrays of one float dtype as they are, and calls the functions below
+(``loss_operands``, ``activation_operands``, ``unbroadcast``) only for the rest: these rules
+live here alone.
 """
 
 from __future__ import annotations
@@ -40,6 +44,67 @@ def as_float(name: str, value: ArrayLike) -> FloatArray:
             "(integers and bools are promoted to float64)"
         )
     raise TypeError(f"{name} has dtype {dtype}, which is not a real number type")
+
+
+def loss_operands(
+    kind: str,
+    input: ArrayLike,
+    target: ArrayLike,
+    weight: ArrayLike | None,
+    upstream: ArrayLike | None,
+    third_name: str | None,
+    third: ArrayLike | None,
+    differentiated: bool,
+) -> tuple[Any, ...]:
+    """Coerce a loss's arrays; return them with the shape a differentiated third array had.
+
+    ``kind`` is the loss's: "pointwise" or "rowwise". A differentiated third array given without
+    the input's last dimension (torch's ``var``, one variance per row) gets it back; its given
+    shape is returned where it differs from the input's (else None), so that its gradient can be
+    summed back to it by :func:`unbroadcast`.
+    """
+    if kind == "rowwise":
+        return (*rowwise_operands(input, target, weight, upstream), None, None)
+    shapes = None
+    if third is not None and differentiated:
+        third, given = _expand_like_torch(third, input)
+        if given != np.shape(input):
+            shapes = (np.shape(third), given)
+    pair = None if third is None or third_name is None else (third_name, third)
+    return (*operands(input, target, weight, upstream, pair), shapes)
+
+
+def activation_operands(input: ArrayLike, upstream: ArrayLike | None) -> tuple[Any, Any]:
+    """Coerce input to float32/float64 and upstream to input's dtype."""
+    x = as_float("input", input)
+    u = None if upstream is None else as_float("upstream", upstream).astype(x.dtype, copy=False)
+    return x, u
+
+
+def _expand_like_torch(third: ArrayLike, input: ArrayLike) -> tuple[Any, tuple[int, ...]]:
+    """Give back the last dimension torch's ``var`` may lack; return it and its given shape."""
+    shape = np.shape(third)
+    input_shape = np.shape(input)
+    if len(shape) == len(input_shape) - 1 and shape == input_shape[:-1]:
+        return np.expand_dims(third, -1), shape
+    return third, shape
+
+
+def unbroadcast(
+    g: FloatArray, shapes: tuple[tuple[int, ...], tuple[int, ...]]
+) -> tuple[FloatArray]:
+    """Sum ``g`` back to the shape a third array was given in.
+
+    ``shapes`` is (the shape it was broadcast from, the shape it was given in): the first may
+    have the dimension torch's ``var`` lacks given back.
+    """
+    shape, given = shapes
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
+    )
+    summed = np.sum(g, axis=axes, keepdims=True) if axes else g
+    return (summed.reshape(given),)
 
 
 def operands(
@@ -87,8 +152,7 @@ def rowwise_operands(
     target: ArrayLike,
     weight: ArrayLike | None,
     upstream: ArrayLike | None,
-    aux: tuple[str, ArrayLike] | None = None,
-) -> tuple[FloatArray, NDArray[Any], FloatArray | None, FloatArray | None, None]:
+) -> tuple[FloatArray, NDArray[Any], FloatArray | None, FloatArray | None]:
     """Coerce a row-wise loss's arrays.
 
     Integer targets are class labels; float ones are rows of class probabilities, which share
@@ -108,7 +172,7 @@ def rowwise_operands(
         labels = t if t.dtype in _LABEL_TYPES else t.astype(np.int64)
         w = None if weight is None else as_float("weight", weight).astype(x.dtype, copy=False)
         u = None if upstream is None else as_float("upstream", upstream).astype(x.dtype, copy=False)
-        return x, labels, w, u, None
+        return x, labels, w, u
     x, y, _, u, _ = operands(input, t, None, upstream)
     w = None if weight is None else as_float("weight", weight).astype(x.dtype, copy=False)
-    return x, y, w, u, None
+    return x, y, w, u

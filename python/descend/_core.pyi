@@ -10,36 +10,34 @@ __all__ = [
     "chunk_size",
     "clip_grad_norm",
     "clip_grad_value",
-    "exp_probe",
     "get_num_threads",
     "gil_release_threshold",
-    "in_place_probe",
     "loss",
-    "math_probe",
+    "probe",
     "roc_auc",
     "set_num_threads",
     "set_thread_override",
     "simd_level",
     "simd_warning",
     "specs",
-    "stream_probe",
     "thread_variable_warning",
     "threads_used_by_last_call",
-    "triad",
 ]
 
 def loss(
-    loss: str,
-    input: NDArray[np.floating[Any]],
-    target: NDArray[Any],
-    weight: NDArray[np.floating[Any]] | None,
-    upstream: NDArray[np.floating[Any]] | None,
-    third: NDArray[np.floating[Any]] | None,
-    reduction: str,
-    params: dict[str, Any] | None,
+    name: str,
+    default_reduction: str,
+    weighted: bool,
     want_value: bool,
     want_grad: bool,
-    out: NDArray[np.floating[Any]] | None,
+    input: Any,
+    target: Any,
+    extra: tuple[Any, ...],
+    reduction: Any,
+    weight: Any,
+    upstream: Any,
+    out: Any,
+    options: dict[str, Any] | None,
 ) -> Any: ...
 def specs() -> list[dict[str, Any]]: ...
 def simd_level() -> str: ...
@@ -52,22 +50,14 @@ def set_thread_override(n: int | None) -> int | None: ...
 def gil_release_threshold() -> int: ...
 def threads_used_by_last_call() -> int: ...
 def chunk_size() -> int: ...
-def triad(
-    a: NDArray[np.floating[Any]],
-    b: NDArray[np.floating[Any]],
-    c: NDArray[np.floating[Any]],
-    scalar: float,
-) -> None: ...
-def exp_probe(x: NDArray[np.floating[Any]], out: NDArray[np.floating[Any]]) -> None: ...
 def activation(
     name: str,
-    input: NDArray[np.floating[Any]],
-    upstream: NDArray[np.floating[Any]] | None,
-    params: dict[str, float] | None,
-    dim: int,
     want_value: bool,
     want_grad: bool,
-    out: NDArray[np.floating[Any]] | None,
+    input: Any,
+    upstream: Any,
+    out: Any,
+    options: dict[str, Any] | None,
 ) -> Any: ...
 def clip_grad_norm(
     grads: list[NDArray[np.floating[Any]]],
@@ -100,11 +90,10 @@ class OptimizerState:
         groups: list[dict[str, Any]],
     ) -> None: ...
 
-def in_place_probe(
-    reads: list[NDArray[np.floating[Any]]], updates: list[NDArray[np.floating[Any]]]
-) -> None: ...
-def stream_probe(
-    reads: list[NDArray[np.floating[Any]]], writes: list[NDArray[np.floating[Any]]]
+def probe(
+    name: str,
+    reads: list[NDArray[np.floating[Any]]],
+    writes: list[NDArray[np.floating[Any]]],
+    scalar: float = 0.5,
 ) -> float: ...
-def math_probe(name: str, x: NDArray[np.floating[Any]], out: NDArray[np.floating[Any]]) -> None: ...
 def roc_auc(positive: NDArray[np.bool_], score: NDArray[np.floating[Any]]) -> float: ...

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from numpy.typing import ArrayLike, NDArray
 
-from descend._activation import along_dim, elementwise
+from descend._activation import activation
 
 __all__ = [
     "elu",
@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 
-@along_dim
+@activation
 def softmax(input: ArrayLike, /, dim: int = -1, *, out: NDArray[Any] | None = None) -> None:
     """Softmax along ``dim``.
 
@@ -54,7 +54,7 @@ def softmax(input: ArrayLike, /, dim: int = -1, *, out: NDArray[Any] | None = No
     """
 
 
-@along_dim
+@activation
 def log_softmax(input: ArrayLike, /, dim: int = -1, *, out: NDArray[Any] | None = None) -> None:
     """Log-softmax along ``dim``.
 
@@ -72,7 +72,7 @@ def log_softmax(input: ArrayLike, /, dim: int = -1, *, out: NDArray[Any] | None 
     """
 
 
-@elementwise
+@activation
 def sigmoid(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
     """Logistic sigmoid.
 
@@ -90,7 +90,7 @@ def sigmoid(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
     """
 
 
-@elementwise
+@activation
 def log_sigmoid(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
     """Log of the logistic sigmoid.
 
@@ -108,7 +108,7 @@ def log_sigmoid(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None
     """
 
 
-@elementwise
+@activation
 def softplus(
     input: ArrayLike,
     /,
@@ -134,7 +134,7 @@ def softplus(
     """
 
 
-@elementwise
+@activation
 def relu(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
     """Rectified linear unit.
 
@@ -151,7 +151,7 @@ def relu(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
     """
 
 
-@elementwise
+@activation
 def leaky_relu(
     input: ArrayLike, /, negative_slope: float = 0.01, *, out: NDArray[Any] | None = None
 ) -> None:
@@ -170,7 +170,7 @@ def leaky_relu(
     """
 
 
-@elementwise
+@activation
 def elu(input: ArrayLike, /, alpha: float = 1.0, *, out: NDArray[Any] | None = None) -> None:
     """Exponential linear unit.
 
@@ -188,7 +188,7 @@ def elu(input: ArrayLike, /, alpha: float = 1.0, *, out: NDArray[Any] | None = N
     """
 
 
-@elementwise
+@activation
 def tanh(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
     """Hyperbolic tangent.
 
@@ -205,7 +205,7 @@ def tanh(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
     """
 
 
-@elementwise
+@activation
 def gelu(
     input: ArrayLike,
     /,
@@ -232,7 +232,7 @@ def gelu(
     """
 
 
-@elementwise
+@activation
 def silu(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
     """Sigmoid linear unit (swish).
 

@@ -53,7 +53,8 @@ def _nothing(_: object) -> Output:
 def triad(n: int, dtype: Any) -> Probe:
     """STREAM triad over ``n`` elements (3 arrays: 2 read, 1 written)."""
     a, b, c = (np.full(n, v, dtype) for v in (0.0, 1.0, 2.0))
-    return Probe("triad", False, Impl(lambda: _core.triad(a, b, c, 3.0), _nothing), 3 * a.nbytes)
+    impl = Impl(lambda: _core.probe("triad", [b, c], [a], 3.0), _nothing)
+    return Probe("triad", False, impl, 3 * a.nbytes)
 
 
 def in_place(updated: int, n: int, dtype: Any) -> Probe:
@@ -61,7 +62,7 @@ def in_place(updated: int, n: int, dtype: Any) -> Probe:
     reads = [np.ones(n, dtype)]
     updates = [np.zeros(n, dtype) for _ in range(updated)]
     nbytes = (1 + 2 * updated) * reads[0].nbytes
-    impl = Impl(lambda: _core.in_place_probe(reads, updates), _nothing)
+    impl = Impl(lambda: _core.probe("in_place", reads, updates), _nothing)
     return Probe(f"in_place 1R {updated}U", False, impl, nbytes)
 
 
@@ -75,7 +76,7 @@ def stream(sources: list[Array], sinks: list[Array]) -> float:
     Without sinks it returns the sum of every element read, so the reads are not optimised
     away. Only the streams of :data:`STREAMS` are offered; others raise ValueError.
     """
-    return _core.stream_probe(sources, sinks)
+    return _core.probe("streams", sources, sinks)
 
 
 def streams(reads: int, writes: int, n: int, dtype: Any) -> Probe:
@@ -91,12 +92,13 @@ def exp(n: int, dtype: Any) -> Probe:
     """Run the kernels' exponential over ``n`` elements into a buffer."""
     x = np.linspace(-5.0, 5.0, n).astype(dtype)
     out = np.empty_like(x)
-    return Probe("exp", False, Impl(lambda: _core.exp_probe(x, out), _nothing), 2 * x.nbytes)
+    impl = Impl(lambda: _core.probe("exp", [x], [out]), _nothing)
+    return Probe("exp", False, impl, 2 * x.nbytes)
 
 
 def math(name: str, x: Array, out: Array) -> None:
     """Write f(x) into ``out`` for the kernels' vectorised function named ``name`` (exp, erf...)."""
-    _core.math_probe(name, x, out)
+    _core.probe(f"math:{name}", [x], [out])
 
 
 def roofline(p: Problem) -> Probe:

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from numpy.typing import ArrayLike, NDArray
 
-from descend._loss import Reduction, pointwise, rowwise
+from descend._loss import Reduction, loss
 
 __all__ = [
     "binary_cross_entropy",
@@ -38,7 +38,7 @@ __all__ = [
 BatchReduction = Literal["none", "mean", "sum", "batchmean"]
 
 
-@pointwise
+@loss
 def binary_cross_entropy(
     input: ArrayLike,
     target: ArrayLike,
@@ -66,7 +66,7 @@ def binary_cross_entropy(
     """
 
 
-@pointwise
+@loss
 def binary_cross_entropy_with_logits(
     input: ArrayLike,
     target: ArrayLike,
@@ -98,7 +98,7 @@ def binary_cross_entropy_with_logits(
     """
 
 
-@pointwise
+@loss
 def kl_div(
     input: ArrayLike,
     target: ArrayLike,
@@ -125,7 +125,7 @@ def kl_div(
     """
 
 
-@pointwise
+@loss
 def soft_margin_loss(
     input: ArrayLike,
     target: ArrayLike,
@@ -148,7 +148,7 @@ def soft_margin_loss(
     """
 
 
-@pointwise
+@loss
 def hinge_embedding_loss(
     input: ArrayLike,
     target: ArrayLike,
@@ -173,7 +173,7 @@ def hinge_embedding_loss(
     """
 
 
-@rowwise
+@loss
 def cross_entropy(
     input: ArrayLike,
     target: ArrayLike,
@@ -214,7 +214,7 @@ def cross_entropy(
     """
 
 
-@rowwise
+@loss
 def nll_loss(
     input: ArrayLike,
     target: ArrayLike,
@@ -244,7 +244,7 @@ def nll_loss(
     """
 
 
-@rowwise
+@loss
 def multi_margin_loss(
     input: ArrayLike,
     target: ArrayLike,
@@ -275,7 +275,7 @@ def multi_margin_loss(
     """
 
 
-@rowwise
+@loss
 def multilabel_soft_margin_loss(
     input: ArrayLike,
     target: ArrayLike,

@@ -16,7 +16,7 @@ from typing import Any
 
 from numpy.typing import ArrayLike, NDArray
 
-from descend._loss import Reduction, pointwise
+from descend._loss import Reduction, loss
 
 __all__ = [
     "gaussian_nll_loss",
@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-@pointwise
+@loss
 def mse_loss(
     input: ArrayLike,
     target: ArrayLike,
@@ -56,7 +56,7 @@ def mse_loss(
     """
 
 
-@pointwise
+@loss
 def l1_loss(
     input: ArrayLike,
     target: ArrayLike,
@@ -83,7 +83,7 @@ def l1_loss(
     """
 
 
-@pointwise
+@loss
 def huber_loss(
     input: ArrayLike,
     target: ArrayLike,
@@ -111,7 +111,7 @@ def huber_loss(
     """
 
 
-@pointwise
+@loss
 def smooth_l1_loss(
     input: ArrayLike,
     target: ArrayLike,
@@ -137,7 +137,7 @@ def smooth_l1_loss(
     """
 
 
-@pointwise
+@loss
 def log_cosh_loss(
     input: ArrayLike,
     target: ArrayLike,
@@ -161,7 +161,7 @@ def log_cosh_loss(
     """
 
 
-@pointwise
+@loss
 def quantile_loss(
     input: ArrayLike,
     target: ArrayLike,
@@ -187,7 +187,7 @@ def quantile_loss(
     """
 
 
-@pointwise
+@loss
 def poisson_nll_loss(
     input: ArrayLike,
     target: ArrayLike,
@@ -217,7 +217,7 @@ def poisson_nll_loss(
     """
 
 
-@pointwise
+@loss
 def gaussian_nll_loss(
     input: ArrayLike,
     target: ArrayLike,

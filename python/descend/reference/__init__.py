@@ -10,81 +10,25 @@ names, arguments and semantics follow ``torch.nn.functional``. One module per fa
 from __future__ import annotations
 
 from descend.reference import activations, classification, clip, optim, regression
-from descend.reference.activations import (
-    ACTIVATIONS,
-    elu,
-    gelu,
-    leaky_relu,
-    log_sigmoid,
-    log_softmax,
-    relu,
-    sigmoid,
-    silu,
-    softmax,
-    softplus,
-    tanh,
-)
-from descend.reference.classification import (
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    cross_entropy,
-    gaussian_nll_loss,
-    hinge_embedding_loss,
-    kl_div,
-    multi_margin_loss,
-    multilabel_soft_margin_loss,
-    nll_loss,
-    soft_margin_loss,
-)
-from descend.reference.clip import clip_grad_norm_, clip_grad_value_
-from descend.reference.regression import (
-    huber_loss,
-    l1_loss,
-    log_cosh_loss,
-    mse_loss,
-    poisson_nll_loss,
-    quantile_loss,
-    smooth_l1_loss,
-)
+from descend.reference.activations import *
+from descend.reference.classification import *
+from descend.reference.clip import *
+from descend.reference.regression import *
 
+ACTIVATIONS: tuple[str, ...] = activations.ACTIVATIONS
 LOSSES: tuple[str, ...] = regression.LOSSES + classification.LOSSES
 
+# Each module lists its functions beside their definitions; the package re-exports them all.
 __all__ = [
     "ACTIVATIONS",
     "LOSSES",
     "activations",
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
     "classification",
     "clip",
-    "clip_grad_norm_",
-    "clip_grad_value_",
-    "cross_entropy",
-    "elu",
-    "gaussian_nll_loss",
-    "gelu",
-    "hinge_embedding_loss",
-    "huber_loss",
-    "kl_div",
-    "l1_loss",
-    "leaky_relu",
-    "log_cosh_loss",
-    "log_sigmoid",
-    "log_softmax",
-    "mse_loss",
-    "multi_margin_loss",
-    "multilabel_soft_margin_loss",
-    "nll_loss",
     "optim",
-    "poisson_nll_loss",
-    "quantile_loss",
     "regression",
-    "relu",
-    "sigmoid",
-    "silu",
-    "smooth_l1_loss",
-    "soft_margin_loss",
-    "softmax",
-    "softplus",
-    "tanh",
 ]
+__all__ += activations.__all__
+__all__ += classification.__all__
+__all__ += clip.__all__
+__all__ += regression.__all__

@@ -18,6 +18,9 @@ from numpy.typing import NDArray
 Array = NDArray[np.floating[Any]]
 
 
+__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+
+
 def _as_list(grads: Array | Iterable[Array]) -> list[Array]:
     return [grads] if isinstance(grads, np.ndarray) else list(grads)
 

@@ -8,6 +8,40 @@ use crate::error::{Error, Result};
 use crate::float::Float;
 use crate::par::{run_tasks, Bound, CHUNK};
 
+/// Runs the probe called `name` over `reads` and `writes` (all of one length) and returns what
+/// it returns (the streaming probe's sum, else 0): `"triad"` (reads b, c; writes a; a = b +
+/// `scalar`·c), `"in_place"` (1 read; 2 or 3 updated), `"streams"` (1–3 reads; 0, 1 or 2
+/// writes), `"exp"` (x; out), or `"math:f"` for a function `f` of [`MATH_FUNCTIONS`] (x; out).
+/// One entry for every probe, so a binding needs no code per probe.
+pub fn run<F: Float>(
+    name: &str,
+    reads: &[&[F]],
+    writes: &mut [&mut [F]],
+    scalar: f64,
+) -> Result<f64> {
+    let s = F::from_f64(scalar);
+    let done = |r: Result<()>| r.map(|()| 0.0);
+    match (name, reads, writes) {
+        ("triad", [b, c], [a]) => done(triad(a, b, c, s)),
+        ("in_place", [r], [a, b]) => done(in_place([*r], [take(a), take(b)], s)),
+        ("in_place", [r], [a, b, c]) => done(in_place([*r], [take(a), take(b), take(c)], s)),
+        ("streams", [a], []) => streams([*a], []),
+        ("streams", [a, b], []) => streams([*a, *b], []),
+        ("streams", [a, b, c], []) => streams([*a, *b, *c], []),
+        ("streams", [a], [x]) => streams([*a], [take(x)]),
+        ("streams", [a, b], [x, y]) => streams([*a, *b], [take(x), take(y)]),
+        ("streams", [a, b, c], [x, y]) => streams([*a, *b, *c], [take(x), take(y)]),
+        ("exp", [x], [out]) => done(exp(out, x)),
+        (name, [x], [out]) if name.starts_with("math:") => done(math(&name[5..], out, x)),
+        (name, reads, writes) => Err(Error::Value(format!(
+            "no probe {name:?} of {} reads and {} writes; probes: triad (2, 1), in_place \
+             (1, 2 or 3), streams (1-3, 0; 1, 1; 2-3, 2), exp (1, 1), math:f (1, 1)",
+            reads.len(),
+            writes.len()
+        ))),
+    }
+}
+
 /// STREAM triad a = b + s·c: two streams read, one written in place (12 bytes per f32).
 pub fn triad<F: Float>(a: &mut [F], b: &[F], c: &[F], s: F) -> Result<()> {
     if a.len() != b.len() || a.len() != c.len() {
@@ -176,6 +210,11 @@ impl<F: Float, const R: usize, const W: usize> WithSimd for InPlace<'_, F, R, W>
             }
         }
     }
+}
+
+/// Moves a written stream out of the list handed to [`run`].
+fn take<'a, F>(w: &mut &'a mut [F]) -> &'a mut [F] {
+    std::mem::take(w)
 }
 
 /// The vectorised functions of [`crate::Float`], by name, for measuring their error from Python

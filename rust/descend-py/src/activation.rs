@@ -1,126 +1,156 @@
-//! The one binding of every activation: the kernel is chosen by name inside the core.
+//! The one binding of every activation: `descend.Activation`'s native base, whose methods
+//! parse their own arguments and run the core's entry for the activation through the door.
 
-use descend_core::activation::{find, Request};
+use std::ops::Range;
+
+use descend_core::activation::{find, ActivationEntry, Request};
 use descend_core::array::Typed;
 use descend_core::Float;
 use numpy::{Element, PyUntypedArray, PyUntypedArrayMethods};
-use pyo3::exceptions::PyIndexError;
+use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyInt, PyTuple};
+use pyo3::types::{PyDict, PyInt};
 
-use crate::arrays::{float_type, needs_staging, FloatType, Input, Target};
-use crate::call::Params;
+use crate::arrays::{extent, float_type, FloatType, Input};
+use crate::call::{coerce, outputs, result, Params};
 use crate::door::{enter, to_py_err};
 
-/// Value and/or vector-Jacobian product of the activation `name` (see `descend._activation`).
-///
-/// `out=` receives the gradient when there is one, else the value. Returns `None`, having done
-/// nothing, when input and upstream are not ndarrays of one native float32/float64 dtype, or
-/// `out` is not C-contiguous: the Python layer then applies the coercion rules or stages `out`,
-/// and calls again.
+/// Value and/or vector-Jacobian product of the activation `name` (the methods of
+/// `descend.Activation`, which pass their arguments as they got them, options by keyword).
 #[pyfunction]
-#[pyo3(signature = (name, input, upstream, params, dim, want_value, want_grad, out))]
+#[pyo3(signature = (name, want_value, want_grad, input, upstream, out, options))]
 #[allow(clippy::too_many_arguments)]
 pub fn activation<'py>(
     py: Python<'py>,
     name: &str,
-    input: &Bound<'py, PyAny>,
-    upstream: Option<&Bound<'py, PyAny>>,
-    params: Option<&Bound<'py, PyDict>>,
-    dim: &Bound<'py, PyAny>,
     want_value: bool,
     want_grad: bool,
+    input: &Bound<'py, PyAny>,
+    upstream: Option<&Bound<'py, PyAny>>,
     out: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let Some(dtype) = float_type(input) else {
-        return Ok(None);
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let this = Activation {
+        entry: find(name).map_err(to_py_err)?,
     };
-    if upstream.is_some_and(|u| float_type(u) != Some(dtype)) || needs_staging(out) {
-        return Ok(None);
-    }
-    let dim = match dim.extract::<i64>() {
-        Ok(dim) => dim,
-        // Beyond i64 is out of bounds like any other axis: IndexError, not OverflowError.
-        Err(_) if dim.is_instance_of::<PyInt>() => {
-            return Err(PyIndexError::new_err(format!(
-                "dim {dim} is out of bounds for an array of dimension {}",
-                input.cast::<PyUntypedArray>()?.ndim()
+    this.call(py, input, upstream, out, options, (want_value, want_grad))
+}
+
+/// A registered activation.
+struct Activation {
+    entry: &'static ActivationEntry,
+}
+
+impl Activation {
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        input: &Bound<'py, PyAny>,
+        upstream: Option<&Bound<'py, PyAny>>,
+        out: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+        want: (bool, bool),
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let name = self.entry.name;
+        let along_dim = self.entry.facts.along_dim;
+        if want.1 && upstream.is_none() && along_dim {
+            return Err(PyTypeError::new_err(format!(
+                "{name}.grad() needs upstream (its Jacobian is not diagonal)"
             )));
         }
-        Err(err) => return Err(err),
-    };
-    let entry = find(name).map_err(to_py_err)?;
-    let params = Params::read(params, entry.params)?;
-    let call = Call {
-        run: entry.run,
-        params: &params.pairs()?,
-        dim,
-        want_value,
-        want_grad,
-    };
-    match dtype {
-        FloatType::F64 => call
-            .run::<f64>(py, input, upstream, out, |r| Typed::F64(r))
-            .map(Some),
-        FloatType::F32 => call
-            .run::<f32>(py, input, upstream, out, |r| Typed::F32(r))
-            .map(Some),
+        let dim = match options.map(|o| o.get_item("dim")).transpose()?.flatten() {
+            Some(dim) if along_dim => dim_of(&dim, input)?,
+            _ => -1,
+        };
+        let skip = along_dim.then_some("dim");
+        let params = Params::read(name, options, self.entry.params, skip)?;
+        let originals: Vec<Range<usize>> = [Some(input), upstream]
+            .into_iter()
+            .flatten()
+            .map(extent)
+            .collect();
+        let same = upstream.is_none_or(|u| float_type(u) == float_type(input));
+        let (x, u) = match float_type(input) {
+            Some(_) if same => (input.clone(), upstream.cloned()),
+            _ => {
+                let t = coerce(py, "activation_operands", (input, upstream))?;
+                let u = t.get_item(1)?;
+                (t.get_item(0)?, (!u.is_none()).then_some(u))
+            }
+        };
+        let call = Call {
+            entry: self.entry,
+            params: &params.pairs()?,
+            dim,
+            want,
+        };
+        match float_type(&x) {
+            Some(FloatType::F32) => {
+                call.run::<f32>(py, &x, u.as_ref(), out, &originals, |r| Typed::F32(r))
+            }
+            _ => call.run::<f64>(py, &x, u.as_ref(), out, &originals, |r| Typed::F64(r)),
+        }
     }
 }
 
+/// `dim`, an integer: beyond int64 it is out of bounds like any other axis (IndexError).
+fn dim_of(dim: &Bound<'_, PyAny>, input: &Bound<'_, PyAny>) -> PyResult<i64> {
+    if !dim.is_instance_of::<PyInt>() && !dim.hasattr("__index__")? {
+        let shown = dim.repr()?;
+        return Err(PyTypeError::new_err(format!(
+            "dim must be an integer, got {shown}"
+        )));
+    }
+    dim.extract::<i64>().map_err(|_| {
+        let ndim = input.cast::<PyUntypedArray>().map_or(0, |a| a.ndim());
+        PyIndexError::new_err(format!(
+            "dim {dim} is out of bounds for an array of dimension {ndim}"
+        ))
+    })
+}
+
+/// A call's options, resolved.
 struct Call<'a> {
-    run: fn(descend_core::activation::Call<'_>) -> descend_core::Result<()>,
+    entry: &'static ActivationEntry,
     params: &'a [(&'a str, f64)],
     dim: i64,
-    want_value: bool,
-    want_grad: bool,
+    want: (bool, bool),
 }
 
 impl Call<'_> {
     fn run<'py, F: Float + Element>(
         &self,
         py: Python<'py>,
-        input: &Bound<'py, PyAny>,
+        x: &Bound<'py, PyAny>,
         upstream: Option<&Bound<'py, PyAny>>,
         out: Option<&Bound<'py, PyAny>>,
+        originals: &[Range<usize>],
         typed: for<'r> fn(Request<'r, F>) -> descend_core::activation::Call<'r>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        if !(self.want_value || self.want_grad) {
-            return Err(to_py_err(descend_core::Error::Value(
-                "nothing to compute".into(),
-            )));
-        }
-        let input = Input::<F>::new(input);
-        let upstream = upstream.map(Input::<F>::new);
-        let extents = [input.extent(), Input::extent_of(upstream.as_ref())];
+        let input = Input::<F>::new(x)?;
+        let upstream = upstream.map(Input::<F>::new).transpose()?;
+        let mut extents = originals.to_vec();
+        extents.extend(
+            [Some(&input), upstream.as_ref()]
+                .into_iter()
+                .flatten()
+                .map(Input::extent),
+        );
         let shape = input.shape();
-        let take = |out: Option<&Bound<'py, PyAny>>| match out {
-            Some(out) => Target::<F>::out(out, F::DTYPE, &extents),
-            None => Ok(Target::fresh(py, shape)),
-        };
-        // out= takes the gradient when there is one, else the value.
-        let (mut value, mut grad) = match (self.want_value, self.want_grad) {
-            (true, true) => (Some(Target::fresh(py, shape)), Some(take(out)?)),
-            (true, false) => (Some(take(out)?), None),
-            _ => (None, Some(take(out)?)),
-        };
+        let (mut value, mut grad) = outputs::<F>(py, self.want, (shape, shape), out, &extents)?;
         let request = Request {
             input: input.operand(),
             upstream: upstream.as_ref().map(Input::operand),
             params: self.params,
             dim: self.dim,
-            value: value.as_mut().map(Target::output),
-            grad: grad.as_mut().map(Target::output),
+            value: value.as_mut().map(|v| v.output()),
+            grad: grad.as_mut().map(|g| g.output()),
         };
         let len = request.input.data.len();
-        let run = self.run;
+        let run = self.entry.run;
         enter(py, len, || run(typed(request)))?;
-        let value = value.map(|v| v.into_array().into_any());
-        let grad = grad.map(|g| g.into_array().into_any());
-        match (value, grad) {
-            (Some(v), Some(g)) => Ok(PyTuple::new(py, [v, g])?.into_any()),
-            (Some(x), None) | (None, Some(x)) => Ok(x),
-            (None, None) => unreachable!("one of the two was asked for"),
-        }
+        let value = value.map(|v| v.into_result()).transpose()?;
+        let grad = grad.map(|g| g.into_result()).transpose()?;
+        result(py, value, grad)
     }
 }

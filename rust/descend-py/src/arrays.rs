@@ -1,5 +1,6 @@
-//! Borrowing numpy arrays as slices: inputs in any layout (copied to C order only when they are
-//! not C-contiguous already), outputs C-contiguous and writable, nothing else.
+//! Borrowing numpy arrays as slices: inputs read in place when C-contiguous and aligned (else
+//! read from numpy's contiguous copy), outputs written in place or through a buffer copied
+//! back, nothing else.
 //!
 //! rust-numpy's dynamic borrow tracking is not used: it costs more than a whole small kernel
 //! call, and it cannot see overlap between arrays that do not share a base object. Instead the
@@ -10,7 +11,7 @@ use std::ffi::c_int;
 use std::fmt::Display;
 use std::ops::Range;
 
-use descend_core::array::{Operand, Output};
+use descend_core::array::{Operand, Output as CoreOutput};
 use numpy::npyffi::{self, NPY_TYPES};
 use numpy::{
     Element, PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
@@ -27,8 +28,7 @@ pub enum FloatType {
 
 /// The dtype of `obj` if it is an ndarray of native-endian float32 or float64.
 pub fn float_type(obj: &Bound<'_, PyAny>) -> Option<FloatType> {
-    let array = obj.cast::<PyUntypedArray>().ok()?;
-    let descr = array.dtype();
+    let descr = obj.cast::<PyUntypedArray>().ok()?.dtype();
     if descr.is_native_byteorder() == Some(false) {
         return None;
     }
@@ -37,15 +37,6 @@ pub fn float_type(obj: &Bound<'_, PyAny>) -> Option<FloatType> {
         n if n == NPY_TYPES::NPY_FLOAT as i32 => Some(FloatType::F32),
         _ => None,
     }
-}
-
-/// Whether `out` is an ndarray the kernels cannot write in place (not C-contiguous, or not
-/// aligned). A call given one declines, and the Python layer fills it through a contiguous
-/// buffer. Checked here rather than before the call in Python, where reading `out.flags` cost
-/// 80 ns of every call.
-pub fn needs_staging(out: Option<&Bound<'_, PyAny>>) -> bool {
-    out.and_then(|out| out.cast::<PyUntypedArray>().ok())
-        .is_some_and(|out| !(out.is_c_contiguous() && is_aligned(out)))
 }
 
 /// The integer dtypes class labels come in.
@@ -57,12 +48,10 @@ pub enum IntType {
 
 /// The dtype of `obj` if it is an ndarray of native-endian int32 or int64.
 pub fn int_type(obj: &Bound<'_, PyAny>) -> Option<IntType> {
-    let array = obj.cast::<PyUntypedArray>().ok()?;
-    let descr = array.dtype();
+    let descr = obj.cast::<PyUntypedArray>().ok()?.dtype();
     if descr.is_native_byteorder() == Some(false) {
-        return None;
-    }
-    if descr.is_equiv_to(&numpy::dtype::<i64>(obj.py())) {
+        None
+    } else if descr.is_equiv_to(&numpy::dtype::<i64>(obj.py())) {
         Some(IntType::I64)
     } else if descr.is_equiv_to(&numpy::dtype::<i32>(obj.py())) {
         Some(IntType::I32)
@@ -71,9 +60,13 @@ pub fn int_type(obj: &Bound<'_, PyAny>) -> Option<IntType> {
     }
 }
 
-/// Byte range an array's elements can touch, whatever its strides.
-fn extent<F: Element>(array: &Bound<'_, PyArrayDyn<F>>) -> Range<usize> {
-    let start = array.data() as usize;
+/// Byte range an array's elements can touch, whatever its strides; empty for a non-array.
+pub fn extent(obj: &Bound<'_, PyAny>) -> Range<usize> {
+    let Ok(array) = obj.cast::<PyUntypedArray>() else {
+        return 0..0;
+    };
+    // SAFETY: reading the data pointer of a live array object.
+    let start = unsafe { (*array.as_array_ptr()).data } as usize;
     if array.len() == 0 {
         return start..start;
     }
@@ -86,7 +79,7 @@ fn extent<F: Element>(array: &Bound<'_, PyArrayDyn<F>>) -> Range<usize> {
             high += reach;
         }
     }
-    let item = std::mem::size_of::<F>() as isize;
+    let item = array.dtype().itemsize() as isize;
     (start as isize + low) as usize..(start as isize + high + item) as usize
 }
 
@@ -96,45 +89,45 @@ fn flags(array: &Bound<'_, PyUntypedArray>) -> c_int {
     unsafe { (*array.as_array_ptr()).flags }
 }
 
-/// Whether every element of `array` lies at an address aligned for its type. numpy allows
-/// unaligned arrays (a field of a packed structured array, `np.frombuffer` at an odd offset);
-/// a Rust slice or `ndarray` view of one is undefined behaviour, and was read wrong.
-fn is_aligned(array: &Bound<'_, PyUntypedArray>) -> bool {
-    flags(array) & npyffi::NPY_ARRAY_ALIGNED != 0
+/// Whether the kernels can use `array`'s memory as a slice: C-contiguous and aligned (numpy
+/// allows unaligned arrays, such as a field of a packed structured array; a Rust slice of one
+/// is undefined behaviour).
+fn as_slice_ok(array: &Bound<'_, PyUntypedArray>) -> bool {
+    array.is_c_contiguous() && flags(array) & npyffi::NPY_ARRAY_ALIGNED != 0
 }
 
-/// A read-only input, read in place when C-contiguous and aligned, else copied to C order.
+fn writable(array: &Bound<'_, PyUntypedArray>) -> bool {
+    flags(array) & npyffi::NPY_ARRAY_WRITEABLE != 0
+}
+
+/// A read-only input: the caller's array when C-contiguous and aligned, else numpy's copy.
 pub struct Input<'py, F: Element> {
     array: Bound<'py, PyArrayDyn<F>>,
-    copy: Option<Vec<F>>,
 }
 
 impl<'py, F: Element + Copy> Input<'py, F> {
-    /// Wraps `obj`, whose dtype the caller has checked with [`float_type`].
-    pub fn new(obj: &Bound<'py, PyAny>) -> Self {
+    /// Wraps `obj`, whose dtype the caller has checked ([`float_type`], [`int_type`]).
+    pub fn new(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
         // SAFETY: the caller checked that obj is an ndarray whose dtype is F.
-        let array = unsafe { obj.cast_unchecked::<PyArrayDyn<F>>() }.clone();
-        let copy = if !is_aligned(array.as_untyped()) {
-            Some(gather_unaligned(&array))
-        } else if array.is_c_contiguous() {
-            None
-        } else {
-            // SAFETY: read under the GIL, before any kernel runs; no Rust borrow aliases it.
-            // Aligned, so every stride is a multiple of the element size, as a view needs.
-            Some(unsafe { array.as_array() }.iter().copied().collect())
-        };
-        Self { array, copy }
+        let array = unsafe { obj.cast_unchecked::<PyArrayDyn<F>>() };
+        if as_slice_ok(array.as_untyped()) {
+            return Ok(Self {
+                array: array.clone(),
+            });
+        }
+        // numpy's copy is C-contiguous and aligned (an unaligned array copies element by element).
+        let copy = array.call_method1("copy", ("C",))?;
+        // SAFETY: a copy of an array of dtype F has dtype F.
+        let array = unsafe { copy.cast_into_unchecked() };
+        Ok(Self { array })
     }
 
     /// The elements in C order, as the core sees them.
     pub fn operand(&self) -> Operand<'_, F> {
-        let data = match &self.copy {
-            Some(copy) => copy.as_slice(),
-            // SAFETY: C-contiguous (checked in `new`); outputs were checked not to overlap it.
-            None => unsafe { self.array.as_slice() }.unwrap_or_default(),
-        };
         Operand {
-            data,
+            // SAFETY: C-contiguous and aligned (checked or copied in `new`); no output overlaps
+            // it (checked by `Output::out`), and nothing writes it during the call.
+            data: unsafe { self.array.as_slice() }.unwrap_or_default(),
             shape: self.array.shape(),
         }
     }
@@ -146,142 +139,151 @@ impl<'py, F: Element + Copy> Input<'py, F> {
 
     /// The bytes its elements can touch, for overlap checks.
     pub fn extent(&self) -> Range<usize> {
-        extent(&self.array)
-    }
-
-    /// The extent of an optional input; an absent one touches nothing.
-    pub fn extent_of(input: Option<&Self>) -> Range<usize> {
-        input.map_or(0..0, Self::extent)
+        extent(self.array.as_any())
     }
 }
 
-/// The elements of an unaligned array in C order, each read from its own byte address.
-fn gather_unaligned<F: Element + Copy>(array: &Bound<'_, PyArrayDyn<F>>) -> Vec<F> {
-    let (shape, strides) = (array.shape(), array.strides());
-    let len = shape.iter().product::<usize>();
-    let mut out = Vec::with_capacity(len);
-    if len == 0 {
-        return out;
-    }
-    let base = array.data().cast::<u8>().cast_const();
-    // The last axis is read in a loop; the others are stepped like an odometer.
-    let (inner, inner_stride) = match (shape.last(), strides.last()) {
-        (Some(&n), Some(&stride)) => (n, stride),
-        _ => (1, 0), // 0-d: one element
-    };
-    let outer = shape.len().saturating_sub(1);
-    let mut index = vec![0_usize; outer];
-    let mut offset = 0_isize;
-    for _ in 0..len / inner {
-        for i in 0..inner as isize {
-            // SAFETY: the byte offset of an element of the array, which numpy keeps in bounds;
-            // read_unaligned has no alignment requirement.
-            out.push(unsafe {
-                base.offset(offset + i * inner_stride)
-                    .cast::<F>()
-                    .read_unaligned()
-            });
-        }
-        for axis in (0..outer).rev() {
-            index[axis] += 1;
-            offset += strides[axis];
-            if index[axis] < shape[axis] {
-                break;
-            }
-            offset -= strides[axis] * shape[axis] as isize;
-            index[axis] = 0;
-        }
-    }
-    out
-}
-
-/// A writable output: the caller's `out=` or a fresh numpy array.
-pub struct Target<'py, F: Element> {
+/// A writable output: a fresh array, the caller's `out=`, or a buffer standing in for an
+/// `out=` the kernels cannot write as a slice (copied into it by [`Output::into_result`]).
+pub struct Output<'py, F: Element> {
     array: Bound<'py, PyArrayDyn<F>>,
+    staged_for: Option<Bound<'py, PyAny>>,
 }
 
-impl<'py, F: Element + Copy> Target<'py, F> {
+impl<'py, F: Element + Copy> Output<'py, F> {
     /// A new uninitialised array from numpy's allocator (which asks for huge pages for large
     /// blocks); the kernel writes every element, and first-touches the pages on its threads.
     pub fn fresh(py: Python<'py>, shape: &[usize]) -> Self {
         // SAFETY: the array is returned to Python only after the kernel has written all of it;
         // if the call fails first, it is dropped unread.
         let array = unsafe { PyArrayDyn::<F>::new(py, shape, false) };
-        Self { array }
+        Self {
+            array,
+            staged_for: None,
+        }
     }
 
-    /// The caller's `out=`: dtype `F`, writable, C-contiguous, and not overlapping `inputs`
-    /// (their byte extents).
+    /// The caller's `out=` for a result of dtype `dtype`: writable, disjoint from every byte
+    /// range in `inputs`, written directly or through a buffer of its shape (the core checks
+    /// the shape).
     pub fn out(obj: &Bound<'py, PyAny>, dtype: &str, inputs: &[Range<usize>]) -> PyResult<Self> {
-        let array = obj
-            .cast::<PyArrayDyn<F>>()
-            .map_err(|_| PyTypeError::new_err(format!("out must be an ndarray of dtype {dtype}")))?
-            .clone();
-        if flags(array.as_untyped()) & npyffi::NPY_ARRAY_WRITEABLE == 0 {
+        let Ok(array) = obj.cast::<PyUntypedArray>() else {
+            let kind = obj.get_type().name()?;
+            return Err(PyTypeError::new_err(format!(
+                "out must be a numpy array, got {kind}"
+            )));
+        };
+        if array.cast::<PyArrayDyn<F>>().is_err() {
+            return Err(PyTypeError::new_err(format!(
+                "out has dtype {} but the result has dtype {dtype}",
+                array.dtype()
+            )));
+        }
+        if !writable(array) {
             return Err(PyValueError::new_err("out is read-only"));
         }
-        if !(array.is_c_contiguous() && is_aligned(array.as_untyped())) {
-            return Err(PyValueError::new_err(
-                "out must be C-contiguous and aligned",
-            ));
+        let bytes = extent(obj);
+        if inputs
+            .iter()
+            .any(|i| bytes.start < i.end && i.start < bytes.end)
+        {
+            return Err(PyValueError::new_err("out must not overlap an input"));
         }
-        let bytes = extent(&array);
-        for other in inputs {
-            if bytes.start < other.end && other.start < bytes.end {
-                return Err(PyValueError::new_err("out must not overlap an input"));
-            }
+        if as_slice_ok(array) {
+            // SAFETY: checked to be an ndarray of dtype F above.
+            let array = unsafe { obj.cast_unchecked::<PyArrayDyn<F>>() }.clone();
+            return Ok(Self {
+                array,
+                staged_for: None,
+            });
         }
-        Ok(Self { array })
+        let mut staged = Self::fresh(obj.py(), array.shape());
+        staged.staged_for = Some(obj.clone());
+        Ok(staged)
     }
 
     /// The output as the core sees it.
-    pub fn output(&mut self) -> Output<'_, F> {
-        // SAFETY: C-contiguous and writable (checked), disjoint from every input (checked), and
-        // this is the only Rust view of it for the duration of the call.
-        let data = unsafe { self.array.as_slice_mut() }.unwrap_or_default();
-        Output {
-            data,
+    pub fn output(&mut self) -> CoreOutput<'_, F> {
+        CoreOutput {
+            // SAFETY: C-contiguous, aligned and writable (checked or fresh), disjoint from every
+            // input (checked), and this is the only Rust view of it for the call.
+            data: unsafe { self.array.as_slice_mut() }.unwrap_or_default(),
             shape: self.array.shape(),
         }
     }
 
-    /// Gives the array back to Python.
-    pub fn into_array(self) -> Bound<'py, PyArrayDyn<F>> {
-        self.array
+    /// The result for Python: the array, or the caller's `out=` once the buffer is copied in.
+    pub fn into_result(self) -> PyResult<Bound<'py, PyAny>> {
+        match self.staged_for {
+            None => Ok(self.array.into_any()),
+            Some(out) => {
+                let numpy = PyModule::import(out.py(), "numpy")?;
+                numpy.call_method1("copyto", (&out, self.array))?;
+                Ok(out)
+            }
+        }
+    }
+
+    /// The bytes its elements can touch, for overlap checks.
+    pub fn extent(&self) -> Range<usize> {
+        extent(self.array.as_any())
     }
 }
 
-/// `obj` as an array written in place (an optimizer's parameter): an ndarray of dtype `F`,
-/// writable and C-contiguous. `what` names it in errors (`params[3]`).
-pub fn in_place<'py, F: Element>(
+/// `obj` as an array written in place (an optimizer's parameter, a clipped gradient): an
+/// ndarray of dtype `F`, writable, C-contiguous and aligned. `what` names it in errors.
+fn in_place<'py, F: Element>(
     obj: &Bound<'py, PyAny>,
     what: &dyn Display,
-) -> PyResult<Target<'py, F>> {
-    let array = obj
-        .cast::<PyArrayDyn<F>>()
-        .map_err(|_| PyTypeError::new_err(format!("{what} must be a float32 or float64 ndarray")))?
-        .clone();
-    if flags(array.as_untyped()) & npyffi::NPY_ARRAY_WRITEABLE == 0 {
+) -> PyResult<Output<'py, F>> {
+    let array = obj.cast::<PyArrayDyn<F>>().map_err(|_| {
+        PyTypeError::new_err(format!("{what} must be a float32 or float64 ndarray"))
+    })?;
+    let untyped = array.as_untyped();
+    if !writable(untyped) {
         return Err(PyValueError::new_err(format!("{what} is read-only")));
     }
-    if !array.is_c_contiguous() {
+    if !untyped.is_c_contiguous() {
         return Err(PyValueError::new_err(format!(
             "{what} must be C-contiguous"
         )));
     }
-    if !is_aligned(array.as_untyped()) {
+    if !as_slice_ok(untyped) {
         return Err(PyValueError::new_err(format!(
             "{what} is not aligned in memory (a field of a packed structured array, or a \
              buffer read at an odd offset); pass an aligned copy"
         )));
     }
-    Ok(Target { array })
+    Ok(Output {
+        array: array.clone(),
+        staged_for: None,
+    })
 }
 
-impl<F: Element> Target<'_, F> {
+/// A float array of either dtype written in place (a parameter, a clipped gradient).
+pub enum InPlace<'py> {
+    F32(Output<'py, f32>),
+    F64(Output<'py, f64>),
+}
+
+impl<'py> InPlace<'py> {
+    /// `obj` lent in place (see [`in_place`]); `what` names it in errors.
+    pub fn lend(obj: &Bound<'py, PyAny>, what: &dyn Display) -> PyResult<Self> {
+        match float_type(obj) {
+            Some(FloatType::F32) => Ok(Self::F32(in_place(obj, what)?)),
+            Some(FloatType::F64) => Ok(Self::F64(in_place(obj, what)?)),
+            None => Err(PyTypeError::new_err(format!(
+                "{what} must be a float32 or float64 ndarray"
+            ))),
+        }
+    }
+
     /// The bytes its elements can touch, for overlap checks.
     pub fn extent(&self) -> Range<usize> {
-        extent(&self.array)
+        match self {
+            Self::F32(o) => o.extent(),
+            Self::F64(o) => o.extent(),
+        }
     }
 }
 

@@ -1,38 +1,47 @@
-//! What every loss binding shares: reading the options, planning the output arrays, and
-//! turning the core's answer into Python objects.
+//! What the loss and activation bindings share: reading options, the arrays a call writes, the
+//! coercion rules' slow path, and the Python result.
 
 use std::ops::Range;
 
 use descend_core::hyper::{Domain, ParamSpec};
-use descend_core::reduce::Reduction;
 use descend_core::Float;
 use numpy::Element;
+use pyo3::call::PyCallArgs;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyString, PyTuple};
 
-use crate::arrays::Target;
-use crate::door::to_py_err;
+use crate::arrays::Output;
 
-/// Hyperparameters by name, as the Python layer passed them (numbers and bools read as f64).
+/// A kernel's options as the caller passed them by keyword, numbers and bools read as f64.
 pub struct Params<'py>(Vec<(Bound<'py, PyString>, f64)>);
 
 impl<'py> Params<'py> {
-    /// Reads the options dict (`None`: all defaults) of a kernel whose options are `specs`: a
-    /// word is read as its index among the choices of its option.
-    pub fn read(dict: Option<&Bound<'py, PyDict>>, specs: &[ParamSpec]) -> PyResult<Self> {
-        let pairs = dict
-            .map(|dict| {
-                dict.iter()
-                    .map(|(name, value)| {
-                        let name = name.cast_into::<PyString>()?;
-                        let number = number(&name, &value, specs)?;
-                        Ok((name, number))
-                    })
-                    .collect::<PyResult<Vec<_>>>()
-            })
-            .transpose()?
-            .unwrap_or_default();
+    /// Reads the keyword options of a call of `kernel`, whose options are `specs`, leaving out
+    /// `skip` (a keyword the caller handles itself): a name that is not an option is refused
+    /// as Python refuses an unexpected keyword, and a word is read as its index among its
+    /// option's choices.
+    pub fn read(
+        kernel: &str,
+        options: Option<&Bound<'py, PyDict>>,
+        specs: &[ParamSpec],
+        skip: Option<&str>,
+    ) -> PyResult<Self> {
+        let mut pairs = Vec::new();
+        for (name, value) in options.into_iter().flatten() {
+            let name = name.cast_into::<PyString>()?;
+            let key = name.to_str()?;
+            if Some(key) == skip {
+                continue;
+            }
+            let Some(spec) = specs.iter().find(|s| s.name == key) else {
+                return Err(PyTypeError::new_err(format!(
+                    "{kernel}() got an unexpected keyword argument '{key}'"
+                )));
+            };
+            let number = number(key, &value, spec)?;
+            pairs.push((name, number));
+        }
         Ok(Self(pairs))
     }
 
@@ -46,17 +55,9 @@ impl<'py> Params<'py> {
 }
 
 /// An option's value as the core takes it: a number or bool, or a choice's index.
-fn number(
-    name: &Bound<'_, PyString>,
-    value: &Bound<'_, PyAny>,
-    specs: &[ParamSpec],
-) -> PyResult<f64> {
+fn number(name: &str, value: &Bound<'_, PyAny>, spec: &ParamSpec) -> PyResult<f64> {
     let shown = || value.repr().map_or_else(|_| "?".into(), |r| r.to_string());
-    let choices = specs.iter().find_map(|s| match s.domain {
-        Domain::Choice(words) if name.to_str().is_ok_and(|n| n == s.name) => Some(words),
-        _ => None,
-    });
-    if let Some(words) = choices {
+    if let Domain::Choice(words) = spec.domain {
         let word = value.cast::<PyString>().ok().and_then(|w| w.to_str().ok());
         return word
             .and_then(|w| words.iter().position(|c| *c == w))
@@ -75,87 +76,61 @@ fn number(
         .map_err(|_| PyTypeError::new_err(format!("{name} must be a number, got {}", shown())))
 }
 
-/// What a call asks for.
-#[derive(Debug, Clone, Copy)]
-pub struct Ask {
-    /// torch's `reduction=`.
-    pub reduction: Reduction,
-    /// The loss value.
-    pub want_value: bool,
-    /// The gradient.
-    pub want_grad: bool,
-}
-
-impl Ask {
-    /// Parses the reduction (torch's spelling, a str) and keeps the flags.
-    pub fn new(reduction: &Bound<'_, PyAny>, want_value: bool, want_grad: bool) -> PyResult<Self> {
-        let name = reduction.cast::<PyString>().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "reduction must be one of 'none', 'mean', 'sum' ('batchmean' for kl_div), got {reduction}"
-            ))
-        })?;
-        Ok(Self {
-            reduction: Reduction::parse(name.to_str()?).map_err(to_py_err)?,
-            want_value,
-            want_grad,
-        })
-    }
-
-    /// The arrays the call writes: unreduced values (shaped `value_shape`) and the gradient
-    /// (shaped `grad_shape`). `out=` takes the gradient when there is one, else the values;
-    /// it must not overlap any of `inputs` (byte extents).
-    pub fn outputs<'py, F: Float + Element>(
-        self,
-        py: Python<'py>,
-        value_shape: &[usize],
-        grad_shape: &[usize],
-        out: Option<&Bound<'py, PyAny>>,
-        inputs: &[Range<usize>],
-    ) -> PyResult<Outputs<'py, F>> {
-        let take = |out: Option<&Bound<'py, PyAny>>, shape: &[usize]| match out {
-            Some(out) => Target::out(out, F::DTYPE, inputs),
-            None => Ok(Target::fresh(py, shape)),
-        };
-        let elementwise = self.want_value && self.reduction == Reduction::None;
-        Ok(match (elementwise, self.want_grad) {
-            (true, true) => (
-                Some(Target::fresh(py, value_shape)),
-                Some(take(out, grad_shape)?),
-            ),
-            (true, false) => (Some(take(out, value_shape)?), None),
-            (false, true) => (None, Some(take(out, grad_shape)?)),
-            (false, false) => (None, None),
-        })
-    }
-}
-
-/// (unreduced values, gradient), each present when asked for.
-pub type Outputs<'py, F> = (Option<Target<'py, F>>, Option<Target<'py, F>>);
-
-/// The Python result: the value (a float, or the values array), the gradient, or both. With
-/// `aux_grad` (the gradient w.r.t. a loss's third array), the gradient is the pair of both.
-pub fn finish<'py, F: Float + Element>(
+/// Calls `function` of `descend._arrays`, where the coercion rules live, for arrays the
+/// kernels cannot take as they are (lists, integers, other dtypes, broadcast shapes).
+pub fn coerce<'py>(
     py: Python<'py>,
-    reduced: Option<f64>,
-    (values, grad): Outputs<'py, F>,
-    aux_grad: Option<Target<'py, F>>,
+    function: &str,
+    args: impl PyCallArgs<'py>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let module = py.import("descend._arrays")?;
+    Ok(module
+        .call_method1(function, args)?
+        .cast_into::<PyTuple>()?)
+}
+
+/// The arrays a call writes: the value's array (unreduced values, shaped `value_shape`) and
+/// the gradient (shaped `grad_shape`), each when asked for. `out=` takes the gradient when
+/// there is one, else the values; it must not overlap `inputs` (byte extents).
+pub fn outputs<'py, F: Float + Element>(
+    py: Python<'py>,
+    (values, grad): (bool, bool),
+    (value_shape, grad_shape): (&[usize], &[usize]),
+    out: Option<&Bound<'py, PyAny>>,
+    inputs: &[Range<usize>],
+) -> PyResult<Outputs<'py, F>> {
+    let take = |shape: &[usize]| match out {
+        Some(out) => Output::out(out, F::DTYPE, inputs),
+        None => Ok(Output::fresh(py, shape)),
+    };
+    Ok(match (values, grad) {
+        (true, true) => (
+            Some(Output::fresh(py, value_shape)),
+            Some(take(grad_shape)?),
+        ),
+        (true, false) => (Some(take(value_shape)?), None),
+        (false, true) => (None, Some(take(grad_shape)?)),
+        (false, false) => (None, None),
+    })
+}
+
+/// (the value's array, the gradient), each when asked for.
+pub type Outputs<'py, F> = (Option<Output<'py, F>>, Option<Output<'py, F>>);
+
+/// The Python result: the value (a float or an array), the gradient, or the pair of both.
+pub fn result<'py>(
+    py: Python<'py>,
+    value: Option<Bound<'py, PyAny>>,
+    grad: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let value = match (reduced, values) {
-        (Some(v), _) => Some(PyFloat::new(py, v).into_any()),
-        (None, Some(values)) => Some(values.into_array().into_any()),
-        (None, None) => None,
-    };
-    let grad = match (grad, aux_grad) {
-        (Some(g), Some(ga)) => {
-            Some(PyTuple::new(py, [g.into_array(), ga.into_array()])?.into_any())
-        }
-        (g, _) => g.map(|g| g.into_array().into_any()),
-    };
     match (value, grad) {
         (Some(v), Some(g)) => Ok(PyTuple::new(py, [v, g])?.into_any()),
         (Some(x), None) | (None, Some(x)) => Ok(x),
-        (None, None) => Err(to_py_err(descend_core::Error::Value(
-            "nothing to compute".into(),
-        ))),
+        (None, None) => Ok(py.None().into_bound(py)),
     }
+}
+
+/// A reduced value as a Python float.
+pub fn float(py: Python<'_>, v: f64) -> Bound<'_, PyAny> {
+    PyFloat::new(py, v).into_any()
 }

@@ -2,56 +2,33 @@
 //! C-contiguous, no two overlapping), then clip them in one core call.
 
 use descend_core::clip::{self, Grad};
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
-use crate::arrays::{check_disjoint, float_type, in_place, FloatType, Target};
+use crate::arrays::{check_disjoint, InPlace, Named};
 use crate::door::enter;
-
-/// A gradient lent for one call.
-enum Lent<'py> {
-    F32(Target<'py, f32>),
-    F64(Target<'py, f64>),
-}
 
 /// Checks every array (dtype, writable, C-contiguous, disjoint from the others) before the
 /// core sees any: a failing call writes nothing.
-fn lend<'py>(grads: &[Bound<'py, PyAny>]) -> PyResult<Vec<Lent<'py>>> {
-    let mut lent = Vec::with_capacity(grads.len());
-    let mut extents = Vec::with_capacity(grads.len());
-    for (i, grad) in grads.iter().enumerate() {
-        let what = format!("grads[{i}]");
-        let (array, extent) = match float_type(grad) {
-            Some(FloatType::F32) => {
-                let t = in_place::<f32>(grad, &what)?;
-                let extent = t.extent();
-                (Lent::F32(t), extent)
-            }
-            Some(FloatType::F64) => {
-                let t = in_place::<f64>(grad, &what)?;
-                let extent = t.extent();
-                (Lent::F64(t), extent)
-            }
-            None => {
-                return Err(PyTypeError::new_err(format!(
-                    "{what} must be a float32 or float64 ndarray"
-                )))
-            }
-        };
-        extents.push((extent, true, what));
-        lent.push(array);
-    }
-    check_disjoint(extents)?;
+fn lend<'py>(grads: &[Bound<'py, PyAny>]) -> PyResult<Vec<InPlace<'py>>> {
+    let lent = (0..grads.len())
+        .map(|i| InPlace::lend(&grads[i], &Named("grads", i)))
+        .collect::<PyResult<Vec<_>>>()?;
+    let extents = lent.iter().enumerate();
+    check_disjoint(
+        extents
+            .map(|(i, g)| (g.extent(), true, Named("grads", i)))
+            .collect(),
+    )?;
     Ok(lent)
 }
 
 /// The lent arrays as the core sees them, and their total element count.
-fn views<'a>(lent: &'a mut [Lent<'_>]) -> (Vec<Grad<'a>>, usize) {
+fn views<'a>(lent: &'a mut [InPlace<'_>]) -> (Vec<Grad<'a>>, usize) {
     let grads: Vec<Grad<'a>> = lent
         .iter_mut()
         .map(|l| match l {
-            Lent::F32(t) => Grad::F32(t.output().data),
-            Lent::F64(t) => Grad::F64(t.output().data),
+            InPlace::F32(t) => Grad::F32(t.output().data),
+            InPlace::F64(t) => Grad::F64(t.output().data),
         })
         .collect();
     let len = grads.iter().map(Grad::len).sum();

@@ -89,12 +89,9 @@ mod runtime {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(loss::loss, m)?)?;
+    m.add_function(wrap_pyfunction!(activation::activation, m)?)?;
+    m.add_function(wrap_pyfunction!(probe::probe, m)?)?;
     m.add_function(wrap_pyfunction!(specs::specs, m)?)?;
-    m.add_function(wrap_pyfunction!(probe::triad, m)?)?;
-    m.add_function(wrap_pyfunction!(probe::exp_probe, m)?)?;
-    m.add_function(wrap_pyfunction!(probe::in_place_probe, m)?)?;
-    m.add_function(wrap_pyfunction!(probe::stream_probe, m)?)?;
-    m.add_function(wrap_pyfunction!(probe::math_probe, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::roc_auc, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_level, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::simd_warning, m)?)?;
@@ -106,7 +103,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::gil_release_threshold, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::threads_used_by_last_call, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::chunk_size, m)?)?;
-    m.add_function(wrap_pyfunction!(activation::activation, m)?)?;
     m.add_class::<optim::OptimizerState>()?;
     m.add_function(wrap_pyfunction!(clip::clip_grad_norm, m)?)?;
     m.add_function(wrap_pyfunction!(clip::clip_grad_value, m)?)?;

@@ -22,12 +22,12 @@ pub fn roc_auc<'py>(
     let labels: Vec<bool> = unsafe { positive.as_array() }.iter().copied().collect();
     match float_type(score) {
         Some(FloatType::F64) => {
-            let score = Input::<f64>::new(score);
+            let score = Input::<f64>::new(score)?;
             let data = score.operand().data;
             enter(py, data.len(), || metrics::roc_auc(&labels, data))
         }
         Some(FloatType::F32) => {
-            let score = Input::<f32>::new(score);
+            let score = Input::<f32>::new(score)?;
             let data = score.operand().data;
             enter(py, data.len(), || metrics::roc_auc(&labels, data))
         }

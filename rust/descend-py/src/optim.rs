@@ -7,7 +7,7 @@ use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PySequence, PyString};
 
-use crate::arrays::{check_disjoint, float_type, in_place, FloatType, Input, Named, Target};
+use crate::arrays::{check_disjoint, float_type, FloatType, InPlace, Input, Named, Output};
 use crate::door::{enter, to_py_err};
 
 /// The state of one optimizer over its parameter tensors (see `descend.optim`).
@@ -21,16 +21,11 @@ pub struct OptimizerState {
     fields: Vec<(Py<PyString>, Option<Entry>)>,
 }
 
-/// A parameter lent for one step.
-enum Param<'py> {
-    F32(Target<'py, f32>),
-    F64(Target<'py, f64>),
-}
-
-/// A gradient lent for one step (copied to C order if it is not already).
-enum Grad<'py> {
-    F32(Input<'py, f32>),
-    F64(Input<'py, f64>),
+/// A parameter and its gradient (read in place, or from numpy's C-order copy), lent for one
+/// step.
+enum Pair<'py> {
+    F32(Output<'py, f32>, Input<'py, f32>),
+    F64(Output<'py, f64>, Input<'py, f64>),
 }
 
 fn dtype_of(obj: &Bound<'_, PyAny>, what: &dyn std::fmt::Display) -> PyResult<Dtype> {
@@ -69,13 +64,11 @@ impl OptimizerState {
 
     /// Takes a parameter tensor (its dtype and shape are fixed from now on).
     fn add(&mut self, param: &Bound<'_, PyAny>) -> PyResult<()> {
-        let what = Named("params", self.state.tensors.len());
-        let dtype = dtype_of(param, &what)?;
+        let dtype = match InPlace::lend(param, &Named("params", self.state.tensors.len()))? {
+            InPlace::F32(_) => Dtype::F32,
+            InPlace::F64(_) => Dtype::F64,
+        };
         let shape = param.cast::<PyUntypedArray>()?.shape().to_vec();
-        match dtype {
-            Dtype::F32 => in_place::<f32>(param, &what).map(drop),
-            Dtype::F64 => in_place::<f64>(param, &what).map(drop),
-        }?;
         self.state.add(dtype, &shape);
         Ok(())
     }
@@ -112,44 +105,35 @@ impl OptimizerState {
         let mut extents = Vec::with_capacity(2 * params.len());
         for (i, (param, grad)) in params.iter().zip(&grads).enumerate() {
             let name = Named("params", i);
-            let (p, g) = match (dtype_of(param, &name)?, float_type(grad)) {
-                (Dtype::F32, Some(FloatType::F32)) => (
-                    Param::F32(in_place(param, &name)?),
-                    Grad::F32(Input::new(grad)),
-                ),
-                (Dtype::F64, Some(FloatType::F64)) => (
-                    Param::F64(in_place(param, &name)?),
-                    Grad::F64(Input::new(grad)),
-                ),
-                (dtype, _) => {
+            let pair = match (InPlace::lend(param, &name)?, float_type(grad)) {
+                (InPlace::F32(p), Some(FloatType::F32)) => Pair::F32(p, Input::new(grad)?),
+                (InPlace::F64(p), Some(FloatType::F64)) => Pair::F64(p, Input::new(grad)?),
+                (p, _) => {
+                    let dtype = if matches!(p, InPlace::F32(_)) {
+                        "float32"
+                    } else {
+                        "float64"
+                    };
                     return Err(PyTypeError::new_err(format!(
-                        "grads[{i}] must be a {} ndarray, as its parameter",
-                        dtype.name()
-                    )))
+                        "grads[{i}] must be a {dtype} ndarray, as its parameter"
+                    )));
                 }
             };
-            let (p_extent, g_extent) = match (&p, &g) {
-                (Param::F32(p), Grad::F32(g)) => (p.extent(), g.extent()),
-                (Param::F64(p), Grad::F64(g)) => (p.extent(), g.extent()),
-                _ => unreachable!("paired by dtype above"),
+            let (p_extent, g_extent) = match &pair {
+                Pair::F32(p, g) => (p.extent(), g.extent()),
+                Pair::F64(p, g) => (p.extent(), g.extent()),
             };
             extents.push((p_extent, true, name));
             extents.push((g_extent, false, Named("grads", i)));
-            lent.push((p, g));
+            lent.push(pair);
         }
         check_disjoint(extents)?;
-        let total: usize = self
-            .state
-            .tensors
-            .iter()
-            .map(|t| t.shape.iter().product::<usize>())
-            .sum();
+        let total = self.state.tensors.iter().map(TensorState::len).sum();
         let slots: Vec<Slot<'_>> = lent
             .iter_mut()
-            .map(|(p, g)| match (p, g) {
-                (Param::F32(p), Grad::F32(g)) => slot(p, g, ParamData::F32, GradData::F32),
-                (Param::F64(p), Grad::F64(g)) => slot(p, g, ParamData::F64, GradData::F64),
-                _ => unreachable!("paired by dtype above"),
+            .map(|pair| match pair {
+                Pair::F32(p, g) => slot(p, g, ParamData::F32, GradData::F32),
+                Pair::F64(p, g) => slot(p, g, ParamData::F64, GradData::F64),
             })
             .collect();
         let state = &mut self.state;
@@ -220,10 +204,10 @@ impl OptimizerState {
                 let dtype = dtype_of(&array, &what)?;
                 match &mut buffers {
                     Buffers::F32(b) if dtype == Dtype::F32 => {
-                        b.push((key, Input::<f32>::new(&array).operand().data.to_vec()));
+                        b.push((key, Input::<f32>::new(&array)?.operand().data.to_vec()));
                     }
                     Buffers::F64(b) if dtype == Dtype::F64 => {
-                        b.push((key, Input::<f64>::new(&array).operand().data.to_vec()));
+                        b.push((key, Input::<f64>::new(&array)?.operand().data.to_vec()));
                     }
                     _ => {
                         return Err(PyTypeError::new_err(format!(
@@ -314,7 +298,7 @@ impl Entry {
 }
 
 fn slot<'a, F: numpy::Element + Copy>(
-    p: &'a mut Target<'_, F>,
+    p: &'a mut Output<'_, F>,
     g: &'a Input<'_, F>,
     param: fn(&'a mut [F]) -> ParamData<'a>,
     grad: fn(&'a [F]) -> GradData<'a>,
