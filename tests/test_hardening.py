@@ -7,6 +7,7 @@ import io
 import json
 import math
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,22 @@ def test_the_optimizer_refuses_an_infinite_lr_before_writing() -> None:
     assert snapshot(opt, params) == before
 
 
+def test_thread_counts_past_the_cap_warn_and_are_capped() -> None:
+    """2**70 threads raised OverflowError; any count above a few per core is capped."""
+    old = ds.get_num_threads()
+    with pytest.warns(RuntimeWarning, match=f"n={2**70} is more than the"):
+        assert ds.set_num_threads(2**70) == old
+    cap = ds.get_num_threads()
+    assert old <= cap < 2**70 and cap % 4 == 0
+    ds.set_num_threads(old)
+    with pytest.warns(RuntimeWarning, match=f"n={2**64} is more than the {cap} threads"):
+        with ds.threads(2**64):
+            assert ds.get_num_threads() == cap
+    assert ds.get_num_threads() == old
+    with ds.threads(cap):  # the cap itself is taken without a word
+        assert ds.get_num_threads() == cap
+
+
 def test_a_plateau_refuses_bad_options_when_built() -> None:
     opt = ds.SGD([np.zeros(2)], lr=0.1)
     for options, error, match in [
@@ -163,7 +180,7 @@ def test_softmax_names_a_dim_that_is_not_an_integer() -> None:
 def test_fit_names_a_loss_or_an_optimizer_that_is_none() -> None:
     model = ds.models.LinearModel(1, 1, seed=0)
     data = np.zeros((4, 1)), np.zeros((4, 1))
-    with pytest.raises(TypeError, match="loss must be a loss with value_and_grad"):
+    with pytest.raises(TypeError, match="loss must be a Loss with value_and_grad"):
         ds.fit(model, *data, loss=None, optimizer=ds.SGD, epochs=1)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="optimizer must be a function of the parameters"):
         ds.fit(model, *data, loss=ds.mse_loss, optimizer=None, epochs=1)  # type: ignore[arg-type]
@@ -377,3 +394,15 @@ def test_one_optimizer_stepped_from_several_python_threads() -> None:
     assert params[0].tobytes() == alone[0].tobytes()
     assert opt.state_dict()["state"][0]["step"] == workers * steps
     assert counts == sorted(counts)
+
+
+@pytest.mark.timeout(120)
+def test_thousands_of_threads_cost_no_more_than_a_few() -> None:
+    """threads(3000) on 2 cores built its pool in 230 s, then took 11 s per call."""
+    x = np.linspace(-1.0, 1.0, 2_000_000)
+    with pytest.warns(RuntimeWarning, match="n=3000 is more than"), ds.threads(3000):
+        start = time.perf_counter()
+        for _ in range(5):
+            ds.mse_loss.value_and_grad(x, np.zeros_like(x))
+        elapsed = time.perf_counter() - start
+    assert elapsed < 5.0  # 10 ms when the machine is quiet
