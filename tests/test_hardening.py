@@ -6,8 +6,12 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
+import subprocess
+import sys
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -105,6 +109,23 @@ def test_thread_counts_past_the_cap_warn_and_are_capped() -> None:
     assert ds.get_num_threads() == old
     with ds.threads(cap):  # the cap itself is taken without a word
         assert ds.get_num_threads() == cap
+
+
+def test_a_thread_count_from_the_environment_is_capped_with_a_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        old = ds.set_num_threads(10**6)
+    cap = ds.set_num_threads(old)
+    env = {k: v for k, v in os.environ.items() if k != "DESCEND_NUM_THREADS"}
+    out = subprocess.run(
+        [sys.executable, "-c", "import descend; print(descend.get_num_threads())"],
+        env={**env, "OMP_NUM_THREADS": "100000"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(out.stdout) == cap
+    assert f"OMP_NUM_THREADS=100000 is more than 4 threads per core; capped at {cap}" in out.stderr
 
 
 def test_a_plateau_refuses_bad_options_when_built() -> None:
