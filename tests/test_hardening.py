@@ -233,48 +233,72 @@ def test_exceptions_of_user_code_pass_through_unchanged() -> None:
         ds.gradcheck(explode, explode, np.ones(3))
 
 
-def test_step_counts_past_2_53_are_refused_before_anything_is_loaded() -> None:
+def with_state(saved: dict[str, Any], key: Any, entry: Any) -> dict[str, Any]:
+    """``saved`` with ``entry`` as the state of parameter ``key``."""
+    return {**saved, "state": {**saved["state"], key: entry}}
+
+
+GROUPS = [{"params": [0, 1]}]
+COUNT = r"must be a whole number in \[0, 2\*\*53\]"
+
+
+@pytest.mark.parametrize(
+    ("broken", "error", "match"),
+    [
+        # Step counts: 1e30 was loaded, rounded; 2**64 raised OverflowError.
+        (lambda s: {**s, "steps": 1e30}, ValueError, f"steps {COUNT}, got 1e\\+30"),
+        (lambda s: {**s, "steps": 2**53 + 1}, ValueError, f"steps {COUNT}"),
+        (
+            lambda s: with_state(s, 1, {**s["state"][1], "step": 1e30}),
+            ValueError,
+            rf"state\[1\]\['step'\] {COUNT}",
+        ),
+        (
+            lambda s: with_state(s, 1, {**s["state"][1], "step": 2**64}),
+            ValueError,
+            rf"state\[1\]\['step'\] {COUNT}",
+        ),
+        # State for parameters that do not exist was ignored.
+        *(
+            (
+                lambda s, key=key: with_state(s, key, s["state"][0]),
+                ValueError,
+                f"state has an entry for parameter {key!r}, but the optimizer has 2",
+            )
+            for key in (2, "7", -1, "x")
+        ),
+        (lambda s: None, TypeError, "state_dict must be a dict, got NoneType"),
+        (lambda s: {"state": {}}, ValueError, "state_dict lacks 'param_groups'"),
+        (lambda s: {"param_groups": GROUPS}, ValueError, "state_dict lacks 'state'"),
+        (
+            lambda s: {"state": [], "param_groups": GROUPS},
+            ValueError,
+            r"state_dict\['state'\] must be a dict",
+        ),
+        (
+            lambda s: {"state": {}, "param_groups": 3},
+            TypeError,
+            r"state_dict\['param_groups'\] must be an iterable",
+        ),
+        (
+            lambda s: {"state": {}, "param_groups": [3]},
+            ValueError,
+            "loaded parameter group 0 is not a dict",
+        ),
+        (
+            lambda s: {"state": {0: 1.0}, "param_groups": GROUPS},
+            ValueError,
+            r"state\[0\] must be a dict",
+        ),
+    ],
+)
+def test_load_state_dict_refuses_before_changing_anything(
+    broken: Any, error: type[Exception], match: str
+) -> None:
     opt, params = stepped_adam()
     before = snapshot(opt, params)
-    for where, count in [("steps", 1e30), ("steps", 2**53 + 1), ("step", 1e30), ("step", 2**64)]:
-        saved = opt.state_dict()
-        if where == "steps":
-            saved["steps"] = count
-            name = "steps"
-        else:
-            saved["state"][1]["step"] = count
-            name = r"state\[1\]\['step'\]"
-        with pytest.raises(ValueError, match=rf"{name} must be a whole number in \[0, 2\*\*53\]"):
-            opt.load_state_dict(saved)
-    assert snapshot(opt, params) == before
-
-
-def test_state_for_a_parameter_that_does_not_exist_is_refused() -> None:
-    opt, params = stepped_adam()
-    before = snapshot(opt, params)
-    for key in (2, "7", -1, "x"):
-        saved = opt.state_dict()
-        saved["state"][key] = saved["state"][0]
-        with pytest.raises(ValueError, match=f"state has an entry for parameter {key!r}, but"):
-            opt.load_state_dict(saved)
-    assert snapshot(opt, params) == before
-
-
-def test_load_state_dict_names_what_is_missing_or_malformed() -> None:
-    opt, params = stepped_adam()
-    before = snapshot(opt, params)
-    groups = [{"params": [0, 1]}]
-    for broken, error, match in [
-        (None, TypeError, "state_dict must be a dict, got NoneType"),
-        ({"state": {}}, ValueError, "state_dict lacks 'param_groups'"),
-        ({"param_groups": groups}, ValueError, "state_dict lacks 'state'"),
-        ({"state": [], "param_groups": groups}, ValueError, r"state_dict\['state'\] must be a"),
-        ({"state": {}, "param_groups": 3}, TypeError, r"state_dict\['param_groups'\] must be an"),
-        ({"state": {}, "param_groups": [3]}, ValueError, "loaded parameter group 0 is not a dict"),
-        ({"state": {0: 1.0}, "param_groups": groups}, ValueError, r"state\[0\] must be a dict"),
-    ]:
-        with pytest.raises(error, match=match):
-            opt.load_state_dict(broken)  # type: ignore[arg-type]
+    with pytest.raises(error, match=match):
+        opt.load_state_dict(broken(opt.state_dict()))
     assert snapshot(opt, params) == before
 
 
