@@ -391,6 +391,11 @@ def test_load_state_refuses_files_save_state_did_not_write(tmp_path: Path) -> No
         ),
         (lambda m: m.update(steps=1e30), ValueError, r"steps must be a whole number in \[0, 2"),
         (
+            lambda m: m["param_groups"][0].update(lr_schedule={"kind": "exponential"}),
+            ValueError,
+            r"param_groups\[0\]\['lr_schedule'\]: config does not fit exponential\(\)",
+        ),
+        (
             lambda m: m["scalars"].update({"5": {"step": 2}}),
             ValueError,
             "state has an entry for parameter 5, but the optimizer has 2 parameters",

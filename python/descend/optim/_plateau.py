@@ -36,17 +36,21 @@ class ReduceLROnPlateau:
     factor : float, default 0.1
         The cut, in [0, 1).
     patience : int, default 10
-        Bad epochs tolerated before a cut.
+        Bad epochs tolerated before a cut, >= 0.
     threshold : float, default 1e-4
-        Least improvement that counts.
+        Least improvement that counts, >= 0 (torch also takes a negative one).
     threshold_mode : {"rel", "abs"}, default "rel"
         Relative or absolute threshold.
     cooldown : int, default 0
-        Epochs after a cut during which bad epochs are not counted.
+        Epochs after a cut during which bad epochs are not counted, >= 0.
     min_lr : float or list of float, default 0
-        Lower bound of each group's lr.
+        Lower bound of each group's lr, >= 0.
     eps : float, default 1e-8
-        Cuts smaller than this are skipped.
+        Cuts smaller than this are skipped, >= 0.
+
+    Options are checked when the plateau is built, and again when a state is loaded:
+    ``TypeError`` for a value of the wrong type (an integer option given a float, as ``inf``),
+    ``ValueError`` for one outside its domain.
 
     Examples
     --------
@@ -212,7 +216,10 @@ def _listed(name: str, values: Any) -> list[float]:
 
 def _metric(value: Any) -> float:
     """Return the metric of ``step`` (one real number) as a float, or raise."""
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"metrics must be a single number, got {value!r}") from None
     if array.dtype.kind not in "biuf":
         raise TypeError(f"metrics must be a number, got {value!r}")
     if array.size != 1:

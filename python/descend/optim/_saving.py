@@ -119,11 +119,11 @@ def load_state(path: str | os.PathLike[str], optimizer: Optimizer) -> None:
         _, i, name = key.split("/")
         state.setdefault(int(i), {})[name] = array
     groups = []
-    for group in meta["param_groups"]:
+    for i, group in enumerate(meta["param_groups"]):
         restored = {}
         for key, value in group.items():
             if key == "lr_schedule":
-                value = None if value is None else schedules.from_config(value)
+                value = None if value is None else _schedule(value, f"param_groups[{i}]")
             elif isinstance(value, list) and isinstance(optimizer.defaults.get(key), tuple):
                 value = tuple(value)
             restored[key] = value
@@ -132,6 +132,14 @@ def load_state(path: str | os.PathLike[str], optimizer: Optimizer) -> None:
     if meta["plateau"]:
         saved["plateau"] = meta["plateau"]
     optimizer.load_state_dict(saved)  # checks the content before it changes anything
+
+
+def _schedule(config: Any, where: str) -> schedules.Schedule:
+    """Return the schedule of a saved config, or raise naming the group it belongs to."""
+    try:
+        return schedules.from_config(config)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{where}['lr_schedule']: {error}") from None
 
 
 # The entries of save_state's meta and their types, which load_state checks before it reads
