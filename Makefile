@@ -41,7 +41,7 @@ rust-test:
 lint: $(WHEEL_STAMP)
 	$(VENV)/bin/ruff check python tests benches
 	$(VENV)/bin/ruff format --check python tests benches
-	$(VENV)/bin/mypy python
+	$(VENV)/bin/mypy python benches
 	$(PY) -m mypy.stubtest descend._core --allowlist .stubtest-allowlist
 
 pytest: $(WHEEL_STAMP)
@@ -50,6 +50,8 @@ pytest: $(WHEEL_STAMP)
 # The benchmark's peers: numba, JAX and optax from PyPI (unpinned: the benchmark records their
 # versions); torch only if already installed. A peer that fails to install is skipped.
 BENCH_PEERS := numba jax optax
+# The repository's run of `python -m descend bench`: benches/report.py takes the same options
+# and adds criterion's times, the targets and the README's headline table.
 # e.g. make bench BENCH_ARGS="--dtypes float32 --kernels mse_loss,Adam"
 BENCH_ARGS ?=
 # descend-core alone, one thread, for the binding overhead at N = 100. criterion.txt keeps each
@@ -64,7 +66,7 @@ bench: $(WHEEL_STAMP)
 		echo "# criterion's [lower bound, estimate, upper bound]; bench.md's binding overhead reads the median from target/criterion/*/new/estimates.json"; \
 		$(CRITERION) 2>&1 | grep -E '^[a-z_0-9]+/|^ +(time|thrpt):' | grep -v '%'; } \
 		| tee benches/results/criterion.txt
-	$(PY) -m descend bench --criterion target/criterion $(BENCH_ARGS) \
+	$(PY) benches/report.py --criterion target/criterion $(BENCH_ARGS) \
 		--json benches/results/bench.json --markdown benches/results/bench.md \
 		--plot benches/results/bench.pdf --readme README.md
 

@@ -1,9 +1,9 @@
 """Pointwise losses through ``descend bench``, and the thread-threshold study of ``par.rs``.
 
-The benchmark itself lives in the package (``python -m descend bench``, ``make bench``); this
-script runs it on the pointwise losses. ``--threshold`` runs the study ``par.rs``'s
-``Bound::parallel_from`` was measured with: 1 against 2 threads for a memory-bound and a
-compute-bound loss, from 2 to 512 chunks.
+The benchmark itself lives in the package (``python -m descend bench``; ``make bench`` runs it
+through ``benches/report.py``); this script runs it on the pointwise losses. ``--threshold``
+runs the study ``par.rs``'s ``Bound::parallel_from`` was measured with: 1 against 2 threads for
+a memory-bound and a compute-bound loss, from 2 to 512 chunks.
 
 Usage: python benches/pointwise.py [descend bench options]
        python benches/pointwise.py --threshold [--repeats 11]

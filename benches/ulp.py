@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from descend import _core
+from descend.bench import _probes
 
 L = np.longdouble
 Ref = Callable[[Any], Any]
@@ -96,7 +96,7 @@ def measure(n: int, seed: int = 0) -> dict[str, dict[str, float]]:
     for name, (reference, width) in FUNCTIONS.items():
         x = points(name, width, n if not isinstance(reference, str) else n // 20, rng)
         got = np.empty_like(x)
-        _core.math_probe(name, x, got)
+        _probes.math(name, x, got)
         ref = _mp(reference) if isinstance(reference, str) else reference
         want = ref(x.astype(L))
         finite = np.isfinite(want.astype(np.float64))

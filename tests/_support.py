@@ -10,8 +10,12 @@ from numpy.typing import NDArray
 import descend as ds
 from cases import PointwiseCase
 from descend import reference
+from descend._specs import family
 
-WEIGHTED_OVER_COUNT = {"huber_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"}
+# Losses whose weighted "mean" divides by the element count, not by Σ w: the core's own rule.
+WEIGHTED_OVER_COUNT = {
+    spec["name"] for spec in family("loss") if spec.get("weighted_mean") == "count"
+}
 
 
 def loss(case: PointwiseCase) -> ds.Loss[Any]:

@@ -22,11 +22,6 @@ from descend._wrap import present_as
 
 P = ParamSpec("P")
 
-# Options whose Python value is a string; the core takes a flag (name, {string: value}).
-_CHOICES: dict[str, tuple[str, dict[str, float]]] = {
-    "approximate": ("approximate_tanh", {"none": 0.0, "tanh": 1.0}),
-}
-
 
 class Activation(Generic[P]):
     """An activation: call it for the value; ``.grad`` gives the vector-Jacobian product.
@@ -123,12 +118,6 @@ class Activation(Generic[P]):
         for name, value in params.items():
             if name == "dim":
                 dim = operator.index(value)
-            elif name in _CHOICES:
-                native, choices = _CHOICES[name]
-                if value not in choices:
-                    allowed = " or ".join(repr(c) for c in choices)
-                    raise ValueError(f"{self.__name__}: {name} must be {allowed}, got {value!r}")
-                options[native] = choices[value]
             else:
                 options[name] = value
         return options or None, dim

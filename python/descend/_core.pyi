@@ -6,7 +6,6 @@ from numpy.typing import NDArray
 __all__ = [
     "OptimizerState",
     "activation",
-    "activation_specs",
     "build",
     "chunk_size",
     "clip_grad_norm",
@@ -15,50 +14,34 @@ __all__ = [
     "get_num_threads",
     "gil_release_threshold",
     "in_place_probe",
+    "loss",
     "math_probe",
-    "optimizer_specs",
-    "pointwise",
-    "pointwise_specs",
     "roc_auc",
-    "rowwise",
-    "rowwise_specs",
     "set_num_threads",
     "set_thread_override",
     "simd_level",
     "simd_warning",
+    "specs",
     "stream_probe",
     "thread_variable_warning",
     "threads_used_by_last_call",
     "triad",
 ]
 
-def pointwise(
-    loss: str,
-    input: NDArray[np.floating[Any]],
-    target: NDArray[np.floating[Any]],
-    weight: NDArray[np.floating[Any]] | None,
-    upstream: NDArray[np.floating[Any]] | None,
-    aux: NDArray[np.floating[Any]] | None,
-    reduction: str,
-    params: dict[str, float] | None,
-    want_value: bool,
-    want_grad: bool,
-    out: NDArray[np.floating[Any]] | None,
-) -> Any: ...
-def rowwise(
+def loss(
     loss: str,
     input: NDArray[np.floating[Any]],
     target: NDArray[Any],
     weight: NDArray[np.floating[Any]] | None,
     upstream: NDArray[np.floating[Any]] | None,
-    aux: None,
+    third: NDArray[np.floating[Any]] | None,
     reduction: str,
-    params: dict[str, float] | None,
+    params: dict[str, Any] | None,
     want_value: bool,
     want_grad: bool,
     out: NDArray[np.floating[Any]] | None,
 ) -> Any: ...
-def rowwise_specs() -> list[tuple[str, list[tuple[str, float, str]], bool]]: ...
+def specs() -> list[dict[str, Any]]: ...
 def simd_level() -> str: ...
 def simd_warning() -> str | None: ...
 def thread_variable_warning() -> str | None: ...
@@ -69,9 +52,6 @@ def set_thread_override(n: int | None) -> int | None: ...
 def gil_release_threshold() -> int: ...
 def threads_used_by_last_call() -> int: ...
 def chunk_size() -> int: ...
-def pointwise_specs() -> list[
-    tuple[str, list[tuple[str, float, str]], str, tuple[str, bool] | None]
-]: ...
 def triad(
     a: NDArray[np.floating[Any]],
     b: NDArray[np.floating[Any]],
@@ -89,7 +69,6 @@ def activation(
     want_grad: bool,
     out: NDArray[np.floating[Any]] | None,
 ) -> Any: ...
-def activation_specs() -> list[tuple[str, list[tuple[str, float, str]], str]]: ...
 def clip_grad_norm(
     grads: list[NDArray[np.floating[Any]]],
     max_norm: float,
@@ -97,9 +76,6 @@ def clip_grad_norm(
     error_if_nonfinite: bool,
 ) -> float: ...
 def clip_grad_value(grads: list[NDArray[np.floating[Any]]], clip_value: float) -> None: ...
-def optimizer_specs() -> list[
-    tuple[str, list[tuple[str, float, str]], list[str], list[str], bool]
-]: ...
 
 @final
 class OptimizerState:

@@ -15,6 +15,7 @@ import numpy as np
 
 from descend import _core
 from descend._arrays import FloatArray, operands, rowwise_operands
+from descend._specs import SPECS
 from descend._wrap import present_as
 
 P = ParamSpec("P")
@@ -364,15 +365,13 @@ def _writable_out(out: Any, dtype: np.dtype[Any]) -> FloatArray:
     return np.empty(out.shape, dtype)
 
 
-# The keyword of each pointwise loss's third array, from the core's registry.
-_AUX = {name: aux for name, _, _, aux in _core.pointwise_specs()}
-
-
 def pointwise(declaration: Callable[P, None]) -> Loss[P]:
     """Turn a declaration (signature + docstring, empty body) into a native pointwise ``Loss``."""
-    return Loss(declaration, _core.pointwise, operands, _AUX.get(declaration.__name__))
+    spec = SPECS[declaration.__name__]
+    third = None if spec["third"] is None else (spec["third"], spec["third_differentiated"])
+    return Loss(declaration, _core.loss, operands, third)
 
 
 def rowwise(declaration: Callable[P, None]) -> Loss[P]:
     """Turn a declaration into a native row-wise ``Loss`` (a loss over each row's classes)."""
-    return Loss(declaration, _core.rowwise, rowwise_operands)
+    return Loss(declaration, _core.loss, rowwise_operands)

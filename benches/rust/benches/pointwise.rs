@@ -1,14 +1,13 @@
 //! Criterion benchmarks of descend-core alone (no Python): a pointwise loss's value and
-//! gradient, softmax cross-entropy, and an optimizer step. `python -m descend bench` divides
-//! its N = 100 times by these to state the binding overhead.
+//! gradient, softmax cross-entropy, and an optimizer step. `benches/report.py --criterion`
+//! divides descend's N = 100 times from Python by these to state the binding overhead.
 //!
 //! Run with one thread (`DESCEND_NUM_THREADS=1`) to compare with the Python rows of 1 thread.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use descend_core::array::{Operand, Output};
-use descend_core::loss::{pointwise, rowwise};
-use descend_core::optim::driver::Dtype;
-use descend_core::optim::{GradData, ParamData, Slot, State};
+use descend_core::array::{Operand, Output, Typed};
+use descend_core::loss::{self, Labels, Request, Target};
+use descend_core::optim::{Dtype, GradData, ParamData, Slot, State};
 use descend_core::reduce::Reduction;
 
 const SIZES: [usize; 3] = [100, 10_000, 1_000_000];
@@ -30,17 +29,17 @@ fn value_and_grad(c: &mut Criterion) {
         ] {
             group.bench_with_input(BenchmarkId::new(loss, n), &n, |b, _| {
                 b.iter(|| {
-                    let request = pointwise::Request {
+                    let request = Request {
                         input: Operand {
                             data: &x,
                             shape: &shape,
                         },
-                        target: Operand {
+                        target: Target::Floats(Operand {
                             data: &y,
                             shape: &shape,
-                        },
+                        }),
                         weight: None,
-                        aux: None,
+                        third: None,
                         upstream: None,
                         reduction: Reduction::Mean,
                         params: &[],
@@ -50,9 +49,9 @@ fn value_and_grad(c: &mut Criterion) {
                             data: &mut g,
                             shape: &shape,
                         }),
-                        aux_grad: None,
+                        third_grad: None,
                     };
-                    pointwise::run(loss, request).expect("valid request")
+                    loss::run(loss, Typed::F32(request)).expect("valid request")
                 });
             });
         }
@@ -75,16 +74,17 @@ fn cross_entropy(c: &mut Criterion) {
             let id = BenchmarkId::new(format!("C={classes}"), len);
             group.bench_with_input(id, &len, |b, _| {
                 b.iter(|| {
-                    let request = rowwise::Request {
+                    let request = Request {
                         input: Operand {
                             data: &x,
                             shape: &shape,
                         },
-                        target: rowwise::Target::Labels {
-                            data: rowwise::Labels::I64(&labels),
+                        target: Target::Labels {
+                            data: Labels::I64(&labels),
                             shape: &label_shape,
                         },
                         weight: None,
+                        third: None,
                         upstream: None,
                         reduction: Reduction::Mean,
                         params: &[],
@@ -94,8 +94,9 @@ fn cross_entropy(c: &mut Criterion) {
                             data: &mut g,
                             shape: &shape,
                         }),
+                        third_grad: None,
                     };
-                    rowwise::run("cross_entropy", request).expect("valid request")
+                    loss::run("cross_entropy", Typed::F32(request)).expect("valid request")
                 });
             });
         }
@@ -105,7 +106,7 @@ fn cross_entropy(c: &mut Criterion) {
 
 fn optimizer_step(c: &mut Criterion) {
     let mut group = c.benchmark_group("step_f32");
-    // (rule, hyperparameters in the spec's order, streams updated in place besides the gradient)
+    // (optimizer, options in the spec's order, streams updated in place besides the gradient)
     let rules: [(&str, Vec<f64>, usize); 2] = [
         ("sgd", vec![1e-3, 0.9, 0.0, 0.0, 0.0, 0.0], 2),
         ("adam", vec![1e-3, 0.9, 0.999, 1e-8, 0.0, 0.0, 0.0, 0.0], 3),

@@ -11,10 +11,15 @@
   activation's value: 1 and 1; gaussian_nll_loss's gradients: 3 and 2).
 - ``exp``: out = eˣ with the kernels' vector exponential, the ns per element that bounds the
   softmax and logistic losses.
+- ``math``: any of the kernels' vectorised functions by name, for ``benches/ulp.py``'s error
+  measurement.
 
 Where no probe has a kernel's exact streams (row-wise losses, whose labels and rows are
 traffic of another shape; LAMB's extra pass; clip_grad_norm_'s two passes), the nearest one's
 GB/s stands for the machine's and the row says the probe is not exact.
+
+Every call of a native probe goes through this module, tests and scripts included, so a change
+of the native interface changes this file alone.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ import numpy as np
 from descend import _core
 from descend.bench._kernels import Problem
 from descend.bench._measure import Impl, Output
+
+Array = np.ndarray[Any, Any]
 
 
 @dataclass
@@ -62,12 +69,21 @@ def in_place(updated: int, n: int, dtype: Any) -> Probe:
 STREAMS = {(1, 0), (2, 0), (3, 0), (1, 1), (2, 2), (3, 2)}
 
 
+def stream(sources: list[Array], sinks: list[Array]) -> float:
+    """Write the sum of ``sources`` into every sink (the streaming probe's one pass).
+
+    Without sinks it returns the sum of every element read, so the reads are not optimised
+    away. Only the streams of :data:`STREAMS` are offered; others raise ValueError.
+    """
+    return _core.stream_probe(sources, sinks)
+
+
 def streams(reads: int, writes: int, n: int, dtype: Any) -> Probe:
     """Read ``reads`` arrays and write ``writes`` fresh ones, over ``n`` elements."""
     sources = [np.full(n, 1.0 + i, dtype) for i in range(reads)]
     sinks = [np.zeros(n, dtype) for _ in range(writes)]
     nbytes = (reads + writes) * sources[0].nbytes
-    impl = Impl(lambda: _core.stream_probe(sources, sinks), _nothing)
+    impl = Impl(lambda: stream(sources, sinks), _nothing)
     return Probe(f"streams {reads}R {writes}W", False, impl, nbytes)
 
 
@@ -76,6 +92,11 @@ def exp(n: int, dtype: Any) -> Probe:
     x = np.linspace(-5.0, 5.0, n).astype(dtype)
     out = np.empty_like(x)
     return Probe("exp", False, Impl(lambda: _core.exp_probe(x, out), _nothing), 2 * x.nbytes)
+
+
+def math(name: str, x: Array, out: Array) -> None:
+    """Write f(x) into ``out`` for the kernels' vectorised function named ``name`` (exp, erf...)."""
+    _core.math_probe(name, x, out)
 
 
 def roofline(p: Problem) -> Probe:

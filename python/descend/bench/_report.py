@@ -6,18 +6,16 @@ ratio ``×r`` is that peer's median time over descend's (``r > 1``: descend is f
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from descend.bench import _targets
 from descend.bench._kernels import ONE_TENSOR
-from descend.bench._schema import ImplResult, Overhead, Report, Row, Stream
+from descend.bench._schema import ImplResult, Report, Row, Stream
 
 OWN = ("descend", "descend fresh", ONE_TENSOR)
-# The README's headline: (kernel, op) at these sizes and thread counts, float32.
+# The headline: (kernel, op) at these sizes and thread counts, float32 (the repository's
+# README carries the same table).
 HEADLINE = (
     ("mse_loss", "value_and_grad"),
     ("huber_loss", "value_and_grad"),
@@ -28,19 +26,6 @@ HEADLINE = (
     ("SGD", "step"),
 )
 HEADLINE_SIZES = (10_000_000, 100)
-# criterion benchmark ids (group/function/parameter) of the Python rows at N = 100, 1 thread.
-CRITERION = {
-    "mse_loss.value_and_grad": "value_and_grad_f32/mse_loss/100",
-    "huber_loss.value_and_grad": "value_and_grad_f32/huber_loss/100",
-    "log_cosh_loss.value_and_grad": "value_and_grad_f32/log_cosh_loss/100",
-    "binary_cross_entropy_with_logits.value_and_grad": (
-        "value_and_grad_f32/binary_cross_entropy_with_logits/100"
-    ),
-    "cross_entropy C=1000.value_and_grad": "cross_entropy_f32/C=1000/1000",
-    "cross_entropy C=10.value_and_grad": "cross_entropy_f32/C=10/100",
-    "SGD.step": "step_f32/sgd/100",
-    "Adam.step": "step_f32/adam/100",
-}
 
 
 def seconds(s: float) -> str:
@@ -106,27 +91,6 @@ def stream_line(streams: list[Stream]) -> str:
     return f"STREAM triad (float64, N = {n:.0e}, a = b + s·c, 24 B/element): " + "; ".join(parts)
 
 
-def binding_overhead(rows: list[Row], criterion: str | None) -> dict[str, Overhead]:
-    """Divide descend's Python time by criterion's Rust time (N = 100, 1 thread, float32)."""
-    out: dict[str, Overhead] = {}
-    if not criterion:
-        return out
-    for key, bench in CRITERION.items():
-        path = os.path.join(criterion, *bench.split("/"), "new", "estimates.json")
-        row = next(
-            (r for r in rows if f"{r['kernel']}.{r['op']}" == key and r["n"] == 100
-             and r["threads"] == 1 and r["dtype"] == "float32" and "descend" in r["results"]),
-            None,
-        )  # fmt: skip
-        if row is None or not os.path.exists(path):
-            continue
-        with open(path) as f:
-            rust = json.load(f)["median"]["point_estimate"] * 1e-9
-        python = row["results"]["descend"]["median_s"]
-        out[key] = Overhead(python_s=python, rust_s=rust, ratio=python / rust)
-    return out
-
-
 def summary_rows(report: Report) -> list[list[str]]:
     """One line per row: descend against its best peer."""
     lines = []
@@ -161,8 +125,11 @@ SUMMARY_HEAD = [
 ]  # fmt: skip
 
 
-def terminal(report: Report) -> None:
-    """Print the summary table (rich if installed, plain text otherwise)."""
+def terminal(report: Report, notes: Iterable[str] = ()) -> None:
+    """Print the summary table (rich if installed, plain text otherwise).
+
+    ``notes`` are lines printed after it, before the skipped peers and kernels.
+    """
     lines = summary_rows(report)
     try:  # rich on a terminal; plain text in a pipe or log, where rich would cut columns
         from rich.console import Console
@@ -181,22 +148,22 @@ def terminal(report: Report) -> None:
         for line in lines:
             table.add_row(*line)
         Console().print(table)
-    for goal in _targets.summary(report):
-        print(goal)
+    for note in notes:
+        print(note)
     for name, why in report["skipped_peers"].items():
         print(f"skipped peer {name}: {why}")
     for why in report["skipped_kernels"]:
         print(f"skipped kernel {why}")
 
 
-def _md_table(head: list[str], lines: Iterable[list[str]]) -> str:
+def md_table(head: list[str], lines: Iterable[list[str]]) -> str:
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     out += ["| " + " | ".join(line) + " |" for line in lines]
     return "\n".join(out) + "\n"
 
 
 def headline(report: Report) -> str:
-    """Tabulate the README's headline: a few kernels at N = 1e7 and 100, float32."""
+    """Tabulate the headline: a few kernels at N = 1e7 and 100, float32."""
     lines = []
     for kernel, op in HEADLINE:
         for n in HEADLINE_SIZES:
@@ -214,27 +181,17 @@ def headline(report: Report) -> str:
                     f" ({best[0]})",
                 ])  # fmt: skip
     head = ["kernel", "N", "threads", "descend (min)", "of roofline", "vs best peer"]
-    return _md_table(head, lines)
+    return md_table(head, lines)
 
 
-README_START = "<!-- bench headline: written by `python -m descend bench --readme` -->\n"
-README_END = "<!-- end of bench headline -->\n"
+def markdown(
+    report: Report, before_headline: Sequence[str] = (), after_headline: Sequence[str] = ()
+) -> str:
+    """Write the report as Markdown: machine, STREAM, headline, summary, every result.
 
-
-def update_readme(path: str, report: Report) -> None:
-    """Replace the headline table between the README's markers with this report's."""
-    with open(path) as f:
-        text = f.read()
-    start, end = text.find(README_START), text.find(README_END)
-    if start < 0 or end < start:
-        raise ValueError(f"{path} has no headline markers: {README_START!r} … {README_END!r}")
-    head = text[: start + len(README_START)]
-    with open(path, "w") as f:
-        f.write(head + headline(report) + text[end:])
-
-
-def markdown(report: Report) -> str:
-    """Write the report as Markdown: machine, STREAM, headline, summary, every result."""
+    The repository's report adds its sections around the headline (criterion's times before,
+    the targets after): ``before_headline`` and ``after_headline``.
+    """
     m = report["machine"]
     peers = ", ".join(f"{k} {v}" for k, v in m["peers"].items()) or "none"
     parts = [
@@ -253,15 +210,8 @@ def markdown(report: Report) -> str:
         skipped = [f"- peer {k}: {v}" for k, v in report["skipped_peers"].items()]
         skipped += [f"- kernel {k}" for k in report["skipped_kernels"]]
         parts.append("Skipped:\n\n" + "\n".join(skipped) + "\n")
-    if report["binding_overhead"]:
-        lines = [
-            [f"`{k}`", seconds(v["python_s"]), seconds(v["rust_s"]), f"{v['ratio']:.2f}"]
-            for k, v in report["binding_overhead"].items()
-        ]
-        parts.append("## Binding overhead (N = 100, 1 thread, float32)\n")
-        parts.append(_md_table(["kernel", "from Python", "Rust alone (criterion)", "ratio"], lines))
-    parts += ["## Headline (float32)\n", headline(report), _targets.markdown(report)]
-    parts += ["## descend against the best peer\n", _md_table(SUMMARY_HEAD, summary_rows(report))]
+    parts += [*before_headline, "## Headline (float32)\n", headline(report), *after_headline]
+    parts += ["## descend against the best peer\n", md_table(SUMMARY_HEAD, summary_rows(report))]
     parts.append("## Every implementation\n")
     head = ["impl", "time (min–max)", "GB/s", "roofline", "ns/el", "×descend", "err"]
     for row in report["rows"]:
@@ -285,7 +235,7 @@ def markdown(report: Report) -> str:
             ]
             for k, r in sorted(row["results"].items(), key=lambda kr: kr[1]["median_s"])
         ]
-        parts.append(_md_table(head, lines))
+        parts.append(md_table(head, lines))
     return "\n".join(parts)
 
 

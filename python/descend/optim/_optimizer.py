@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from descend import _core
+from descend._specs import family
 from descend.schedules._base import MAX_STEPS, real
 
 FloatArray = NDArray[np.floating[Any]]
@@ -31,15 +32,14 @@ TORCH_ONLY = ("foreach", "fused", "capturable", "differentiable")
 
 
 class _Spec(NamedTuple):
-    params: list[tuple[str, float, str]]
     state: list[str]
     carried: list[str]
     counts_steps: bool
 
 
 _SPECS = {
-    name: _Spec(params, state, carried, counts)
-    for name, params, state, carried, counts in _core.optimizer_specs()
+    spec["name"]: _Spec(spec["state"], spec["carried"], spec["counts_steps"])
+    for spec in family("optimizer")
 }
 
 
@@ -187,8 +187,6 @@ class Optimizer:
     """
 
     _rule: ClassVar[str]
-    # Whether the class checks more than domains per step (SGD's Nesterov rule).
-    _validates: ClassVar[bool] = False
 
     def __init__(
         self, params: Iterable[Any] | Iterable[Mapping[str, Any]], defaults: dict[str, Any]
@@ -208,9 +206,6 @@ class Optimizer:
             groups = [{"params": groups}]
         for group in groups:
             self.add_param_group(group)
-
-    def _validate(self, group: Mapping[str, Any]) -> None:
-        """Check a group's options the way torch's constructors do (beyond plain domains)."""
 
     @_one_at_a_time
     def add_param_group(self, param_group: Mapping[str, Any]) -> None:
@@ -245,7 +240,6 @@ class Optimizer:
             group["lr_schedule"] = lr
         group.setdefault("lr_schedule", None)
         self._set_lr(group, len(self.param_groups))
-        self._validate(group)
         self._native.check([group])
         scratch = _core.OptimizerState(self._rule)
         for p in params:  # checked on a scratch state first, so a bad group adds nothing
@@ -271,8 +265,6 @@ class Optimizer:
         groups = self.param_groups
         for i, group in enumerate(groups):
             self._set_lr(group, i)
-            if self._validates:
-                self._validate(group)
         if type(grads) is not list:
             grads = _listed("grads", grads, "arrays, one per parameter")
         try:
@@ -356,7 +348,6 @@ class Optimizer:
             kept = {k: v for k, v in now.items() if k != "lr_scale"}
             group = {**kept, **{k: v for k, v in saved.items() if k != "params"}}
             group.setdefault("lr_schedule", None)
-            self._validate(group)
             merged.append(group)
         self._native.check(merged)
         plateau = state_dict.get("plateau") if self._plateau is not None else None

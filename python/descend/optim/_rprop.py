@@ -72,10 +72,3 @@ class Rprop(Optimizer):
             "capturable": capturable,
         }
         super().__init__(params, defaults)
-
-    def _validate(self, group: Mapping[str, Any]) -> None:
-        eta_minus, eta_plus = group["etas"]
-        if not 0.0 < eta_minus < 1.0 < eta_plus:
-            raise ValueError(
-                f"etas must satisfy 0 < etas[0] < 1 < etas[1], got {eta_minus}, {eta_plus}"
-            )

@@ -42,7 +42,6 @@ class SGD(Optimizer):
     """
 
     _rule = "sgd"
-    _validates = True
 
     def __init__(
         self,
@@ -70,7 +69,3 @@ class SGD(Optimizer):
             "fused": fused,
         }
         super().__init__(params, defaults)
-
-    def _validate(self, group: Mapping[str, Any]) -> None:
-        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening")

@@ -21,6 +21,16 @@ pub struct Output<'a, F> {
     pub shape: &'a [usize],
 }
 
+/// One request, in whichever element type its arrays share: the form every driver's entry
+/// point takes, so a registry entry holds one function for every dtype.
+#[derive(Debug)]
+pub enum Typed<A, B> {
+    /// float32 arrays.
+    F32(A),
+    /// float64 arrays.
+    F64(B),
+}
+
 /// `(3,)`, `(2, 5)`, `()`: shapes as Python prints them, for error messages.
 pub fn shape_str(shape: &[usize]) -> String {
     match shape {

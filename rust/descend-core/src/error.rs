@@ -11,6 +11,8 @@ pub enum Error {
     Dtype(String),
     /// A hyperparameter, option or output buffer is invalid (Python `ValueError`).
     Value(String),
+    /// No kernel of that name is registered in the family (Python `ValueError`).
+    UnknownKernel(String),
     /// A class label is out of range (Python `IndexError`).
     Label(String),
     /// An axis (`dim`) is out of range for the array (Python `IndexError`, as numpy's
@@ -27,6 +29,7 @@ impl fmt::Display for Error {
             Self::Shape(m)
             | Self::Dtype(m)
             | Self::Value(m)
+            | Self::UnknownKernel(m)
             | Self::Label(m)
             | Self::Axis(m)
             | Self::NonFinite(m) => f.write_str(m),

@@ -9,13 +9,14 @@ pub mod array;
 pub mod clip;
 pub mod error;
 pub mod float;
+pub mod hyper;
 pub mod loss;
 pub mod metrics;
 pub mod optim;
 pub mod par;
-pub mod param;
 pub mod probe;
 pub mod reduce;
+pub mod registry;
 pub mod simd;
 pub mod stream;
 

@@ -1,6 +1,7 @@
 //! The one binding of every activation: the kernel is chosen by name inside the core.
 
-use descend_core::activation::{run, Request};
+use descend_core::activation::{find, Request};
+use descend_core::array::Typed;
 use descend_core::Float;
 use numpy::{Element, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::PyIndexError;
@@ -48,22 +49,27 @@ pub fn activation<'py>(
         }
         Err(err) => return Err(err),
     };
-    let params = Params::read(params)?;
+    let entry = find(name).map_err(to_py_err)?;
+    let params = Params::read(params, entry.params)?;
     let call = Call {
-        name,
+        run: entry.run,
         params: &params.pairs()?,
         dim,
         want_value,
         want_grad,
     };
     match dtype {
-        FloatType::F64 => call.run::<f64>(py, input, upstream, out).map(Some),
-        FloatType::F32 => call.run::<f32>(py, input, upstream, out).map(Some),
+        FloatType::F64 => call
+            .run::<f64>(py, input, upstream, out, |r| Typed::F64(r))
+            .map(Some),
+        FloatType::F32 => call
+            .run::<f32>(py, input, upstream, out, |r| Typed::F32(r))
+            .map(Some),
     }
 }
 
 struct Call<'a> {
-    name: &'a str,
+    run: fn(descend_core::activation::Call<'_>) -> descend_core::Result<()>,
     params: &'a [(&'a str, f64)],
     dim: i64,
     want_value: bool,
@@ -77,6 +83,7 @@ impl Call<'_> {
         input: &Bound<'py, PyAny>,
         upstream: Option<&Bound<'py, PyAny>>,
         out: Option<&Bound<'py, PyAny>>,
+        typed: for<'r> fn(Request<'r, F>) -> descend_core::activation::Call<'r>,
     ) -> PyResult<Bound<'py, PyAny>> {
         if !(self.want_value || self.want_grad) {
             return Err(to_py_err(descend_core::Error::Value(
@@ -106,7 +113,8 @@ impl Call<'_> {
             grad: grad.as_mut().map(Target::output),
         };
         let len = request.input.data.len();
-        enter(py, len, || run(self.name, request))?;
+        let run = self.run;
+        enter(py, len, || run(typed(request)))?;
         let value = value.map(|v| v.into_array().into_any());
         let grad = grad.map(|g| g.into_array().into_any());
         match (value, grad) {

@@ -3,10 +3,11 @@
 
 use std::ops::Range;
 
+use descend_core::hyper::{Domain, ParamSpec};
 use descend_core::reduce::Reduction;
 use descend_core::Float;
 use numpy::Element;
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyString, PyTuple};
 
@@ -17,17 +18,16 @@ use crate::door::to_py_err;
 pub struct Params<'py>(Vec<(Bound<'py, PyString>, f64)>);
 
 impl<'py> Params<'py> {
-    /// Reads the options dict (`None`: all defaults).
-    pub fn read(dict: Option<&Bound<'py, PyDict>>) -> PyResult<Self> {
+    /// Reads the options dict (`None`: all defaults) of a kernel whose options are `specs`: a
+    /// word is read as its index among the choices of its option.
+    pub fn read(dict: Option<&Bound<'py, PyDict>>, specs: &[ParamSpec]) -> PyResult<Self> {
         let pairs = dict
             .map(|dict| {
                 dict.iter()
                     .map(|(name, value)| {
-                        let number = value.extract().map_err(|_| {
-                            let shown = value.repr().map_or_else(|_| "?".into(), |r| r.to_string());
-                            PyTypeError::new_err(format!("{name} must be a number, got {shown}"))
-                        })?;
-                        Ok((name.cast_into::<PyString>()?, number))
+                        let name = name.cast_into::<PyString>()?;
+                        let number = number(&name, &value, specs)?;
+                        Ok((name, number))
                     })
                     .collect::<PyResult<Vec<_>>>()
             })
@@ -43,6 +43,36 @@ impl<'py> Params<'py> {
             .map(|(name, value)| Ok((name.to_str()?, *value)))
             .collect()
     }
+}
+
+/// An option's value as the core takes it: a number or bool, or a choice's index.
+fn number(
+    name: &Bound<'_, PyString>,
+    value: &Bound<'_, PyAny>,
+    specs: &[ParamSpec],
+) -> PyResult<f64> {
+    let shown = || value.repr().map_or_else(|_| "?".into(), |r| r.to_string());
+    let choices = specs.iter().find_map(|s| match s.domain {
+        Domain::Choice(words) if name.to_str().is_ok_and(|n| n == s.name) => Some(words),
+        _ => None,
+    });
+    if let Some(words) = choices {
+        let word = value.cast::<PyString>().ok().and_then(|w| w.to_str().ok());
+        return word
+            .and_then(|w| words.iter().position(|c| *c == w))
+            .map(|i| i as f64)
+            .ok_or_else(|| {
+                let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+                PyValueError::new_err(format!(
+                    "{name} must be {}, got {}",
+                    quoted.join(" or "),
+                    shown()
+                ))
+            });
+    }
+    value
+        .extract()
+        .map_err(|_| PyTypeError::new_err(format!("{name} must be a number, got {}", shown())))
 }
 
 /// What a call asks for.

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 /// Core error → builtin exception (`ValueError`, `TypeError`, `IndexError`, `RuntimeError`).
 pub fn to_py_err(err: Error) -> PyErr {
     match err {
-        Error::Shape(m) | Error::Value(m) => PyValueError::new_err(m),
+        Error::Shape(m) | Error::Value(m) | Error::UnknownKernel(m) => PyValueError::new_err(m),
         Error::Dtype(m) => PyTypeError::new_err(m),
         Error::Label(m) | Error::Axis(m) => PyIndexError::new_err(m),
         Error::NonFinite(m) => PyRuntimeError::new_err(m),

@@ -7,19 +7,17 @@ mod arrays;
 mod call;
 mod clip;
 mod door;
+mod loss;
 mod metrics;
 mod optim;
-mod pointwise;
 mod probe;
-mod rowwise;
+mod specs;
 
 use pyo3::prelude::*;
 
 /// Threads, SIMD level and specs: the small introspection surface of the core.
 mod runtime {
-    use descend_core::loss::pointwise::Aux;
-    use descend_core::param::ParamSpec;
-    use descend_core::{loss::pointwise::LOSSES, par, simd};
+    use descend_core::{par, simd};
     use pyo3::prelude::*;
 
     use crate::door::to_py_err;
@@ -85,85 +83,13 @@ mod runtime {
     pub fn chunk_size() -> usize {
         par::CHUNK
     }
-
-    /// (name, [(param, default, domain)], weighted-mean rule, (third array's name, whether it
-    /// is differentiated)) for every pointwise loss.
-    #[pyfunction]
-    #[allow(clippy::type_complexity)]
-    pub fn pointwise_specs() -> Vec<(
-        &'static str,
-        Vec<(&'static str, f64, &'static str)>,
-        &'static str,
-        Option<(&'static str, bool)>,
-    )> {
-        LOSSES
-            .iter()
-            .map(|spec| {
-                let params = describe(spec.params);
-                let mean = match spec.weighted_mean {
-                    descend_core::loss::pointwise::WeightedMean::OverWeights => "sum_w",
-                    descend_core::loss::pointwise::WeightedMean::OverCount => "count",
-                };
-                let aux = match spec.aux {
-                    Aux::None => None,
-                    Aux::Optional(name) => Some((name, false)),
-                    Aux::WithGrad(name) => Some((name, true)),
-                };
-                (spec.name, params, mean, aux)
-            })
-            .collect()
-    }
-
-    /// (name, [(param, default, domain)], targets: "labels", "dense" or "both") for every
-    /// row-wise loss.
-    #[pyfunction]
-    #[allow(clippy::type_complexity)]
-    pub fn rowwise_specs() -> Vec<(
-        &'static str,
-        Vec<(&'static str, f64, &'static str)>,
-        &'static str,
-    )> {
-        descend_core::loss::rowwise::LOSSES
-            .iter()
-            .map(|spec| (spec.name, describe(spec.params), spec.targets.describe()))
-            .collect()
-    }
-
-    /// (name, [(param, default, domain)], kind) for every activation; kind is "elementwise" or
-    /// "dim" (along a dimension).
-    #[pyfunction]
-    #[allow(clippy::type_complexity)]
-    pub fn activation_specs() -> Vec<(
-        &'static str,
-        Vec<(&'static str, f64, &'static str)>,
-        &'static str,
-    )> {
-        descend_core::activation::ACTIVATIONS
-            .iter()
-            .map(|spec| {
-                let kind = match spec.kind {
-                    descend_core::activation::Kind::Elementwise => "elementwise",
-                    descend_core::activation::Kind::AlongDim => "dim",
-                };
-                (spec.name, describe(spec.params), kind)
-            })
-            .collect()
-    }
-
-    fn describe(params: &[ParamSpec]) -> Vec<(&'static str, f64, &'static str)> {
-        params
-            .iter()
-            .map(|p| (p.name, p.default, p.domain.describe()))
-            .collect()
-    }
 }
 
 /// The native module `descend._core`.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(pointwise::pointwise, m)?)?;
-    m.add_function(wrap_pyfunction!(rowwise::rowwise, m)?)?;
-    m.add_function(wrap_pyfunction!(runtime::rowwise_specs, m)?)?;
+    m.add_function(wrap_pyfunction!(loss::loss, m)?)?;
+    m.add_function(wrap_pyfunction!(specs::specs, m)?)?;
     m.add_function(wrap_pyfunction!(probe::triad, m)?)?;
     m.add_function(wrap_pyfunction!(probe::exp_probe, m)?)?;
     m.add_function(wrap_pyfunction!(probe::in_place_probe, m)?)?;
@@ -180,10 +106,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::gil_release_threshold, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::threads_used_by_last_call, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::chunk_size, m)?)?;
-    m.add_function(wrap_pyfunction!(runtime::pointwise_specs, m)?)?;
     m.add_function(wrap_pyfunction!(activation::activation, m)?)?;
-    m.add_function(wrap_pyfunction!(runtime::activation_specs, m)?)?;
-    m.add_function(wrap_pyfunction!(optim::optimizer_specs, m)?)?;
     m.add_class::<optim::OptimizerState>()?;
     m.add_function(wrap_pyfunction!(clip::clip_grad_norm, m)?)?;
     m.add_function(wrap_pyfunction!(clip::clip_grad_value, m)?)?;

@@ -1,8 +1,7 @@
 //! The one binding of every optimizer: a state object that owns the core's state arrays and
 //! steps any rule by name.
 
-use descend_core::optim::driver::{Buffer, Dtype, TensorState};
-use descend_core::optim::{GradData, ParamData, Slot, State, RULES};
+use descend_core::optim::{Buffers, Dtype, GradData, ParamData, Slot, State, TensorState};
 use numpy::{PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -50,7 +49,7 @@ impl OptimizerState {
     #[new]
     fn new(py: Python<'_>, rule: &str) -> PyResult<Self> {
         let state = State::new(rule).map_err(to_py_err)?;
-        let names = state.rule.params.iter().map(|p| p.name);
+        let names = state.optimizer.params.iter().map(|p| p.name);
         let key_of = |name: &'static str| name.split_once('[').map_or(name, |(key, _)| key);
         let fields = names
             .clone()
@@ -88,7 +87,7 @@ impl OptimizerState {
     /// Checks the hyperparameters of parameter groups (dicts, torch's keys) without stepping.
     fn check(&self, groups: Vec<Bound<'_, PyDict>>) -> PyResult<()> {
         let hyper = self.read_groups(&groups)?;
-        self.state.check_hyper(&hyper).map_err(to_py_err)
+        self.state.check_groups(&hyper).map_err(to_py_err)
     }
 
     /// One step of every parameter, in place; tensor `i` uses the hyperparameters of
@@ -173,21 +172,11 @@ impl OptimizerState {
         if !tensor.started() {
             return Ok(None);
         }
-        let arrays = tensor
-            .buffers
-            .iter()
-            .map(|(name, buffer)| {
-                let array = match buffer {
-                    Buffer::F32(v) => PyArray1::from_slice(py, v)
-                        .reshape(tensor.shape.clone())?
-                        .into_any(),
-                    Buffer::F64(v) => PyArray1::from_slice(py, v)
-                        .reshape(tensor.shape.clone())?
-                        .into_any(),
-                };
-                Ok((*name, array))
-            })
-            .collect::<PyResult<_>>()?;
+        let shape = tensor.shape.clone();
+        let arrays = match &tensor.buffers {
+            Buffers::F32(b) => export(py, b, &shape)?,
+            Buffers::F64(b) => export(py, b, &shape)?,
+        };
         Ok(Some((tensor.step, tensor.carried.clone(), arrays)))
     }
 
@@ -211,13 +200,13 @@ impl OptimizerState {
             let Some(now) = self.state.tensors.get(i) else {
                 break; // the core reports the count
             };
-            let mut buffers = Vec::with_capacity(arrays.len());
+            let mut buffers = Buffers::empty(now.dtype());
             for (name, array) in arrays {
                 let what = format!("state[{i}][{name:?}]");
                 let Some(key) = self.state.state_name(&name) else {
                     return Err(PyValueError::new_err(format!(
                         "{what}: {} keeps no such state (it keeps {:?})",
-                        self.state.rule.name, self.state.rule.state
+                        self.state.optimizer.name, self.state.optimizer.facts.state
                     )));
                 };
                 let shape = array.cast::<PyUntypedArray>().map(|a| a.shape().to_vec());
@@ -228,14 +217,24 @@ impl OptimizerState {
                         now.shape
                     )));
                 }
-                let buffer = match dtype_of(&array, &what)? {
-                    Dtype::F32 => Buffer::F32(Input::<f32>::new(&array).operand().data.to_vec()),
-                    Dtype::F64 => Buffer::F64(Input::<f64>::new(&array).operand().data.to_vec()),
-                };
-                buffers.push((key, buffer));
+                let dtype = dtype_of(&array, &what)?;
+                match &mut buffers {
+                    Buffers::F32(b) if dtype == Dtype::F32 => {
+                        b.push((key, Input::<f32>::new(&array).operand().data.to_vec()));
+                    }
+                    Buffers::F64(b) if dtype == Dtype::F64 => {
+                        b.push((key, Input::<f64>::new(&array).operand().data.to_vec()));
+                    }
+                    _ => {
+                        return Err(PyTypeError::new_err(format!(
+                            "{what} has dtype {} but its parameter is {}",
+                            dtype.name(),
+                            now.dtype().name()
+                        )));
+                    }
+                }
             }
             loaded.push(Some(TensorState {
-                dtype: now.dtype,
                 shape: now.shape.clone(),
                 step,
                 carried,
@@ -330,26 +329,19 @@ fn slot<'a, F: numpy::Element + Copy>(
     }
 }
 
-/// (name, [(param, default, domain)], state names, carried scalar names, counts steps) for
-/// every optimizer.
-#[pyfunction]
-#[allow(clippy::type_complexity)]
-pub fn optimizer_specs() -> Vec<(
-    &'static str,
-    Vec<(&'static str, f64, &'static str)>,
-    &'static [&'static str],
-    &'static [&'static str],
-    bool,
-)> {
-    RULES
+/// A tensor's state arrays as (name, numpy array of its parameter's shape), copies.
+fn export<'py, F: numpy::Element>(
+    py: Python<'py>,
+    buffers: &[(&'static str, Vec<F>)],
+    shape: &[usize],
+) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+    buffers
         .iter()
-        .map(|r| {
-            let params = r
-                .params
-                .iter()
-                .map(|p| (p.name, p.default, p.domain.describe()))
-                .collect();
-            (r.name, params, r.state, r.carried, r.counts_steps)
+        .map(|(name, v)| {
+            Ok((
+                *name,
+                PyArray1::from_slice(py, v).reshape(shape)?.into_any(),
+            ))
         })
         .collect()
 }

@@ -14,12 +14,12 @@ use super::{AlongDim, Request};
 use crate::array::{from_rows, to_rows, Axis};
 use crate::error::{Error, Result};
 use crate::float::Float;
+use crate::hyper;
 use crate::par::{run_tasks, Tasks, CHUNK};
-use crate::param::resolve;
 
 /// Validates `request` and runs the kernel `K` along its `dim`.
 pub(super) fn run<K: AlongDim, F: Float>(request: Request<'_, F>) -> Result<()> {
-    let kernel = K::new(&resolve(K::SPEC.name, K::SPEC.params, request.params)?);
+    let kernel: K = hyper::parse(K::SPEC.name, request.params)?;
     request.validate_common()?;
     if request.grad.is_some() && request.upstream.is_none() {
         return Err(Error::Value(format!(

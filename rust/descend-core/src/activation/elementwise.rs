@@ -12,15 +12,15 @@ use pulp::{Simd, WithSimd};
 use super::{Elementwise, KernelUser, Request};
 use crate::error::Result;
 use crate::float::Float;
+use crate::hyper;
 use crate::par::{run_tasks, Tasks, CHUNK};
-use crate::param::resolve;
 use crate::stream::{Off, Ones, Sink, Stream};
 
 /// Validates `request` and runs the elementwise kernel `K` on it.
 pub(super) fn run<K: Elementwise, F: Float>(request: Request<'_, F>) -> Result<()> {
-    let params = resolve(K::SPEC.name, K::SPEC.params, request.params)?;
+    let options = hyper::parse(K::SPEC.name, request.params)?;
     request.validate_common()?;
-    K::specialise(&params, Execute(request));
+    K::specialise(options, Execute(request));
     Ok(())
 }
 

@@ -7,27 +7,28 @@
 //! Numerics: `exp_m1` keeps the value accurate near 0 where e^x − 1 cancels; the derivative
 //! uses e^x itself (1 + expm1 x would lose everything far left). Any finite α, as torch.
 
-use super::{ActivationSpec, Elementwise, Kind};
+use super::{ActivationSpec, Elementwise, KernelUser};
 use crate::float::Float;
+use crate::hyper::Domain::Finite;
 use crate::par::Bound;
-use crate::param::{Domain, ParamSpec};
 
-/// ELU kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct Elu {
-    alpha: f64,
+crate::hyper! {
+    /// ELU kernel.
+    pub struct Elu {
+        /// The saturation value of the left tail (its negative).
+        alpha: f64 = 1.0, Finite;
+    }
 }
 
 impl Elementwise for Elu {
     const SPEC: ActivationSpec = ActivationSpec {
         name: "elu",
-        params: &[ParamSpec::new("alpha", 1.0, Domain::Finite)],
-        kind: Kind::Elementwise,
         bound: Bound::Compute,
     };
+    type Options = Self;
 
-    fn new(params: &[f64]) -> Self {
-        Self { alpha: params[0] }
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
 
     #[inline(always)]
@@ -47,7 +48,7 @@ mod tests {
 
     #[test]
     fn torch_conventions() {
-        let k = Elu::new(&[0.5]);
+        let k = Elu { alpha: 0.5 };
         assert_eq!(k.grad(0.0_f64), 0.5);
         assert_eq!(k.grad(f64::NAN), 1.0);
         assert_eq!(k.value(f64::NEG_INFINITY), -0.5);

@@ -4,7 +4,7 @@
 //! tanh: f(x) = ½·x·(1 + tanh u) = x·σ(2u), u = √(2/π)·(x + 0.044715·x³);
 //!       f'(x) = σ(2u) + x·2u'·σ(2u)·σ(−2u), 2u' = 2√(2/π)·(1 + 3·0.044715·x²).
 //!
-//! Python's `approximate` string is the flag `approximate_tanh` here, and the flag a type
+//! Python's `approximate` string is a choice of two words here, and the choice a type
 //! parameter, so the loop holds one formula.
 //!
 //! Numerics: Φ through `erfc` keeps the left tail accurate, where torch's 1 + erf(x/√2)
@@ -17,10 +17,10 @@
 //! (gelu(−inf) = −inf·0, and both derivatives at ±inf).
 
 use super::sigmoid::sigmoid_pair;
-use super::{ActivationSpec, Elementwise, KernelUser, Kind};
+use super::{ActivationSpec, Elementwise, KernelUser};
 use crate::float::Float;
+use crate::hyper::Domain::Choice;
 use crate::par::Bound;
-use crate::param::{Domain, ParamSpec};
 
 const SQRT_2: f64 = std::f64::consts::SQRT_2;
 /// 1/√(2π).
@@ -30,6 +30,14 @@ const TWO_K: f64 = 2.0 * 0.797_884_560_802_865_4;
 const C: f64 = 0.044_715;
 /// Past this |x|, the tanh form's x·2u'·σ(2u)·σ(−2u) is 0 (σ(−2u) < 1e−300).
 const TAIL: f64 = 50.0;
+
+crate::hyper! {
+    /// GELU's options.
+    pub struct GeluOptions {
+        /// The tanh approximation (`approximate="tanh"`) rather than the exact form ("none").
+        tanh("approximate"): bool = false, Choice(&["none", "tanh"]);
+    }
+}
 
 /// GELU kernel; `TANH` selects the tanh approximation.
 #[derive(Debug, Clone, Copy)]
@@ -52,17 +60,12 @@ impl<const TANH: bool> Gelu<TANH> {
 impl<const TANH: bool> Elementwise for Gelu<TANH> {
     const SPEC: ActivationSpec = ActivationSpec {
         name: "gelu",
-        params: &[ParamSpec::new("approximate_tanh", 0.0, Domain::Flag)],
-        kind: Kind::Elementwise,
         bound: Bound::Compute,
     };
+    type Options = GeluOptions;
 
-    fn new(_: &[f64]) -> Self {
-        Self
-    }
-
-    fn specialise<U: KernelUser>(params: &[f64], user: U) -> U::Output {
-        if params[0] != 0.0 {
+    fn specialise<U: KernelUser>(options: GeluOptions, user: U) -> U::Output {
+        if options.tanh {
             user.run(Gelu::<true>)
         } else {
             user.run(Gelu::<false>)

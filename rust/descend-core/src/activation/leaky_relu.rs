@@ -4,27 +4,28 @@
 //! tests x > 0, so the derivative at 0, and at NaN, is the slope. Any finite slope is taken,
 //! as torch does (negative, or above 1).
 
-use super::{ActivationSpec, Elementwise, Kind};
+use super::{ActivationSpec, Elementwise, KernelUser};
 use crate::float::Float;
+use crate::hyper::Domain::Finite;
 use crate::par::Bound;
-use crate::param::{Domain, ParamSpec};
 
-/// Leaky ReLU kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct LeakyRelu {
-    slope: f64,
+crate::hyper! {
+    /// Leaky ReLU kernel.
+    pub struct LeakyRelu {
+        /// The slope left of 0.
+        slope("negative_slope"): f64 = 0.01, Finite;
+    }
 }
 
 impl Elementwise for LeakyRelu {
     const SPEC: ActivationSpec = ActivationSpec {
         name: "leaky_relu",
-        params: &[ParamSpec::new("negative_slope", 0.01, Domain::Finite)],
-        kind: Kind::Elementwise,
         bound: Bound::Memory,
     };
+    type Options = Self;
 
-    fn new(params: &[f64]) -> Self {
-        Self { slope: params[0] }
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
 
     #[inline(always)]
@@ -44,7 +45,7 @@ mod tests {
 
     #[test]
     fn slope_at_zero_and_nan() {
-        let k = LeakyRelu::new(&[0.2]);
+        let k = LeakyRelu { slope: 0.2 };
         assert_eq!(k.grad(0.0_f64), 0.2);
         assert_eq!(k.grad(f64::NAN), 0.2);
         assert_eq!(k.value(-5.0_f64), -1.0);

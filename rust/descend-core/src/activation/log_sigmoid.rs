@@ -7,24 +7,24 @@
 //! does not cancel for x ≪ 0 as 1 − σ(x) would.
 
 use super::sigmoid::sigmoid_pair;
-use super::{ActivationSpec, Elementwise, Kind};
+use super::{ActivationSpec, Elementwise, KernelUser};
 use crate::float::Float;
 use crate::par::Bound;
 
-/// Log-sigmoid kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct LogSigmoid;
+crate::hyper! {
+    /// Log-sigmoid kernel.
+    pub struct LogSigmoid {}
+}
 
 impl Elementwise for LogSigmoid {
     const SPEC: ActivationSpec = ActivationSpec {
         name: "log_sigmoid",
-        params: &[],
-        kind: Kind::Elementwise,
         bound: Bound::Compute,
     };
+    type Options = Self;
 
-    fn new(_: &[f64]) -> Self {
-        Self
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
 
     #[inline(always)]

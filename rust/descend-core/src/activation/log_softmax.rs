@@ -7,26 +7,21 @@
 //! non-positive terms, so it does not cancel. Rows with +inf or NaN, or only −inf, are NaN, as
 //! torch's.
 
-use super::{ActivationSpec, AlongDim, Kind};
+use super::{ActivationSpec, AlongDim};
 use crate::float::Float;
 use crate::par::Bound;
 use crate::simd::row;
 
-/// Log-softmax kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct LogSoftmax;
+crate::hyper! {
+    /// Log-softmax kernel.
+    pub struct LogSoftmax {}
+}
 
 impl AlongDim for LogSoftmax {
     const SPEC: ActivationSpec = ActivationSpec {
         name: "log_softmax",
-        params: &[],
-        kind: Kind::AlongDim,
         bound: Bound::Compute,
     };
-
-    fn new(_: &[f64]) -> Self {
-        Self
-    }
 
     #[inline(always)]
     fn row<F: Float>(

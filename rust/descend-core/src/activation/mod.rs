@@ -1,6 +1,6 @@
 //! Activations and their vector-Jacobian products upstream·J, as torch.nn.functional has them.
 //!
-//! Two kinds, one registry list ([`registry!`] below):
+//! Two kinds, one registry list ([`ACTIVATIONS`]):
 //! - elementwise ([`Elementwise`]): y = f(x) per element, upstream·J = u·f'(x). A kernel is one
 //!   small `Copy` struct with the value and the derivative of one element; [`elementwise`]
 //!   holds the loop, the fused pass, chunks, threads and SIMD.
@@ -23,31 +23,21 @@ mod silu;
 mod softmax;
 mod softplus;
 mod tanh;
+#[cfg(test)]
+mod tests;
 
-use crate::array::{Operand, Output};
+use crate::array::{Operand, Output, Typed};
 use crate::error::{Error, Result};
 use crate::float::Float;
+use crate::hyper::Hyper;
 use crate::par::Bound;
-use crate::param::ParamSpec;
+use crate::registry::{self, Entry, Fact, Facts};
 
-/// How an activation's Jacobian is shaped.
+/// What an activation file declares about itself beside its options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Diagonal: each output depends on its own input only.
-    Elementwise,
-    /// Block-diagonal over the rows along `dim`.
-    AlongDim,
-}
-
-/// What the bindings and the drift test need to know about an activation.
-#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ActivationSpec {
     /// Registry name = file stem = Python name.
     pub name: &'static str,
-    /// Hyperparameters in declaration order (`dim` is not one: it is an argument of the call).
-    pub params: &'static [ParamSpec],
-    /// Elementwise or along a dimension.
-    pub kind: Kind,
     /// What limits its speed (decides when threads pay).
     pub bound: Bound,
 }
@@ -56,16 +46,13 @@ pub struct ActivationSpec {
 /// driver's loop vectorises, and `value_and_grad` must return bitwise what `value` and `grad`
 /// return.
 pub trait Elementwise: Copy + Send + Sync + 'static {
-    /// Name, hyperparameters, kind and bound.
+    /// Name and bound.
     const SPEC: ActivationSpec;
-    /// Builds the kernel from hyperparameters already resolved and checked against `SPEC`.
-    fn new(params: &[f64]) -> Self;
-    /// Hands `user` the kernel for `params`; a kernel with an on/off option overrides this to
-    /// pick one monomorphised type per choice, decided once before the loop.
-    #[inline]
-    fn specialise<U: KernelUser>(params: &[f64], user: U) -> U::Output {
-        user.run(Self::new(params))
-    }
+    /// Its options; most kernels are their own.
+    type Options: Hyper;
+    /// Hands `user` the kernel for `options`: one monomorphised type per on/off option,
+    /// decided once before the loop (a flag tested inside it costs both branches per lane).
+    fn specialise<U: KernelUser>(options: Self::Options, user: U) -> U::Output;
     /// f(x).
     fn value<F: Float>(self, x: F) -> F;
     /// f'(x).
@@ -85,13 +72,11 @@ pub trait KernelUser {
     fn run<K: Elementwise>(self, kernel: K) -> Self::Output;
 }
 
-/// An activation along a dimension, given one contiguous row at a time. `row` is
-/// `#[inline(always)]` so it compiles inside the driver's SIMD context.
-pub trait AlongDim: Copy + Send + Sync + 'static {
-    /// Name, hyperparameters, kind and bound.
+/// An activation along a dimension, given one contiguous row at a time; its own options.
+/// `row` is `#[inline(always)]` so it compiles inside the driver's SIMD context.
+pub trait AlongDim: Hyper {
+    /// Name and bound.
     const SPEC: ActivationSpec;
-    /// Builds the kernel from hyperparameters resolved and checked against `SPEC`.
-    fn new(params: &[f64]) -> Self;
     /// Writes f(x) into `value` if given and upstream·J into `grad` if given (`upstream` is
     /// then given too), all of the row's length. The gradient's bits must not depend on
     /// whether the value is also asked for.
@@ -104,55 +89,78 @@ pub trait AlongDim: Copy + Send + Sync + 'static {
     );
 }
 
-/// Something generic over the kernel type, run by [`visit`] once the name is resolved.
-pub trait Visitor {
-    /// What the visit returns.
-    type Output;
-    /// Called with an elementwise kernel type.
-    fn elementwise<K: Elementwise>(self) -> Self::Output;
-    /// Called with a kernel type along a dimension.
-    fn along_dim<K: AlongDim>(self) -> Self::Output;
+/// What the activation family states about an activation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActivationFacts {
+    /// Whether it works along `dim` (its Jacobian is block-diagonal over rows), or elementwise.
+    pub along_dim: bool,
 }
 
-macro_rules! registry {
-    (along_dim: [$($row:ty),* $(,)?], elementwise: [$($kernel:ty),* $(,)?] $(,)?) => {
-        /// Every activation, in registry order.
-        pub const ACTIVATIONS: &[ActivationSpec] = &[
-            $(<$row as AlongDim>::SPEC,)*
-            $(<$kernel as Elementwise>::SPEC,)*
-        ];
+impl Facts for ActivationFacts {
+    const FAMILY: &'static str = "activation";
 
-        /// Runs `visitor` with the kernel called `name`, or returns it back if there is none.
-        pub fn visit<V: Visitor>(name: &str, visitor: V) -> std::result::Result<V::Output, V> {
-            $(if name == <$row as AlongDim>::SPEC.name {
-                return Ok(visitor.along_dim::<$row>());
-            })*
-            $(if name == <$kernel as Elementwise>::SPEC.name {
-                return Ok(visitor.elementwise::<$kernel>());
-            })*
-            Err(visitor)
-        }
-    };
+    fn describe(&self) -> Vec<(&'static str, Fact)> {
+        vec![("along_dim", Fact::Flag(self.along_dim))]
+    }
 }
 
-registry! {
-    along_dim: [softmax::Softmax, log_softmax::LogSoftmax],
-    elementwise: [
-        sigmoid::Sigmoid,
-        log_sigmoid::LogSigmoid,
-        softplus::Softplus,
-        relu::Relu,
-        leaky_relu::LeakyRelu,
-        elu::Elu,
-        tanh::Tanh,
-        gelu::Gelu,
-        silu::Silu,
-    ],
+/// A call in either dtype.
+pub type Call<'a> = Typed<Request<'a, f32>, Request<'a, f64>>;
+
+/// A registered activation: its driver's entry point, monomorphised for it.
+pub type ActivationEntry = Entry<ActivationFacts, fn(Call<'_>) -> Result<()>>;
+
+/// The entry of elementwise activation `K`.
+pub const fn elementwise<K: Elementwise>() -> ActivationEntry {
+    Entry {
+        name: K::SPEC.name,
+        params: K::Options::SPECS,
+        bound: K::SPEC.bound,
+        facts: ActivationFacts { along_dim: false },
+        run: |call| match call {
+            Typed::F32(r) => elementwise::run::<K, f32>(r),
+            Typed::F64(r) => elementwise::run::<K, f64>(r),
+        },
+    }
 }
 
-/// The spec of the activation called `name`.
-pub fn spec(name: &str) -> Option<&'static ActivationSpec> {
-    ACTIVATIONS.iter().find(|s| s.name == name)
+/// The entry of activation `K` along a dimension.
+pub const fn along_dim<K: AlongDim>() -> ActivationEntry {
+    Entry {
+        name: K::SPEC.name,
+        params: K::SPECS,
+        bound: K::SPEC.bound,
+        facts: ActivationFacts { along_dim: true },
+        run: |call| match call {
+            Typed::F32(r) => along_dim::run::<K, f32>(r),
+            Typed::F64(r) => along_dim::run::<K, f64>(r),
+        },
+    }
+}
+
+/// Every activation.
+pub const ACTIVATIONS: &[ActivationEntry] = &[
+    along_dim::<softmax::Softmax>(),
+    along_dim::<log_softmax::LogSoftmax>(),
+    elementwise::<sigmoid::Sigmoid>(),
+    elementwise::<log_sigmoid::LogSigmoid>(),
+    elementwise::<softplus::Softplus>(),
+    elementwise::<relu::Relu>(),
+    elementwise::<leaky_relu::LeakyRelu>(),
+    elementwise::<elu::Elu>(),
+    elementwise::<tanh::Tanh>(),
+    elementwise::<gelu::Gelu>(),
+    elementwise::<silu::Silu>(),
+];
+
+/// The activation called `name`.
+pub fn find(name: &str) -> Result<&'static ActivationEntry> {
+    registry::find(&[ACTIVATIONS], name)
+}
+
+/// Runs the activation called `name`. Everything is validated before anything is written.
+pub fn run(name: &str, call: Call<'_>) -> Result<()> {
+    (find(name)?.run)(call)
 }
 
 /// One call of an activation.
@@ -172,28 +180,6 @@ pub struct Request<'a, F> {
     pub value: Option<Output<'a, F>>,
     /// upstream·J, x's shape, when asked for.
     pub grad: Option<Output<'a, F>>,
-}
-
-/// Runs the activation `name`. Everything is validated before anything is written.
-pub fn run<F: Float>(name: &str, request: Request<'_, F>) -> Result<()> {
-    visit(name, request).unwrap_or_else(|_| {
-        let known: Vec<&str> = ACTIVATIONS.iter().map(|s| s.name).collect();
-        Err(Error::Value(format!(
-            "unknown activation {name:?}; known: {known:?}"
-        )))
-    })
-}
-
-impl<F: Float> Visitor for Request<'_, F> {
-    type Output = Result<()>;
-
-    fn elementwise<K: Elementwise>(self) -> Result<()> {
-        elementwise::run::<K, F>(self)
-    }
-
-    fn along_dim<K: AlongDim>(self) -> Result<()> {
-        along_dim::run::<K, F>(self)
-    }
 }
 
 impl<F> Request<'_, F> {

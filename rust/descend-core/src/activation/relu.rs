@@ -4,24 +4,24 @@
 //! NaN (and −0.0) in the value, and its backward tests `result <= 0`, which NaN fails: the
 //! derivative at NaN is 1. Both are kept here.
 
-use super::{ActivationSpec, Elementwise, Kind};
+use super::{ActivationSpec, Elementwise, KernelUser};
 use crate::float::Float;
 use crate::par::Bound;
 
-/// ReLU kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct Relu;
+crate::hyper! {
+    /// ReLU kernel.
+    pub struct Relu {}
+}
 
 impl Elementwise for Relu {
     const SPEC: ActivationSpec = ActivationSpec {
         name: "relu",
-        params: &[],
-        kind: Kind::Elementwise,
         bound: Bound::Memory,
     };
+    type Options = Self;
 
-    fn new(_: &[f64]) -> Self {
-        Self
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
 
     #[inline(always)]

@@ -7,7 +7,7 @@
 //! σ(x)·σ(−x) of two accurate factors, not σ·(1 − σ), which cancels for x ≫ 0 (in f32 it loses
 //! every digit past x ≈ 17). One exp and one division per element.
 
-use super::{ActivationSpec, Elementwise, Kind};
+use super::{ActivationSpec, Elementwise, KernelUser};
 use crate::float::Float;
 use crate::par::Bound;
 
@@ -24,20 +24,20 @@ pub(super) fn sigmoid_pair<F: Float>(x: F) -> (F, F) {
     )
 }
 
-/// Sigmoid kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct Sigmoid;
+crate::hyper! {
+    /// Sigmoid kernel.
+    pub struct Sigmoid {}
+}
 
 impl Elementwise for Sigmoid {
     const SPEC: ActivationSpec = ActivationSpec {
         name: "sigmoid",
-        params: &[],
-        kind: Kind::Elementwise,
         bound: Bound::Compute,
     };
+    type Options = Self;
 
-    fn new(_: &[f64]) -> Self {
-        Self
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
 
     #[inline(always)]

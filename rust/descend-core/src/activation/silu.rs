@@ -6,24 +6,24 @@
 //! −inf·0 = NaN and at ±inf the derivative is NaN (inf·0), as torch's.
 
 use super::sigmoid::sigmoid_pair;
-use super::{ActivationSpec, Elementwise, Kind};
+use super::{ActivationSpec, Elementwise, KernelUser};
 use crate::float::Float;
 use crate::par::Bound;
 
-/// SiLU kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct Silu;
+crate::hyper! {
+    /// SiLU kernel.
+    pub struct Silu {}
+}
 
 impl Elementwise for Silu {
     const SPEC: ActivationSpec = ActivationSpec {
         name: "silu",
-        params: &[],
-        kind: Kind::Elementwise,
         bound: Bound::Compute,
     };
+    type Options = Self;
 
-    fn new(_: &[f64]) -> Self {
-        Self
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
 
     #[inline(always)]

@@ -7,14 +7,15 @@
 //! the sum is ≥ 1. Sums are in f64 ([`crate::simd::row`]). As torch's: a row holding +inf or
 //! NaN, or only −inf, is NaN throughout (inf − inf and −inf + inf give NaN in the shift).
 
-use super::{ActivationSpec, AlongDim, Kind};
+use super::{ActivationSpec, AlongDim};
 use crate::float::Float;
 use crate::par::Bound;
 use crate::simd::row;
 
-/// Softmax kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct Softmax;
+crate::hyper! {
+    /// Softmax kernel.
+    pub struct Softmax {}
+}
 
 /// Writes the row's probabilities into `p`.
 #[inline(always)]
@@ -30,14 +31,8 @@ fn probabilities<F: Float>(x: &[F], p: &mut [F]) {
 impl AlongDim for Softmax {
     const SPEC: ActivationSpec = ActivationSpec {
         name: "softmax",
-        params: &[],
-        kind: Kind::AlongDim,
         bound: Bound::Compute,
     };
-
-    fn new(_: &[f64]) -> Self {
-        Self
-    }
 
     #[inline(always)]
     fn row<F: Float>(

@@ -8,34 +8,29 @@
 //! that high). β must be > 0 (torch also takes β < 0; descend refuses it, and 0).
 
 use super::sigmoid::sigmoid_pair;
-use super::{ActivationSpec, Elementwise, Kind};
+use super::{ActivationSpec, Elementwise, KernelUser};
 use crate::float::Float;
+use crate::hyper::Domain::{Finite, Positive};
 use crate::par::Bound;
-use crate::param::{Domain, ParamSpec};
 
-/// Softplus kernel for `beta` and `threshold`.
-#[derive(Debug, Clone, Copy)]
-pub struct Softplus {
-    beta: f64,
-    threshold: f64,
+crate::hyper! {
+    /// Softplus kernel.
+    pub struct Softplus {
+        beta: f64 = 1.0, Positive;
+        /// Above β·x = threshold, f(x) = x.
+        threshold: f64 = 20.0, Finite;
+    }
 }
 
 impl Elementwise for Softplus {
     const SPEC: ActivationSpec = ActivationSpec {
         name: "softplus",
-        params: &[
-            ParamSpec::new("beta", 1.0, Domain::Positive),
-            ParamSpec::new("threshold", 20.0, Domain::Finite),
-        ],
-        kind: Kind::Elementwise,
         bound: Bound::Compute,
     };
+    type Options = Self;
 
-    fn new(params: &[f64]) -> Self {
-        Self {
-            beta: params[0],
-            threshold: params[1],
-        }
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
 
     #[inline(always)]
@@ -62,11 +57,17 @@ mod tests {
 
     #[test]
     fn threshold_is_strict() {
-        let k = Softplus::new(&[1.0, 20.0]);
+        let k = Softplus {
+            beta: 1.0,
+            threshold: 20.0,
+        };
         assert!((k.value(20.0_f64) - (1.0 + 20.0_f64.exp()).ln()).abs() < 1e-14);
         assert_eq!(k.value(20.5_f64), 20.5);
         assert_eq!(k.grad(20.5_f64), 1.0);
-        let k = Softplus::new(&[2.0, 1e300]);
+        let k = Softplus {
+            beta: 2.0,
+            threshold: 1e300,
+        };
         assert_eq!(k.value(1e300_f64), 1e300);
         assert_eq!(k.value(f64::NEG_INFINITY), 0.0);
     }

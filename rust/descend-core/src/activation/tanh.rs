@@ -6,24 +6,24 @@
 //! which cancels as |tanh| → 1 (f32 loses every digit past |x| ≈ 9, f64 past 19, where the
 //! true value is still far above the smallest float). One exp and one division more.
 
-use super::{ActivationSpec, Elementwise, Kind};
+use super::{ActivationSpec, Elementwise, KernelUser};
 use crate::float::Float;
 use crate::par::Bound;
 
-/// tanh kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct Tanh;
+crate::hyper! {
+    /// tanh kernel.
+    pub struct Tanh {}
+}
 
 impl Elementwise for Tanh {
     const SPEC: ActivationSpec = ActivationSpec {
         name: "tanh",
-        params: &[],
-        kind: Kind::Elementwise,
         bound: Bound::Compute,
     };
+    type Options = Self;
 
-    fn new(_: &[f64]) -> Self {
-        Self
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
 
     #[inline(always)]

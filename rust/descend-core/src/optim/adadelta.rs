@@ -8,27 +8,33 @@
 //!
 //! Defaults are torch's: lr = 1.0, ρ = 0.9, ε = 1e-6, no weight decay.
 
-use super::{flag, Rule, RuleSpec, Variant};
+use super::{Optimizer, Rule, Variant};
 use crate::float::Float;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::{NonNegative, UnitInterval};
 
-pub const SPEC: RuleSpec = RuleSpec {
-    name: "adadelta",
-    params: &[
-        ParamSpec::new("lr", 1.0, Domain::NonNegative),
-        ParamSpec::new("rho", 0.9, Domain::UnitInterval),
-        ParamSpec::new("eps", 1e-6, Domain::NonNegative),
-        ParamSpec::new("weight_decay", 0.0, Domain::NonNegative),
-        ParamSpec::new("maximize", 0.0, Domain::Flag),
-    ],
-    state: &["square_avg", "acc_delta"],
-    carried: &[],
-    counts_steps: true,
-    configure: |_| Variant::of::<Adadelta>(),
-};
+crate::hyper! {
+    /// Adadelta's options, torch's names and defaults.
+    pub struct Adadelta {
+        lr: f64 = 1.0, NonNegative;
+        rho: f64 = 0.9, UnitInterval;
+        eps: f64 = 1e-6, NonNegative;
+        weight_decay: f64 = 0.0, NonNegative;
+        maximize: bool = false;
+    }
+}
+
+impl Optimizer for Adadelta {
+    const NAME: &'static str = "adadelta";
+    const STATE: &'static [&'static str] = &["square_avg", "acc_delta"];
+    type Options = Self;
+
+    fn configure(_: &Self) -> Variant {
+        Variant::of::<AdadeltaRule>()
+    }
+}
 
 /// Adadelta.
-pub struct Adadelta;
+pub struct AdadeltaRule;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
@@ -41,14 +47,19 @@ pub struct Scalars<F> {
     maximize: bool,
 }
 
-impl Rule for Adadelta {
+impl Rule for AdadeltaRule {
+    type Options = Adadelta;
     const STATE: &'static [&'static str] = &["square_avg", "acc_delta"];
     type Scalars<F: Float> = Scalars<F>;
 
-    fn scalars<F: Float>(h: &[f64], _step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
-        let &[lr, rho, eps, weight_decay, maximize] = h else {
-            unreachable!("the driver checked the hyperparameter count")
-        };
+    fn scalars<F: Float>(o: &Adadelta, _step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
+        let Adadelta {
+            lr,
+            rho,
+            eps,
+            weight_decay,
+            maximize,
+        } = *o;
         Scalars {
             rho: F::from_f64(rho),
             one_minus_rho: F::from_f64(1.0 - rho),
@@ -56,7 +67,7 @@ impl Rule for Adadelta {
             weight_decay: F::from_f64(weight_decay),
             decay: weight_decay != 0.0,
             neg_lr: F::from_f64(-lr),
-            maximize: flag(maximize),
+            maximize,
         }
     }
 

@@ -14,28 +14,34 @@
 //! Defaults are torch's: lr = 1e-2, no lr decay, no weight decay, accumulator from 0,
 //! eps = 1e-10.
 
-use super::{flag, Rule, RuleSpec, Variant};
+use super::{Optimizer, Rule, Variant};
 use crate::float::Float;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::NonNegative;
 
-pub const SPEC: RuleSpec = RuleSpec {
-    name: "adagrad",
-    params: &[
-        ParamSpec::new("lr", 1e-2, Domain::NonNegative),
-        ParamSpec::new("lr_decay", 0.0, Domain::NonNegative),
-        ParamSpec::new("weight_decay", 0.0, Domain::NonNegative),
-        ParamSpec::new("initial_accumulator_value", 0.0, Domain::NonNegative),
-        ParamSpec::new("eps", 1e-10, Domain::NonNegative),
-        ParamSpec::new("maximize", 0.0, Domain::Flag),
-    ],
-    state: &["sum"],
-    carried: &[],
-    counts_steps: true,
-    configure: |_| Variant::of::<Adagrad>(),
-};
+crate::hyper! {
+    /// Adagrad's options, torch's names and defaults.
+    pub struct Adagrad {
+        lr: f64 = 1e-2, NonNegative;
+        lr_decay: f64 = 0.0, NonNegative;
+        weight_decay: f64 = 0.0, NonNegative;
+        initial_accumulator_value: f64 = 0.0, NonNegative;
+        eps: f64 = 1e-10, NonNegative;
+        maximize: bool = false;
+    }
+}
+
+impl Optimizer for Adagrad {
+    const NAME: &'static str = "adagrad";
+    const STATE: &'static [&'static str] = &["sum"];
+    type Options = Self;
+
+    fn configure(_: &Self) -> Variant {
+        Variant::of::<AdagradRule>()
+    }
+}
 
 /// Adagrad.
-pub struct Adagrad;
+pub struct AdagradRule;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
@@ -46,26 +52,32 @@ pub struct Scalars<F> {
     maximize: bool,
 }
 
-impl Rule for Adagrad {
+impl Rule for AdagradRule {
+    type Options = Adagrad;
     const STATE: &'static [&'static str] = &["sum"];
     type Scalars<F: Float> = Scalars<F>;
 
-    fn scalars<F: Float>(h: &[f64], step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
-        let &[lr, lr_decay, weight_decay, _, eps, maximize] = h else {
-            unreachable!("the driver checked the hyperparameter count")
-        };
+    fn scalars<F: Float>(o: &Adagrad, step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
+        let Adagrad {
+            lr,
+            lr_decay,
+            weight_decay,
+            eps,
+            maximize,
+            ..
+        } = *o;
         let clr = lr / (1.0 + (step as f64 - 1.0) * lr_decay);
         Scalars {
             neg_clr: F::from_f64(-clr),
             weight_decay: F::from_f64(weight_decay),
             decay: weight_decay != 0.0,
             eps: F::from_f64(eps),
-            maximize: flag(maximize),
+            maximize,
         }
     }
 
-    fn initial(h: &[f64], _: usize) -> f64 {
-        h[3]
+    fn initial(o: &Adagrad, _: usize) -> f64 {
+        o.initial_accumulator_value
     }
 
     #[inline(always)]
@@ -81,15 +93,16 @@ impl Rule for Adagrad {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hyper::Hyper;
 
     #[test]
     fn the_accumulator_starts_at_its_initial_value_and_lr_decays() {
-        let h = [0.5, 1.0, 0.0, 16.0, 0.0, 0.0];
-        assert_eq!(Adagrad::initial(&h, 0), 16.0);
+        let h = Adagrad::from_values(&[0.5, 1.0, 0.0, 16.0, 0.0, 0.0]);
+        assert_eq!(AdagradRule::initial(&h, 0), 16.0);
         // t = 2: lrₜ = 0.5 / 2; s = 16 + 9 = 25; p = 1 − 0.25·3/5.
-        let k = Adagrad::scalars::<f64>(&h, 2, false, &mut []);
+        let k = AdagradRule::scalars::<f64>(&h, 2, false, &mut []);
         let (mut p, mut s) = (1.0, [16.0]);
-        Adagrad::update(&k, &mut p, 3.0, &mut s);
+        AdagradRule::update(&k, &mut p, 3.0, &mut s);
         assert_eq!((p, s[0]), (0.85, 25.0));
     }
 }

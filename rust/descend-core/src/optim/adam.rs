@@ -12,36 +12,40 @@
 //! Defaults are torch's: lr = 1e-3, betas = (0.9, 0.999), eps = 1e-8, no weight decay.
 
 use super::moments::Moments;
-use super::{flag, Rule, RuleSpec, Variant};
+use super::{Optimizer, Rule, Variant};
 use crate::float::Float;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::{Decay, NonNegative};
 
-pub const SPEC: RuleSpec = RuleSpec {
-    name: "adam",
-    params: &[
-        ParamSpec::new("lr", 1e-3, Domain::NonNegative),
-        ParamSpec::new("betas[0]", 0.9, Domain::Decay),
-        ParamSpec::new("betas[1]", 0.999, Domain::Decay),
-        ParamSpec::new("eps", 1e-8, Domain::NonNegative),
-        ParamSpec::new("weight_decay", 0.0, Domain::NonNegative),
-        ParamSpec::new("amsgrad", 0.0, Domain::Flag),
-        ParamSpec::new("maximize", 0.0, Domain::Flag),
-        ParamSpec::new("decoupled_weight_decay", 0.0, Domain::Flag),
-    ],
-    state: &["exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
-    carried: &[],
-    counts_steps: true,
-    configure: |h| {
-        if flag(h[5]) {
-            Variant::of::<Adam<true>>()
+crate::hyper! {
+    /// Adam's options, torch's names and defaults.
+    pub struct Adam {
+        lr: f64 = 1e-3, NonNegative;
+        beta1("betas[0]"): f64 = 0.9, Decay;
+        beta2("betas[1]"): f64 = 0.999, Decay;
+        eps: f64 = 1e-8, NonNegative;
+        weight_decay: f64 = 0.0, NonNegative;
+        amsgrad: bool = false;
+        maximize: bool = false;
+        decoupled_weight_decay: bool = false;
+    }
+}
+
+impl Optimizer for Adam {
+    const NAME: &'static str = "adam";
+    const STATE: &'static [&'static str] = &["exp_avg", "exp_avg_sq", "max_exp_avg_sq"];
+    type Options = Self;
+
+    fn configure(options: &Self) -> Variant {
+        if options.amsgrad {
+            Variant::of::<AdamRule<true>>()
         } else {
-            Variant::of::<Adam<false>>()
+            Variant::of::<AdamRule<false>>()
         }
-    },
-};
+    }
+}
 
-/// Adam, keeping the running maximum of v when `AMSGRAD`.
-pub struct Adam<const AMSGRAD: bool>;
+/// Adam's rule, keeping the running maximum of v when `AMSGRAD`.
+pub struct AdamRule<const AMSGRAD: bool>;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
@@ -51,7 +55,8 @@ pub struct Scalars<F> {
     eps: F,
 }
 
-impl<const AMSGRAD: bool> Rule for Adam<AMSGRAD> {
+impl<const AMSGRAD: bool> Rule for AdamRule<AMSGRAD> {
+    type Options = Adam;
     const STATE: &'static [&'static str] = if AMSGRAD {
         &["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
     } else {
@@ -59,25 +64,22 @@ impl<const AMSGRAD: bool> Rule for Adam<AMSGRAD> {
     };
     type Scalars<F: Float> = Scalars<F>;
 
-    fn scalars<F: Float>(h: &[f64], step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
-        let &[lr, beta1, beta2, eps, weight_decay, _, maximize, decoupled] = h else {
-            unreachable!("the driver checked the hyperparameter count")
-        };
+    fn scalars<F: Float>(o: &Adam, step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
         let t = step as f64;
-        let bias_correction1 = 1.0 - beta1.powf(t);
-        let bias_correction2 = 1.0 - beta2.powf(t);
+        let bias_correction1 = 1.0 - o.beta1.powf(t);
+        let bias_correction2 = 1.0 - o.beta2.powf(t);
         Scalars {
             moments: Moments::new(
-                lr,
-                beta1,
-                beta2,
-                weight_decay,
-                flag(maximize),
-                flag(decoupled),
+                o.lr,
+                o.beta1,
+                o.beta2,
+                o.weight_decay,
+                o.maximize,
+                o.decoupled_weight_decay,
             ),
-            neg_step_size: F::from_f64(-(lr / bias_correction1)),
+            neg_step_size: F::from_f64(-(o.lr / bias_correction1)),
             bias_correction2_sqrt: F::from_f64(bias_correction2.sqrt()),
-            eps: F::from_f64(eps),
+            eps: F::from_f64(o.eps),
         }
     }
 

@@ -11,28 +11,34 @@
 //! Defaults are torch's: lr = 2e-3, betas = (0.9, 0.999), eps = 1e-8, no weight decay.
 
 use super::moments::Moments;
-use super::{flag, Rule, RuleSpec, Variant};
+use super::{Optimizer, Rule, Variant};
 use crate::float::Float;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::{Decay, NonNegative};
 
-pub const SPEC: RuleSpec = RuleSpec {
-    name: "adamax",
-    params: &[
-        ParamSpec::new("lr", 2e-3, Domain::NonNegative),
-        ParamSpec::new("betas[0]", 0.9, Domain::Decay),
-        ParamSpec::new("betas[1]", 0.999, Domain::Decay),
-        ParamSpec::new("eps", 1e-8, Domain::NonNegative),
-        ParamSpec::new("weight_decay", 0.0, Domain::NonNegative),
-        ParamSpec::new("maximize", 0.0, Domain::Flag),
-    ],
-    state: &["exp_avg", "exp_inf"],
-    carried: &[],
-    counts_steps: true,
-    configure: |_| Variant::of::<Adamax>(),
-};
+crate::hyper! {
+    /// Adamax's options, torch's names and defaults.
+    pub struct Adamax {
+        lr: f64 = 2e-3, NonNegative;
+        beta1("betas[0]"): f64 = 0.9, Decay;
+        beta2("betas[1]"): f64 = 0.999, Decay;
+        eps: f64 = 1e-8, NonNegative;
+        weight_decay: f64 = 0.0, NonNegative;
+        maximize: bool = false;
+    }
+}
+
+impl Optimizer for Adamax {
+    const NAME: &'static str = "adamax";
+    const STATE: &'static [&'static str] = &["exp_avg", "exp_inf"];
+    type Options = Self;
+
+    fn configure(_: &Self) -> Variant {
+        Variant::of::<AdamaxRule>()
+    }
+}
 
 /// Adamax.
-pub struct Adamax;
+pub struct AdamaxRule;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
@@ -42,18 +48,24 @@ pub struct Scalars<F> {
     neg_clr: F,
 }
 
-impl Rule for Adamax {
+impl Rule for AdamaxRule {
+    type Options = Adamax;
     const STATE: &'static [&'static str] = &["exp_avg", "exp_inf"];
     type Scalars<F: Float> = Scalars<F>;
 
-    fn scalars<F: Float>(h: &[f64], step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
-        let &[lr, beta1, beta2, eps, weight_decay, maximize] = h else {
-            unreachable!("the driver checked the hyperparameter count")
-        };
+    fn scalars<F: Float>(o: &Adamax, step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
+        let Adamax {
+            lr,
+            beta1,
+            beta2,
+            eps,
+            weight_decay,
+            maximize,
+        } = *o;
         let bias_correction = 1.0 - beta1.powf(step as f64);
         Scalars {
             // torch's Adamax has no decoupled decay.
-            moments: Moments::new(lr, beta1, beta2, weight_decay, flag(maximize), false),
+            moments: Moments::new(lr, beta1, beta2, weight_decay, maximize, false),
             beta2: F::from_f64(beta2),
             eps: F::from_f64(eps),
             neg_clr: F::from_f64(-(lr / bias_correction)),
@@ -74,10 +86,11 @@ impl Rule for Adamax {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hyper::Hyper;
 
     fn step(h: &[f64], t: u64, p: &mut f64, g: f64, s: &mut [f64; 2]) {
-        let k = Adamax::scalars::<f64>(h, t, t == 1, &mut []);
-        Adamax::update(&k, p, g, s);
+        let k = AdamaxRule::scalars::<f64>(&Adamax::from_values(h), t, t == 1, &mut []);
+        AdamaxRule::update(&k, p, g, s);
     }
 
     #[test]

@@ -14,28 +14,35 @@
 //!
 //! Defaults are torch's: lr = 1e-2, λ = 1e-4, α = 0.75, t₀ = 1e6, no weight decay.
 
-use super::{flag, Rule, RuleSpec, Variant};
+use super::{Optimizer, Rule, Variant};
 use crate::float::Float;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::{Finite, NonNegative};
 
-pub const SPEC: RuleSpec = RuleSpec {
-    name: "asgd",
-    params: &[
-        ParamSpec::new("lr", 1e-2, Domain::NonNegative),
-        ParamSpec::new("lambd", 1e-4, Domain::NonNegative),
-        ParamSpec::new("alpha", 0.75, Domain::NonNegative),
-        ParamSpec::new("t0", 1e6, Domain::Finite),
-        ParamSpec::new("weight_decay", 0.0, Domain::NonNegative),
-        ParamSpec::new("maximize", 0.0, Domain::Flag),
-    ],
-    state: &["ax"],
-    carried: &["eta", "mu"],
-    counts_steps: true,
-    configure: |_| Variant::of::<Asgd>(),
-};
+crate::hyper! {
+    /// ASGD's options, torch's names and defaults.
+    pub struct Asgd {
+        lr: f64 = 1e-2, NonNegative;
+        lambd: f64 = 1e-4, NonNegative;
+        alpha: f64 = 0.75, NonNegative;
+        t0: f64 = 1e6, Finite;
+        weight_decay: f64 = 0.0, NonNegative;
+        maximize: bool = false;
+    }
+}
+
+impl Optimizer for Asgd {
+    const NAME: &'static str = "asgd";
+    const STATE: &'static [&'static str] = &["ax"];
+    const CARRIED: &'static [&'static str] = &["eta", "mu"];
+    type Options = Self;
+
+    fn configure(_: &Self) -> Variant {
+        Variant::of::<AsgdRule>()
+    }
+}
 
 /// ASGD.
-pub struct Asgd;
+pub struct AsgdRule;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
@@ -48,14 +55,20 @@ pub struct Scalars<F> {
     maximize: bool,
 }
 
-impl Rule for Asgd {
+impl Rule for AsgdRule {
+    type Options = Asgd;
     const STATE: &'static [&'static str] = &["ax"];
     type Scalars<F: Float> = Scalars<F>;
 
-    fn scalars<F: Float>(h: &[f64], step: u64, fresh: bool, carried: &mut [f64]) -> Scalars<F> {
-        let &[lr, lambd, alpha, t0, weight_decay, maximize] = h else {
-            unreachable!("the driver checked the hyperparameter count")
-        };
+    fn scalars<F: Float>(o: &Asgd, step: u64, fresh: bool, carried: &mut [f64]) -> Scalars<F> {
+        let Asgd {
+            lr,
+            lambd,
+            alpha,
+            t0,
+            weight_decay,
+            maximize,
+        } = *o;
         if fresh {
             carried.copy_from_slice(&[lr, 1.0]);
         }
@@ -70,7 +83,7 @@ impl Rule for Asgd {
             average: mu != 1.0,
             weight_decay: F::from_f64(weight_decay),
             decay: weight_decay != 0.0,
-            maximize: flag(maximize),
+            maximize,
         }
     }
 
@@ -87,21 +100,22 @@ impl Rule for Asgd {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hyper::Hyper;
 
     #[test]
     fn a_step_uses_the_eta_of_the_step_before() {
-        let h = [0.5, 0.1, 0.75, 1.0, 0.0, 0.0];
+        let h = Asgd::from_values(&[0.5, 0.1, 0.75, 1.0, 0.0, 0.0]);
         let mut carried = [0.0, 0.0];
         let eta2 = 0.5 / (1.0_f64 + 0.1 * 0.5).powf(0.75);
-        let first = Asgd::scalars::<f64>(&h, 1, true, &mut carried);
+        let first = AsgdRule::scalars::<f64>(&h, 1, true, &mut carried);
         assert_eq!((first.neg_eta, first.average), (-0.5, false));
         assert_eq!(carried, [eta2, 1.0]);
-        let second = Asgd::scalars::<f64>(&h, 2, false, &mut carried);
+        let second = AsgdRule::scalars::<f64>(&h, 2, false, &mut carried);
         assert_eq!(second.neg_eta, -eta2);
         assert_eq!(carried[1], 1.0); // max(1, 2 − t₀) = 1
-        let third = Asgd::scalars::<f64>(&h, 3, false, &mut carried);
+        let third = AsgdRule::scalars::<f64>(&h, 3, false, &mut carried);
         assert!(!third.average);
         assert_eq!(carried[1], 0.5); // after step 3: 1 / (3 − 1)
-        assert!(Asgd::scalars::<f64>(&h, 4, false, &mut carried).average);
+        assert!(AsgdRule::scalars::<f64>(&h, 4, false, &mut carried).average);
     }
 }

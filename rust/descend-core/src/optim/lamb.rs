@@ -17,28 +17,34 @@
 //! Defaults: β = (0.9, 0.999), ε = 1e-6 and λ = 0 are optax's; optax has no default lr, and
 //! 1e-3 is that of the PyTorch ports of LAMB (and of torch's Adam).
 
-use super::{flag, Rule, RuleSpec, Variant, MAX_SUMS};
+use super::{Gathering, Optimizer, Rule, Variant, MAX_SUMS};
 use crate::float::Float;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::{Decay, NonNegative};
 
-pub const SPEC: RuleSpec = RuleSpec {
-    name: "lamb",
-    params: &[
-        ParamSpec::new("lr", 1e-3, Domain::NonNegative),
-        ParamSpec::new("betas[0]", 0.9, Domain::Decay),
-        ParamSpec::new("betas[1]", 0.999, Domain::Decay),
-        ParamSpec::new("eps", 1e-6, Domain::NonNegative),
-        ParamSpec::new("weight_decay", 0.0, Domain::NonNegative),
-        ParamSpec::new("maximize", 0.0, Domain::Flag),
-    ],
-    state: &["exp_avg", "exp_avg_sq"],
-    carried: &[],
-    counts_steps: true,
-    configure: |_| Variant::of::<Lamb>(),
-};
+crate::hyper! {
+    /// LAMB's options (torch's names where torch has them).
+    pub struct Lamb {
+        lr: f64 = 1e-3, NonNegative;
+        beta1("betas[0]"): f64 = 0.9, Decay;
+        beta2("betas[1]"): f64 = 0.999, Decay;
+        eps: f64 = 1e-6, NonNegative;
+        weight_decay: f64 = 0.0, NonNegative;
+        maximize: bool = false;
+    }
+}
+
+impl Optimizer for Lamb {
+    const NAME: &'static str = "lamb";
+    const STATE: &'static [&'static str] = &["exp_avg", "exp_avg_sq"];
+    type Options = Self;
+
+    fn configure(_: &Self) -> Variant {
+        Variant::gathering::<LambRule>()
+    }
+}
 
 /// LAMB.
-pub struct Lamb;
+pub struct LambRule;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
@@ -63,15 +69,20 @@ fn direction<F: Float>(k: &Scalars<F>, p: F, m: F, v: F) -> F {
     adam + k.weight_decay * p
 }
 
-impl Rule for Lamb {
+impl Rule for LambRule {
+    type Options = Lamb;
     const STATE: &'static [&'static str] = &["exp_avg", "exp_avg_sq"];
     type Scalars<F: Float> = Scalars<F>;
-    const SUMS: usize = 2;
 
-    fn scalars<F: Float>(h: &[f64], step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
-        let &[lr, beta1, beta2, eps, weight_decay, maximize] = h else {
-            unreachable!("the driver checked the hyperparameter count")
-        };
+    fn scalars<F: Float>(o: &Lamb, step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
+        let Lamb {
+            lr,
+            beta1,
+            beta2,
+            eps,
+            weight_decay,
+            maximize,
+        } = *o;
         let t = step as f64;
         Scalars {
             beta1: F::from_f64(beta1),
@@ -83,10 +94,20 @@ impl Rule for Lamb {
             eps: F::from_f64(eps),
             weight_decay: F::from_f64(weight_decay),
             neg_lr: F::from_f64(-lr),
-            maximize: flag(maximize),
+            maximize,
             ratio: F::ONE,
         }
     }
+
+    #[inline(always)]
+    fn update<F: Float>(k: &Scalars<F>, p: &mut F, _g: F, s: &mut [F]) {
+        let u = direction(k, *p, s[0], s[1]);
+        *p = *p + k.neg_lr * (u * k.ratio);
+    }
+}
+
+impl Gathering for LambRule {
+    const SUMS: usize = 2;
 
     #[inline(always)]
     fn gather<F: Float>(k: &Scalars<F>, p: F, g: F, s: &mut [F]) -> [f64; MAX_SUMS] {
@@ -111,12 +132,6 @@ impl Rule for Lamb {
             ..k
         }
     }
-
-    #[inline(always)]
-    fn update<F: Float>(k: &Scalars<F>, p: &mut F, _g: F, s: &mut [F]) {
-        let u = direction(k, *p, s[0], s[1]);
-        *p = *p + k.neg_lr * (u * k.ratio);
-    }
 }
 
 #[cfg(test)]
@@ -125,10 +140,11 @@ mod tests {
 
     #[test]
     fn the_ratio_is_one_when_a_norm_is_zero() {
-        let k = Lamb::scalars::<f64>(&[0.1, 0.9, 0.999, 1e-6, 0.0, 0.0], 1, true, &mut []);
-        assert_eq!(Lamb::finish(k, &[0.0, 4.0]).ratio, 1.0);
-        assert_eq!(Lamb::finish(k, &[4.0, 0.0]).ratio, 1.0);
-        assert_eq!(Lamb::finish(k, &[9.0, 4.0]).ratio, 1.5);
-        assert!(Lamb::finish(k, &[f64::NAN, 4.0]).ratio.is_nan());
+        let options = crate::hyper::parse::<Lamb>("lamb", &[("lr", 0.1)]).unwrap();
+        let k = LambRule::scalars::<f64>(&options, 1, true, &mut []);
+        assert_eq!(LambRule::finish(k, &[0.0, 4.0]).ratio, 1.0);
+        assert_eq!(LambRule::finish(k, &[4.0, 0.0]).ratio, 1.0);
+        assert_eq!(LambRule::finish(k, &[9.0, 4.0]).ratio, 1.5);
+        assert!(LambRule::finish(k, &[f64::NAN, 4.0]).ratio.is_nan());
     }
 }

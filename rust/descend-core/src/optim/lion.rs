@@ -13,27 +13,34 @@
 //!
 //! Defaults are Keras' `keras.optimizers.Lion`: lr = 1e-3, betas = (0.9, 0.99), no decay.
 
-use super::{flag, Rule, RuleSpec, Variant};
+use super::{Optimizer, Rule, Variant};
 use crate::float::Float;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::{Decay, NonNegative};
 
-pub const SPEC: RuleSpec = RuleSpec {
-    name: "lion",
-    params: &[
-        ParamSpec::new("lr", 1e-3, Domain::NonNegative),
-        ParamSpec::new("betas[0]", 0.9, Domain::Decay),
-        ParamSpec::new("betas[1]", 0.99, Domain::Decay),
-        ParamSpec::new("weight_decay", 0.0, Domain::NonNegative),
-        ParamSpec::new("maximize", 0.0, Domain::Flag),
-    ],
-    state: &["exp_avg"],
-    carried: &[],
-    counts_steps: false,
-    configure: |_| Variant::of::<Lion>(),
-};
+crate::hyper! {
+    /// Lion's options, Keras' defaults.
+    pub struct Lion {
+        lr: f64 = 1e-3, NonNegative;
+        beta1("betas[0]"): f64 = 0.9, Decay;
+        beta2("betas[1]"): f64 = 0.99, Decay;
+        weight_decay: f64 = 0.0, NonNegative;
+        maximize: bool = false;
+    }
+}
+
+impl Optimizer for Lion {
+    const NAME: &'static str = "lion";
+    const STATE: &'static [&'static str] = &["exp_avg"];
+    const COUNTS_STEPS: bool = false;
+    type Options = Self;
+
+    fn configure(_: &Self) -> Variant {
+        Variant::of::<LionRule>()
+    }
+}
 
 /// Lion.
-pub struct Lion;
+pub struct LionRule;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
@@ -46,14 +53,19 @@ pub struct Scalars<F> {
     maximize: bool,
 }
 
-impl Rule for Lion {
+impl Rule for LionRule {
+    type Options = Lion;
     const STATE: &'static [&'static str] = &["exp_avg"];
     type Scalars<F: Float> = Scalars<F>;
 
-    fn scalars<F: Float>(h: &[f64], _step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
-        let &[lr, beta1, beta2, weight_decay, maximize] = h else {
-            unreachable!("the driver checked the hyperparameter count")
-        };
+    fn scalars<F: Float>(o: &Lion, _step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
+        let Lion {
+            lr,
+            beta1,
+            beta2,
+            weight_decay,
+            maximize,
+        } = *o;
         Scalars {
             beta1: F::from_f64(beta1),
             one_minus_beta1: F::from_f64(1.0 - beta1),
@@ -61,7 +73,7 @@ impl Rule for Lion {
             one_minus_beta2: F::from_f64(1.0 - beta2),
             neg_lr: F::from_f64(-lr),
             shrink: F::from_f64(1.0 - lr * weight_decay),
-            maximize: flag(maximize),
+            maximize,
         }
     }
 
@@ -78,13 +90,14 @@ impl Rule for Lion {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hyper::Hyper;
 
     const H: [f64; 5] = [0.25, 0.9, 0.99, 0.0, 0.0];
 
     fn step(h: &[f64], p: &mut f64, g: f64, m: &mut f64) {
-        let k = Lion::scalars::<f64>(h, 1, false, &mut []);
+        let k = LionRule::scalars::<f64>(&Lion::from_values(h), 1, false, &mut []);
         let mut s = [*m];
-        Lion::update(&k, p, g, &mut s);
+        LionRule::update(&k, p, g, &mut s);
         *m = s[0];
     }
 

@@ -1,9 +1,12 @@
 //! Optimizer steps: per-element update rules over (param, grad, state...) with per-step scalars.
 //!
-//! A rule file holds only math: which state arrays a configuration keeps, the per-step
-//! constants of a tensor (learning rate, bias corrections), and the update of one element.
-//! [`driver`] holds the machinery: the state it owns, validation of every tensor before any is
-//! written, fixed chunks across all tensors of a call, threads and SIMD dispatch.
+//! An optimizer file holds only math: its options ([`crate::hyper!`]), which rule a
+//! configuration of them selects (a flag that adds a state array, such as Adam's `amsgrad`,
+//! selects a rule of its own, so a loop never carries an unused array), the per-step constants
+//! of a tensor (learning rate, bias corrections), and the update of one element. [`OPTIMIZERS`]
+//! is the only list of them. The machinery is elsewhere: [`state`] owns the state arrays,
+//! [`step`] validates every tensor before any is written, [`passes`] runs fixed chunks across
+//! all tensors of a call on the pool.
 //!
 //! Rules follow `torch.optim`'s single-tensor code (`foreach=False`) operation by operation, so
 //! a trajectory differs from torch's only by rounding (torch's CPU kernels fuse some multiply-
@@ -14,7 +17,6 @@ mod adagrad;
 mod adam;
 mod adamax;
 mod asgd;
-pub mod driver;
 mod lamb;
 mod lion;
 mod moments;
@@ -24,11 +26,19 @@ mod radam;
 mod rmsprop;
 mod rprop;
 mod sgd;
+pub mod state;
+mod step;
+#[cfg(test)]
+mod tests;
 
-pub use driver::{GradData, ParamData, Slot, State};
+pub use state::{Buffers, Dtype, State, TensorState};
+pub use step::{GradData, ParamData, Slot};
 
 use crate::float::Float;
-use crate::param::ParamSpec;
+use crate::hyper::{self, Hyper};
+use crate::par::Bound;
+use crate::registry::{self, Entry, Fact, Facts};
+use crate::Result;
 
 /// The most state arrays any rule keeps per parameter.
 pub const MAX_STATE: usize = 4;
@@ -36,115 +46,178 @@ pub const MAX_STATE: usize = 4;
 /// The most per-tensor sums a rule may ask for before its parameters move (LAMB's two norms).
 pub const MAX_SUMS: usize = 2;
 
-/// An update rule in one configuration of its flags (a flag that adds a state array, such as
-/// Adam's `amsgrad`, is a separate configuration, so a loop never carries an unused array).
+/// An optimizer: its name, its options and the rule a configuration of them selects.
+pub trait Optimizer: 'static {
+    /// Registry name: torch's class name, lower case.
+    const NAME: &'static str;
+    /// torch's names of every state array any configuration keeps.
+    const STATE: &'static [&'static str];
+    /// Per-tensor scalar state kept beside `step` (ASGD's `eta` and `mu`); none by default.
+    const CARRIED: &'static [&'static str] = &[];
+    /// Whether torch's per-parameter state has a `step` entry (SGD's has not).
+    const COUNTS_STEPS: bool = true;
+    /// Its options, torch's names.
+    type Options: Hyper;
+    /// The rule these options select.
+    fn configure(options: &Self::Options) -> Variant;
+}
+
+/// An update rule in one configuration of its flags.
 pub trait Rule: Sync + 'static {
+    /// The options it reads.
+    type Options: Hyper;
     /// torch's names of the state arrays this configuration keeps.
     const STATE: &'static [&'static str];
     /// Per-step constants of one tensor, in its dtype.
     type Scalars<F: Float>: Copy + Send + Sync;
-    /// The constants of step number `step` (1 for the first) under hyperparameters `h` (in the
-    /// spec's order). `fresh` is true when the state arrays were just created (torch's "buffer
-    /// is None"); `carried` is the rule's per-tensor scalar state, updated here.
+    /// The constants of step number `step` (1 for the first). `fresh` is true when the state
+    /// arrays were just created (torch's "buffer is None"); `carried` is the optimizer's
+    /// per-tensor scalar state, updated here.
     fn scalars<F: Float>(
-        h: &[f64],
+        options: &Self::Options,
         step: u64,
         fresh: bool,
         carried: &mut [f64],
     ) -> Self::Scalars<F>;
-    /// Value state array `i` starts from (zeros unless the rule says otherwise).
-    fn initial(h: &[f64], i: usize) -> f64 {
-        let _ = (h, i);
+    /// The value state array `i` starts from: zeros unless a rule says otherwise.
+    fn initial(options: &Self::Options, i: usize) -> f64 {
+        let _ = (options, i);
         0.0
     }
     /// Updates one element of the parameter from its gradient and its state (`s` has
-    /// `STATE.len()` elements, in `STATE`'s order). For a rule with [`Rule::SUMS`], this is the
-    /// second pass: [`Rule::gather`] has already updated the state.
+    /// `STATE.len()` elements, in `STATE`'s order). For a [`Gathering`] rule, this is the
+    /// second pass: [`Gathering::gather`] has already updated the state.
     fn update<F: Float>(k: &Self::Scalars<F>, p: &mut F, g: F, s: &mut [F]);
-
-    /// How many per-tensor sums the rule needs before any parameter moves (LAMB's ‖p‖², ‖u‖²).
-    /// Zero, the default, is a one-pass rule; otherwise the driver first runs [`Rule::gather`]
-    /// over every element (parameters read-only), totals each tensor's terms in a fixed order,
-    /// hands them to [`Rule::finish`], and only then runs [`Rule::update`].
-    const SUMS: usize = 0;
-    /// First pass over one element (rules with [`Rule::SUMS`] only): updates the state, never
-    /// the parameter, and returns the element's term of each sum (the first `SUMS` are used).
-    #[inline(always)]
-    fn gather<F: Float>(k: &Self::Scalars<F>, p: F, g: F, s: &mut [F]) -> [f64; MAX_SUMS] {
-        let _ = (k, p, g, s);
-        [0.0; MAX_SUMS]
-    }
-    /// The step's final constants of a tensor from its totals (`SUMS` of them, summed in f64
-    /// in an order that does not depend on the thread count).
-    fn finish<F: Float>(k: Self::Scalars<F>, sums: &[f64]) -> Self::Scalars<F> {
-        let _ = sums;
-        k
-    }
 }
 
-/// One configuration of a rule, as the driver runs it.
+/// A rule that needs per-tensor sums before any parameter moves (LAMB's ‖p‖², ‖u‖²): the
+/// driver first runs [`Gathering::gather`] over every element (parameters read-only), totals
+/// each tensor's terms in a fixed order, hands them to [`Gathering::finish`], and only then
+/// runs [`Rule::update`].
+pub trait Gathering: Rule {
+    /// How many sums (at most [`MAX_SUMS`]).
+    const SUMS: usize;
+    /// First pass over one element: updates the state, never the parameter, and returns the
+    /// element's term of each sum (the first `SUMS` are used).
+    fn gather<F: Float>(k: &Self::Scalars<F>, p: F, g: F, s: &mut [F]) -> [f64; MAX_SUMS];
+    /// The step's final constants of a tensor from its totals (`SUMS` of them, summed in f64
+    /// in an order that does not depend on the thread count).
+    fn finish<F: Float>(k: Self::Scalars<F>, sums: &[f64]) -> Self::Scalars<F>;
+}
+
+/// One configuration of an optimizer, as the driver runs it.
 #[derive(Debug, Clone, Copy)]
 pub struct Variant {
     /// The state arrays it keeps.
     pub state: &'static [&'static str],
-    /// Initial value of each state array.
+    /// Initial value of each state array, from the group's option values.
     pub initial: fn(&[f64], usize) -> f64,
     /// Runs a validated step.
-    pub run: fn(driver::Job<'_>),
+    pub run: fn(passes::Job<'_>),
 }
 
 impl Variant {
-    /// The variant of rule `R`.
+    /// The variant of a one-pass rule.
     pub const fn of<R: Rule>() -> Self {
         Self {
             state: R::STATE,
-            initial: R::initial,
+            initial: initial::<R>,
             run: passes::run::<R>,
+        }
+    }
+
+    /// The variant of a rule with a read-only pass of sums first.
+    pub const fn gathering<R: Gathering>() -> Self {
+        Self {
+            state: R::STATE,
+            initial: initial::<R>,
+            run: passes::run_gathering::<R>,
         }
     }
 }
 
-/// A registered optimizer.
-pub struct RuleSpec {
-    /// Registry name (the torch class name, lower case).
-    pub name: &'static str,
-    /// Hyperparameters in the order bindings pass them; torch's names (`betas[0]`).
-    pub params: &'static [ParamSpec],
+fn initial<R: Rule>(values: &[f64], i: usize) -> f64 {
+    R::initial(&R::Options::from_values(values), i)
+}
+
+/// What the optimizer family states about an optimizer.
+#[derive(Debug, Clone, Copy)]
+pub struct OptimizerFacts {
     /// torch's names of every state array any configuration keeps.
     pub state: &'static [&'static str],
-    /// Names of per-tensor scalar state (ASGD's `eta`, `mu`), beside `step`.
+    /// Names of per-tensor scalar state, beside `step`.
     pub carried: &'static [&'static str],
     /// Whether torch's per-parameter state has a `step` entry.
     pub counts_steps: bool,
-    /// The configuration for hyperparameters `h`.
+}
+
+impl Facts for OptimizerFacts {
+    const FAMILY: &'static str = "optimizer";
+
+    fn describe(&self) -> Vec<(&'static str, Fact)> {
+        vec![
+            ("state", Fact::Names(self.state)),
+            ("carried", Fact::Names(self.carried)),
+            ("counts_steps", Fact::Flag(self.counts_steps)),
+        ]
+    }
+}
+
+/// An optimizer's entry points, monomorphised for it.
+#[derive(Debug, Clone, Copy)]
+pub struct OptimizerRun {
+    /// Checks one group's option values (in the spec's order): domains and relations.
+    pub check: fn(&[f64]) -> Result<()>,
+    /// The configuration that checked values select.
     pub configure: fn(&[f64]) -> Variant,
 }
 
-/// Every optimizer, by name.
-pub const RULES: &[RuleSpec] = &[
-    sgd::SPEC,
-    adam::SPEC,
-    adamax::SPEC,
-    nadam::SPEC,
-    radam::SPEC,
-    adagrad::SPEC,
-    lion::SPEC,
-    rmsprop::SPEC,
-    adadelta::SPEC,
-    rprop::SPEC,
-    asgd::SPEC,
-    lamb::SPEC,
-];
+/// A registered optimizer.
+pub type OptimizerEntry = Entry<OptimizerFacts, OptimizerRun>;
 
-/// The rule called `name`.
-pub fn find(name: &str) -> crate::Result<&'static RuleSpec> {
-    RULES.iter().find(|r| r.name == name).ok_or_else(|| {
-        let known: Vec<&str> = RULES.iter().map(|r| r.name).collect();
-        crate::Error::Value(format!("unknown optimizer {name:?}; known: {known:?}"))
-    })
+/// The entry of optimizer `O`.
+pub const fn entry<O: Optimizer>() -> OptimizerEntry {
+    Entry {
+        name: O::NAME,
+        params: O::Options::SPECS,
+        bound: Bound::Memory,
+        facts: OptimizerFacts {
+            state: O::STATE,
+            carried: O::CARRIED,
+            counts_steps: O::COUNTS_STEPS,
+        },
+        run: OptimizerRun {
+            check: check::<O>,
+            configure: configure::<O>,
+        },
+    }
 }
 
-/// A flag passed as 0.0 / 1.0.
-pub(crate) fn flag(v: f64) -> bool {
-    v != 0.0
+fn check<O: Optimizer>(values: &[f64]) -> Result<()> {
+    hyper::from_values::<O::Options>(O::NAME, values).map(drop)
+}
+
+fn configure<O: Optimizer>(values: &[f64]) -> Variant {
+    O::configure(&O::Options::from_values(values))
+}
+
+/// Every optimizer.
+pub const OPTIMIZERS: &[OptimizerEntry] = &[
+    entry::<sgd::Sgd>(),
+    entry::<adam::Adam>(),
+    entry::<adamax::Adamax>(),
+    entry::<nadam::NAdam>(),
+    entry::<radam::RAdam>(),
+    entry::<adagrad::Adagrad>(),
+    entry::<lion::Lion>(),
+    entry::<rmsprop::RmsProp>(),
+    entry::<adadelta::Adadelta>(),
+    entry::<rprop::Rprop>(),
+    entry::<asgd::Asgd>(),
+    entry::<lamb::Lamb>(),
+];
+
+/// The optimizer called `name`.
+pub fn find(name: &str) -> Result<&'static OptimizerEntry> {
+    registry::find(&[OPTIMIZERS], name)
 }

@@ -19,30 +19,37 @@
 //! momentum_decay = 4e-3.
 
 use super::moments::Moments;
-use super::{flag, Rule, RuleSpec, Variant};
+use super::{Optimizer, Rule, Variant};
 use crate::float::Float;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::{Decay, NonNegative};
 
-pub const SPEC: RuleSpec = RuleSpec {
-    name: "nadam",
-    params: &[
-        ParamSpec::new("lr", 2e-3, Domain::NonNegative),
-        ParamSpec::new("betas[0]", 0.9, Domain::Decay),
-        ParamSpec::new("betas[1]", 0.999, Domain::Decay),
-        ParamSpec::new("eps", 1e-8, Domain::NonNegative),
-        ParamSpec::new("weight_decay", 0.0, Domain::NonNegative),
-        ParamSpec::new("momentum_decay", 4e-3, Domain::NonNegative),
-        ParamSpec::new("decoupled_weight_decay", 0.0, Domain::Flag),
-        ParamSpec::new("maximize", 0.0, Domain::Flag),
-    ],
-    state: &["exp_avg", "exp_avg_sq"],
-    carried: &["mu_product"],
-    counts_steps: true,
-    configure: |_| Variant::of::<NAdam>(),
-};
+crate::hyper! {
+    /// NAdam's options, torch's names and defaults.
+    pub struct NAdam {
+        lr: f64 = 2e-3, NonNegative;
+        beta1("betas[0]"): f64 = 0.9, Decay;
+        beta2("betas[1]"): f64 = 0.999, Decay;
+        eps: f64 = 1e-8, NonNegative;
+        weight_decay: f64 = 0.0, NonNegative;
+        momentum_decay: f64 = 4e-3, NonNegative;
+        decoupled_weight_decay: bool = false;
+        maximize: bool = false;
+    }
+}
+
+impl Optimizer for NAdam {
+    const NAME: &'static str = "nadam";
+    const STATE: &'static [&'static str] = &["exp_avg", "exp_avg_sq"];
+    const CARRIED: &'static [&'static str] = &["mu_product"];
+    type Options = Self;
+
+    fn configure(_: &Self) -> Variant {
+        Variant::of::<NAdamRule>()
+    }
+}
 
 /// NAdam.
-pub struct NAdam;
+pub struct NAdamRule;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
@@ -58,14 +65,22 @@ fn mu(beta1: f64, momentum_decay: f64, t: f64) -> f64 {
     beta1 * (1.0 - 0.5 * 0.96_f64.powf(t * momentum_decay))
 }
 
-impl Rule for NAdam {
+impl Rule for NAdamRule {
+    type Options = NAdam;
     const STATE: &'static [&'static str] = &["exp_avg", "exp_avg_sq"];
     type Scalars<F: Float> = Scalars<F>;
 
-    fn scalars<F: Float>(h: &[f64], step: u64, fresh: bool, carried: &mut [f64]) -> Scalars<F> {
-        let &[lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled, maximize] = h else {
-            unreachable!("the driver checked the hyperparameter count")
-        };
+    fn scalars<F: Float>(o: &NAdam, step: u64, fresh: bool, carried: &mut [f64]) -> Scalars<F> {
+        let NAdam {
+            lr,
+            beta1,
+            beta2,
+            eps,
+            weight_decay,
+            momentum_decay,
+            decoupled_weight_decay,
+            maximize,
+        } = *o;
         let t = step as f64;
         let mu_now = mu(beta1, momentum_decay, t);
         let mu_next = mu(beta1, momentum_decay, t + 1.0);
@@ -80,8 +95,8 @@ impl Rule for NAdam {
                 beta1,
                 beta2,
                 weight_decay,
-                flag(maximize),
-                flag(decoupled),
+                maximize,
+                decoupled_weight_decay,
             ),
             bias_correction2: F::from_f64(1.0 - beta2.powf(t)),
             eps: F::from_f64(eps),
@@ -104,14 +119,15 @@ impl Rule for NAdam {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hyper::Hyper;
 
     #[test]
     fn mu_product_starts_at_one_and_accumulates() {
         let h = [2e-3, 0.9, 0.999, 1e-8, 0.0, 4e-3, 0.0, 0.0];
         let mut carried = [0.0];
-        NAdam::scalars::<f64>(&h, 1, true, &mut carried);
+        NAdamRule::scalars::<f64>(&NAdam::from_values(&h), 1, true, &mut carried);
         assert_eq!(carried[0], mu(0.9, 4e-3, 1.0));
-        NAdam::scalars::<f64>(&h, 2, false, &mut carried);
+        NAdamRule::scalars::<f64>(&NAdam::from_values(&h), 2, false, &mut carried);
         assert_eq!(carried[0], mu(0.9, 4e-3, 1.0) * mu(0.9, 4e-3, 2.0));
     }
 
@@ -120,9 +136,9 @@ mod tests {
         // m = (1 − β₁)·g and v/(1 − β₂) = g², so D = |g| (ε = 0): the gradient term moves p by
         // −lr·sign(g) (Πμ = μ₁), the momentum term by −lr·sign(g)·μ₂·(1 − β₁)/(1 − μ₁μ₂).
         let h = [0.1, 0.9, 0.999, 0.0, 0.0, 4e-3, 0.0, 0.0];
-        let k = NAdam::scalars::<f64>(&h, 1, true, &mut [0.0]);
+        let k = NAdamRule::scalars::<f64>(&NAdam::from_values(&h), 1, true, &mut [0.0]);
         let (mut p, mut s) = (1.0, [0.0; 2]);
-        NAdam::update(&k, &mut p, 2.0, &mut s);
+        NAdamRule::update(&k, &mut p, 2.0, &mut s);
         let (m1, m2) = (mu(0.9, 4e-3, 1.0), mu(0.9, 4e-3, 2.0));
         let want = 1.0 - 0.1 * (1.0 + m2 * 0.1 / (1.0 - m1 * m2));
         assert!((p - want).abs() < 1e-15, "{p} vs {want}");

@@ -8,9 +8,9 @@
 
 use pulp::{Simd, WithSimd};
 
-use super::driver::{Arrays, Data, Job};
-use super::{Rule, MAX_STATE, MAX_SUMS};
+use super::{Gathering, Rule, MAX_STATE, MAX_SUMS};
 use crate::float::Float;
+use crate::hyper::Hyper;
 use crate::par::{self, Bound, CHUNK};
 
 /// Elements per task of a step: 16 pool chunks. An update streams 3 to 5 arrays in place, and
@@ -21,37 +21,88 @@ pub(super) const STEP_CHUNK: usize = 16 * CHUNK;
 use crate::reduce::{self, LANES};
 use crate::simd;
 
+/// The validated tensors of one configuration, and the element count of the whole step (which
+/// decides whether the pool is worth waking).
+#[derive(Debug)]
+pub struct Job<'a> {
+    pub(super) tensors: Vec<TensorJob<'a>>,
+    pub(super) total: usize,
+}
+
+/// A validated step of one tensor.
+#[derive(Debug)]
+pub(super) struct TensorJob<'a> {
+    /// Its group's option values, in the spec's order (checked).
+    pub(super) values: &'a [f64],
+    /// The step number, 1 for the first.
+    pub(super) step: u64,
+    /// Whether its state arrays were just created.
+    pub(super) fresh: bool,
+    pub(super) carried: &'a mut [f64],
+    pub(super) data: Data<'a>,
+}
+
+#[derive(Debug)]
+pub(super) enum Data<'a> {
+    F32(Arrays<'a, f32>),
+    F64(Arrays<'a, f64>),
+}
+
+/// The arrays of one tensor, or of one chunk of it.
+#[derive(Debug)]
+pub(super) struct Arrays<'a, F> {
+    pub(super) p: &'a mut [F],
+    pub(super) g: &'a [F],
+    pub(super) s: [&'a mut [F]; MAX_STATE],
+}
+
 enum Task<'a, R: Rule> {
     F32(R::Scalars<f32>, Arrays<'a, f32>),
     F64(R::Scalars<f64>, Arrays<'a, f64>),
 }
 
 /// Runs rule `R` over a validated job: per-tensor constants once, then every chunk of every
-/// tensor as one task list. A rule with sums ([`Rule::SUMS`]) gets a first, read-only pass
-/// for the parameters over the same chunks before that.
+/// tensor as one task list.
 pub fn run<R: Rule>(job: Job<'_>) {
+    let total = job.total;
+    let (tasks, _) = tasks::<R>(job);
+    apply(total, tasks);
+}
+
+/// Runs a [`Gathering`] rule: as [`run`], with a first, read-only pass for the parameters
+/// over the same chunks, whose per-tensor totals finish each tensor's constants.
+pub fn run_gathering<R: Gathering>(job: Job<'_>) {
+    let total = job.total;
+    let (mut tasks, starts) = tasks::<R>(job);
+    gather(total, &mut tasks, &starts);
+    apply(total, tasks);
+}
+
+/// Every chunk of every tensor with its tensor's constants, and where each tensor's chunks
+/// start in the list (and the end).
+fn tasks<R: Rule>(job: Job<'_>) -> (Vec<Task<'_, R>>, Vec<usize>) {
     let mut tasks: Vec<Task<'_, R>> = Vec::new();
     let (mut memo32, mut memo64) = (Memo::default(), Memo::default());
-    // Where each tensor's chunks start in `tasks`, and the end.
     let mut starts = Vec::with_capacity(job.tensors.len() + 1);
     for t in job.tensors {
         starts.push(tasks.len());
         match t.data {
             Data::F32(a) => {
-                let k = memo32.scalars::<R, f32>(t.h, t.step, t.fresh, t.carried);
+                let k = memo32.scalars::<R, f32>(t.values, t.step, t.fresh, t.carried);
                 chunks(a, &mut |c| tasks.push(Task::F32(k, c)));
             }
             Data::F64(a) => {
-                let k = memo64.scalars::<R, f64>(t.h, t.step, t.fresh, t.carried);
+                let k = memo64.scalars::<R, f64>(t.values, t.step, t.fresh, t.carried);
                 chunks(a, &mut |c| tasks.push(Task::F64(k, c)));
             }
         }
     }
     starts.push(tasks.len());
-    if R::SUMS > 0 {
-        gather(job.total, &mut tasks, &starts);
-    }
-    par::run_tasks(job.total, Bound::Memory, tasks, |task| match task {
+    (tasks, starts)
+}
+
+fn apply<R: Rule>(total: usize, tasks: Vec<Task<'_, R>>) {
+    par::run_tasks(total, Bound::Memory, tasks, |task| match task {
         Task::F32(k, a) => simd::dispatch(Apply::<R, f32> { k, a }),
         Task::F64(k, a) => simd::dispatch(Apply::<R, f64> { k, a }),
     });
@@ -79,11 +130,17 @@ impl<K> Default for Memo<K> {
 }
 
 impl<K: Copy> Memo<K> {
-    fn scalars<R, F: Float>(&mut self, h: &[f64], step: u64, fresh: bool, carried: &mut [f64]) -> K
+    fn scalars<R, F: Float>(
+        &mut self,
+        values: &[f64],
+        step: u64,
+        fresh: bool,
+        carried: &mut [f64],
+    ) -> K
     where
         R: Rule<Scalars<F> = K>,
     {
-        let key = Some((h.as_ptr(), step, fresh));
+        let key = Some((values.as_ptr(), step, fresh));
         if let Some(k) = self.k {
             if self.key == key && self.carried_in == carried {
                 carried.copy_from_slice(&self.carried_out);
@@ -92,7 +149,7 @@ impl<K: Copy> Memo<K> {
         }
         self.carried_in.clear();
         self.carried_in.extend_from_slice(carried);
-        let k = R::scalars::<F>(h, step, fresh, carried);
+        let k = R::scalars::<F>(&R::Options::from_values(values), step, fresh, carried);
         self.carried_out.clear();
         self.carried_out.extend_from_slice(carried);
         self.key = key;
@@ -103,9 +160,9 @@ impl<K: Copy> Memo<K> {
 
 /// The first pass of a rule with sums: every chunk's partial sums (on the pool), each tensor's
 /// totals as a pairwise sum of its chunks' partials in chunk order, then the tensor's final
-/// constants from [`Rule::finish`]. Chunks have a fixed size, so the totals, and the step, do
+/// constants from [`Gathering::finish`]. Chunks have a fixed size, so the totals, and the step, do
 /// not depend on the thread count.
-fn gather<R: Rule>(total: usize, tasks: &mut [Task<'_, R>], starts: &[usize]) {
+fn gather<R: Gathering>(total: usize, tasks: &mut [Task<'_, R>], starts: &[usize]) {
     let partials = par::run_tasks(
         total,
         Bound::Memory,
@@ -213,12 +270,12 @@ impl<R: Rule, F: Float> WithSimd for Apply<'_, R, F> {
 }
 
 /// One chunk of a rule's first pass: its partial sums.
-struct Gather<'t, 'a, R: Rule, F: Float> {
+struct Gather<'t, 'a, R: Gathering, F: Float> {
     k: &'t R::Scalars<F>,
     a: &'t mut Arrays<'a, F>,
 }
 
-impl<R: Rule, F: Float> WithSimd for Gather<'_, '_, R, F> {
+impl<R: Gathering, F: Float> WithSimd for Gather<'_, '_, R, F> {
     type Output = [f64; MAX_SUMS];
 
     /// Element `i` of the chunk adds its terms to lane `i % LANES` (chunks start at multiples
@@ -245,10 +302,10 @@ impl<R: Rule, F: Float> WithSimd for Gather<'_, '_, R, F> {
     }
 }
 
-/// Elements `start..start + len` (`len` ≤ LANES) of a chunk through [`Rule::gather`], element
-/// `start + j` into lane `j`.
+/// Elements `start..start + len` (`len` ≤ LANES) of a chunk through [`Gathering::gather`],
+/// element `start + j` into lane `j`.
 #[inline(always)]
-fn gather_block<R: Rule, F: Float>(
+fn gather_block<R: Gathering, F: Float>(
     k: &R::Scalars<F>,
     p: &[F],
     g: &[F],

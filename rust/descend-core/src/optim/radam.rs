@@ -17,29 +17,35 @@
 //! Defaults are torch's: lr = 1e-3, betas = (0.9, 0.999), eps = 1e-8, no weight decay.
 
 use super::moments::Moments;
-use super::{flag, Rule, RuleSpec, Variant};
+use super::{Optimizer, Rule, Variant};
 use crate::float::Float;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::{Decay, NonNegative};
 
-pub const SPEC: RuleSpec = RuleSpec {
-    name: "radam",
-    params: &[
-        ParamSpec::new("lr", 1e-3, Domain::NonNegative),
-        ParamSpec::new("betas[0]", 0.9, Domain::Decay),
-        ParamSpec::new("betas[1]", 0.999, Domain::Decay),
-        ParamSpec::new("eps", 1e-8, Domain::NonNegative),
-        ParamSpec::new("weight_decay", 0.0, Domain::NonNegative),
-        ParamSpec::new("decoupled_weight_decay", 0.0, Domain::Flag),
-        ParamSpec::new("maximize", 0.0, Domain::Flag),
-    ],
-    state: &["exp_avg", "exp_avg_sq"],
-    carried: &[],
-    counts_steps: true,
-    configure: |_| Variant::of::<RAdam>(),
-};
+crate::hyper! {
+    /// RAdam's options, torch's names and defaults.
+    pub struct RAdam {
+        lr: f64 = 1e-3, NonNegative;
+        beta1("betas[0]"): f64 = 0.9, Decay;
+        beta2("betas[1]"): f64 = 0.999, Decay;
+        eps: f64 = 1e-8, NonNegative;
+        weight_decay: f64 = 0.0, NonNegative;
+        decoupled_weight_decay: bool = false;
+        maximize: bool = false;
+    }
+}
+
+impl Optimizer for RAdam {
+    const NAME: &'static str = "radam";
+    const STATE: &'static [&'static str] = &["exp_avg", "exp_avg_sq"];
+    type Options = Self;
+
+    fn configure(_: &Self) -> Variant {
+        Variant::of::<RAdamRule>()
+    }
+}
 
 /// RAdam.
-pub struct RAdam;
+pub struct RAdamRule;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
@@ -52,14 +58,21 @@ pub struct Scalars<F> {
     eps: F,
 }
 
-impl Rule for RAdam {
+impl Rule for RAdamRule {
+    type Options = RAdam;
     const STATE: &'static [&'static str] = &["exp_avg", "exp_avg_sq"];
     type Scalars<F: Float> = Scalars<F>;
 
-    fn scalars<F: Float>(h: &[f64], step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
-        let &[lr, beta1, beta2, eps, weight_decay, decoupled, maximize] = h else {
-            unreachable!("the driver checked the hyperparameter count")
-        };
+    fn scalars<F: Float>(o: &RAdam, step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
+        let RAdam {
+            lr,
+            beta1,
+            beta2,
+            eps,
+            weight_decay,
+            decoupled_weight_decay,
+            maximize,
+        } = *o;
         let t = step as f64;
         let bias_correction1 = 1.0 - beta1.powf(t);
         let bias_correction2 = 1.0 - beta2.powf(t);
@@ -74,8 +87,8 @@ impl Rule for RAdam {
                 beta1,
                 beta2,
                 weight_decay,
-                flag(maximize),
-                flag(decoupled),
+                maximize,
+                decoupled_weight_decay,
             ),
             bias_correction1: F::from_f64(bias_correction1),
             lr: F::from_f64(lr),
@@ -100,26 +113,29 @@ impl Rule for RAdam {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hyper::Hyper;
 
     const H: [f64; 7] = [0.1, 0.9, 0.999, 1e-8, 0.0, 0.0, 0.0];
 
     #[test]
     fn early_steps_are_plain_momentum() {
         // With β₂ = 0.999, ρₜ ≤ 5 for the first steps: p moves by lr·m̂, which is lr·g at t = 1.
-        let k = RAdam::scalars::<f64>(&H, 1, true, &mut []);
+        let k = RAdamRule::scalars::<f64>(&RAdam::from_values(&H), 1, true, &mut []);
         assert!(!k.rectified);
         let (mut p, mut s) = (1.0, [0.0; 2]);
-        RAdam::update(&k, &mut p, 3.0, &mut s);
+        RAdamRule::update(&k, &mut p, 3.0, &mut s);
         assert!((p - 0.7).abs() < 1e-15, "{p}");
     }
 
     #[test]
     fn rectification_starts_once_rho_exceeds_five_and_tends_to_one() {
         let first = (1..100)
-            .find(|&t| RAdam::scalars::<f64>(&H, t, false, &mut []).rectified)
+            .find(|&t| {
+                RAdamRule::scalars::<f64>(&RAdam::from_values(&H), t, false, &mut []).rectified
+            })
             .unwrap();
         assert_eq!(first, 6); // ρ₅ ≈ 4.99, ρ₆ ≈ 5.99 for β₂ = 0.999
-        let late = RAdam::scalars::<f64>(&H, 1_000_000, false, &mut []);
+        let late = RAdamRule::scalars::<f64>(&RAdam::from_values(&H), 1_000_000, false, &mut []);
         assert!((late.rect - 1.0).abs() < 1e-3);
     }
 }

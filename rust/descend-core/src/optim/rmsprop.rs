@@ -10,34 +10,40 @@
 //! α is only required to be ≥ 0.
 
 use super::moments::lerp;
-use super::{flag, Rule, RuleSpec, Variant};
+use super::{Optimizer, Rule, Variant};
 use crate::float::Float;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::NonNegative;
 
-pub const SPEC: RuleSpec = RuleSpec {
-    name: "rmsprop",
-    params: &[
-        ParamSpec::new("lr", 1e-2, Domain::NonNegative),
-        ParamSpec::new("alpha", 0.99, Domain::NonNegative),
-        ParamSpec::new("eps", 1e-8, Domain::NonNegative),
-        ParamSpec::new("weight_decay", 0.0, Domain::NonNegative),
-        ParamSpec::new("momentum", 0.0, Domain::NonNegative),
-        ParamSpec::new("centered", 0.0, Domain::Flag),
-        ParamSpec::new("maximize", 0.0, Domain::Flag),
-    ],
-    state: &["square_avg", "momentum_buffer", "grad_avg"],
-    carried: &[],
-    counts_steps: true,
-    configure: |h| match (h[4] > 0.0, flag(h[5])) {
-        (false, false) => Variant::of::<RmsProp<false, false>>(),
-        (true, false) => Variant::of::<RmsProp<true, false>>(),
-        (false, true) => Variant::of::<RmsProp<false, true>>(),
-        (true, true) => Variant::of::<RmsProp<true, true>>(),
-    },
-};
+crate::hyper! {
+    /// RMSprop's options, torch's names and defaults.
+    pub struct RmsProp {
+        lr: f64 = 1e-2, NonNegative;
+        alpha: f64 = 0.99, NonNegative;
+        eps: f64 = 1e-8, NonNegative;
+        weight_decay: f64 = 0.0, NonNegative;
+        momentum: f64 = 0.0, NonNegative;
+        centered: bool = false;
+        maximize: bool = false;
+    }
+}
+
+impl Optimizer for RmsProp {
+    const NAME: &'static str = "rmsprop";
+    const STATE: &'static [&'static str] = &["square_avg", "momentum_buffer", "grad_avg"];
+    type Options = Self;
+
+    fn configure(o: &Self) -> Variant {
+        match (o.momentum > 0.0, o.centered) {
+            (false, false) => Variant::of::<RmsPropRule<false, false>>(),
+            (true, false) => Variant::of::<RmsPropRule<true, false>>(),
+            (false, true) => Variant::of::<RmsPropRule<false, true>>(),
+            (true, true) => Variant::of::<RmsPropRule<true, true>>(),
+        }
+    }
+}
 
 /// RMSprop, with a momentum buffer when `MOMENTUM` and a gradient average when `CENTERED`.
-pub struct RmsProp<const MOMENTUM: bool, const CENTERED: bool>;
+pub struct RmsPropRule<const MOMENTUM: bool, const CENTERED: bool>;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
@@ -54,12 +60,13 @@ pub struct Scalars<F> {
     maximize: bool,
 }
 
-impl<const MOMENTUM: bool, const CENTERED: bool> RmsProp<MOMENTUM, CENTERED> {
+impl<const MOMENTUM: bool, const CENTERED: bool> RmsPropRule<MOMENTUM, CENTERED> {
     /// Where `grad_avg` sits in the state slice.
     const GRAD_AVG: usize = 1 + MOMENTUM as usize;
 }
 
-impl<const MOMENTUM: bool, const CENTERED: bool> Rule for RmsProp<MOMENTUM, CENTERED> {
+impl<const MOMENTUM: bool, const CENTERED: bool> Rule for RmsPropRule<MOMENTUM, CENTERED> {
+    type Options = RmsProp;
     const STATE: &'static [&'static str] = match (MOMENTUM, CENTERED) {
         (false, false) => &["square_avg"],
         (true, false) => &["square_avg", "momentum_buffer"],
@@ -68,10 +75,16 @@ impl<const MOMENTUM: bool, const CENTERED: bool> Rule for RmsProp<MOMENTUM, CENT
     };
     type Scalars<F: Float> = Scalars<F>;
 
-    fn scalars<F: Float>(h: &[f64], _step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
-        let &[lr, alpha, eps, weight_decay, momentum, _, maximize] = h else {
-            unreachable!("the driver checked the hyperparameter count")
-        };
+    fn scalars<F: Float>(o: &RmsProp, _step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
+        let RmsProp {
+            lr,
+            alpha,
+            eps,
+            weight_decay,
+            momentum,
+            maximize,
+            ..
+        } = *o;
         // torch's lerp takes its weight in the tensor's dtype and forms 1 − w there.
         let weight = F::from_f64(1.0 - alpha);
         Scalars {
@@ -85,7 +98,7 @@ impl<const MOMENTUM: bool, const CENTERED: bool> Rule for RmsProp<MOMENTUM, CENT
             decay: weight_decay != 0.0,
             momentum: F::from_f64(momentum),
             neg_lr: F::from_f64(-lr),
-            maximize: flag(maximize),
+            maximize,
         }
     }
 

@@ -13,29 +13,45 @@
 //!
 //! Defaults are torch's: lr = 1e-2, (η₋, η₊) = (0.5, 1.2), (σ_min, σ_max) = (1e-6, 50).
 
-use super::{flag, Rule, RuleSpec, Variant};
+use super::{Optimizer, Rule, Variant};
 use crate::float::Float;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::{NonNegative, OpenUnit, Positive};
 
-pub const SPEC: RuleSpec = RuleSpec {
-    name: "rprop",
-    params: &[
-        ParamSpec::new("lr", 1e-2, Domain::NonNegative),
-        ParamSpec::new("etas[0]", 0.5, Domain::OpenUnit),
-        // torch also requires η₊ > 1; descend.optim.Rprop checks that, as torch's constructor.
-        ParamSpec::new("etas[1]", 1.2, Domain::Positive),
-        ParamSpec::new("step_sizes[0]", 1e-6, Domain::NonNegative),
-        ParamSpec::new("step_sizes[1]", 50.0, Domain::NonNegative),
-        ParamSpec::new("maximize", 0.0, Domain::Flag),
-    ],
-    state: &["prev", "step_size"],
-    carried: &[],
-    counts_steps: true,
-    configure: |_| Variant::of::<Rprop>(),
-};
+crate::hyper! {
+    /// Rprop's options, torch's names and defaults.
+    pub struct Rprop {
+        lr: f64 = 1e-2, NonNegative;
+        eta_minus("etas[0]"): f64 = 0.5, OpenUnit;
+        eta_plus("etas[1]"): f64 = 1.2, Positive;
+        min_step("step_sizes[0]"): f64 = 1e-6, NonNegative;
+        max_step("step_sizes[1]"): f64 = 50.0, NonNegative;
+        maximize: bool = false;
+    }
+    relations(o) {
+        // torch's constructor requires 0 < η₋ < 1 < η₊; so does every later step.
+        if o.eta_plus > 1.0 {
+            Ok(())
+        } else {
+            Err(format!(
+                "etas must satisfy 0 < etas[0] < 1 < etas[1], got {}, {}",
+                o.eta_minus, o.eta_plus
+            ))
+        }
+    }
+}
 
-/// Rprop.
-pub struct Rprop;
+impl Optimizer for Rprop {
+    const NAME: &'static str = "rprop";
+    const STATE: &'static [&'static str] = &["prev", "step_size"];
+    type Options = Self;
+
+    fn configure(_: &Self) -> Variant {
+        Variant::of::<RpropRule>()
+    }
+}
+
+/// Rprop's rule.
+pub struct RpropRule;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
@@ -46,27 +62,25 @@ pub struct Scalars<F> {
     maximize: bool,
 }
 
-impl Rule for Rprop {
+impl Rule for RpropRule {
+    type Options = Rprop;
     const STATE: &'static [&'static str] = &["prev", "step_size"];
     type Scalars<F: Float> = Scalars<F>;
 
-    fn scalars<F: Float>(h: &[f64], _step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
-        let &[_, eta_minus, eta_plus, min_step, max_step, maximize] = h else {
-            unreachable!("the driver checked the hyperparameter count")
-        };
+    fn scalars<F: Float>(o: &Rprop, _step: u64, _fresh: bool, _: &mut [f64]) -> Scalars<F> {
         Scalars {
-            eta_minus: F::from_f64(eta_minus),
-            eta_plus: F::from_f64(eta_plus),
-            min_step: F::from_f64(min_step),
-            max_step: F::from_f64(max_step),
-            maximize: flag(maximize),
+            eta_minus: F::from_f64(o.eta_minus),
+            eta_plus: F::from_f64(o.eta_plus),
+            min_step: F::from_f64(o.min_step),
+            max_step: F::from_f64(o.max_step),
+            maximize: o.maximize,
         }
     }
 
     /// `step_size` starts at the lr of the step that creates it, as torch's `full_like`.
-    fn initial(h: &[f64], i: usize) -> f64 {
+    fn initial(o: &Rprop, i: usize) -> f64 {
         if i == 1 {
-            h[0]
+            o.lr
         } else {
             0.0
         }
@@ -103,8 +117,9 @@ mod tests {
     use super::*;
 
     fn step(p: &mut f64, g: f64, s: &mut [f64; 2]) {
-        let k = Rprop::scalars::<f64>(&[0.1, 0.5, 1.2, 1e-6, 50.0, 0.0], 1, false, &mut []);
-        Rprop::update(&k, p, g, s);
+        let options = crate::hyper::parse::<Rprop>("rprop", &[("lr", 0.1)]).unwrap();
+        let k = RpropRule::scalars::<f64>(&options, 1, false, &mut []);
+        RpropRule::update(&k, p, g, s);
     }
 
     #[test]

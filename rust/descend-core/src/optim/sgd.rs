@@ -7,34 +7,47 @@
 //!
 //! Defaults are torch's: lr = 1e-3, no momentum, no dampening, no weight decay.
 
-use super::{flag, Rule, RuleSpec, Variant};
+use super::{Optimizer, Rule, Variant};
 use crate::float::Float;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::{Finite, NonNegative};
 
-pub const SPEC: RuleSpec = RuleSpec {
-    name: "sgd",
-    params: &[
-        ParamSpec::new("lr", 1e-3, Domain::NonNegative),
-        ParamSpec::new("momentum", 0.0, Domain::NonNegative),
-        ParamSpec::new("dampening", 0.0, Domain::Finite),
-        ParamSpec::new("weight_decay", 0.0, Domain::NonNegative),
-        ParamSpec::new("nesterov", 0.0, Domain::Flag),
-        ParamSpec::new("maximize", 0.0, Domain::Flag),
-    ],
-    state: &["momentum_buffer"],
-    carried: &[],
-    counts_steps: false,
-    configure: |h| {
-        if h[1] != 0.0 {
-            Variant::of::<Sgd<true>>()
+crate::hyper! {
+    /// SGD's options, torch's names and defaults.
+    pub struct Sgd {
+        lr: f64 = 1e-3, NonNegative;
+        momentum: f64 = 0.0, NonNegative;
+        dampening: f64 = 0.0, Finite;
+        weight_decay: f64 = 0.0, NonNegative;
+        nesterov: bool = false;
+        maximize: bool = false;
+    }
+    relations(o) {
+        // torch's constructor refuses this combination; so does every later step.
+        if o.nesterov && (o.momentum <= 0.0 || o.dampening != 0.0) {
+            Err("Nesterov momentum requires a momentum and zero dampening".into())
         } else {
-            Variant::of::<Sgd<false>>()
+            Ok(())
         }
-    },
-};
+    }
+}
 
-/// SGD, with a momentum buffer when `MOMENTUM`.
-pub struct Sgd<const MOMENTUM: bool>;
+impl Optimizer for Sgd {
+    const NAME: &'static str = "sgd";
+    const STATE: &'static [&'static str] = &["momentum_buffer"];
+    const COUNTS_STEPS: bool = false;
+    type Options = Self;
+
+    fn configure(options: &Self) -> Variant {
+        if options.momentum != 0.0 {
+            Variant::of::<SgdRule<true>>()
+        } else {
+            Variant::of::<SgdRule<false>>()
+        }
+    }
+}
+
+/// SGD's rule, with a momentum buffer when `MOMENTUM`.
+pub struct SgdRule<const MOMENTUM: bool>;
 
 #[derive(Clone, Copy)]
 pub struct Scalars<F> {
@@ -48,19 +61,20 @@ pub struct Scalars<F> {
     first: bool,
 }
 
-impl<const MOMENTUM: bool> Rule for Sgd<MOMENTUM> {
+impl<const MOMENTUM: bool> Rule for SgdRule<MOMENTUM> {
+    type Options = Sgd;
     const STATE: &'static [&'static str] = if MOMENTUM { &["momentum_buffer"] } else { &[] };
     type Scalars<F: Float> = Scalars<F>;
 
-    fn scalars<F: Float>(h: &[f64], _step: u64, fresh: bool, _: &mut [f64]) -> Scalars<F> {
+    fn scalars<F: Float>(o: &Sgd, _step: u64, fresh: bool, _: &mut [f64]) -> Scalars<F> {
         Scalars {
-            neg_lr: F::from_f64(-h[0]),
-            momentum: F::from_f64(h[1]),
-            keep: F::from_f64(1.0 - h[2]),
-            weight_decay: F::from_f64(h[3]),
-            decay: h[3] != 0.0,
-            nesterov: flag(h[4]),
-            maximize: flag(h[5]),
+            neg_lr: F::from_f64(-o.lr),
+            momentum: F::from_f64(o.momentum),
+            keep: F::from_f64(1.0 - o.dampening),
+            weight_decay: F::from_f64(o.weight_decay),
+            decay: o.weight_decay != 0.0,
+            nesterov: o.nesterov,
+            maximize: o.maximize,
             first: fresh,
         }
     }

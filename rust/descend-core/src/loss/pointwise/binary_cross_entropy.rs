@@ -6,32 +6,37 @@
 //! Input and target must lie in [0, 1] (NaN included in the refusal), as torch requires;
 //! the driver checks every element before writing. `"mean"` is Σ w·ℓ / N, as torch's.
 
-use super::{LossSpec, PointwiseLoss, WeightedMean};
+use super::WeightedMean;
+use super::{Admits, Checked, Direct, Formula, KernelUser, LossSpec, NoThird, PointwiseLoss};
 use crate::float::Float;
 use crate::par::Bound;
 
-/// Binary cross-entropy kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct BinaryCrossEntropy;
+crate::hyper! {
+    /// Binary cross-entropy kernel.
+    pub struct BinaryCrossEntropy {}
+}
 
 /// torch's `EPSILON` for this backward: 1e-12 held as a float32, whatever the dtype.
 const EPSILON: f64 = 1e-12_f32 as f64;
 
 impl PointwiseLoss for BinaryCrossEntropy {
-    type Third = super::NoThird;
-
     const SPEC: LossSpec = LossSpec {
         name: "binary_cross_entropy",
         weighted_mean: WeightedMean::OverCount,
         bound: Bound::Compute,
-        domain: Some("input and target must lie in [0, 1]"),
         ..LossSpec::BASE
     };
+    type Options = Self;
+    type Eval = Direct;
+    type Third = NoThird;
+    type Domain = Checked;
 
-    fn new(_: &[f64]) -> Self {
-        Self
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
+}
 
+impl Formula for BinaryCrossEntropy {
     #[inline(always)]
     fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         let floor = F::from_f64(-100.0);
@@ -49,6 +54,10 @@ impl PointwiseLoss for BinaryCrossEntropy {
         let spread = (F::ONE - x) * x;
         (x - y) / F::select(spread < eps, eps, spread)
     }
+}
+
+impl Admits for BinaryCrossEntropy {
+    const DOMAIN: &'static str = "input and target must lie in [0, 1]";
 
     #[inline(always)]
     fn admits<F: Float>(self, x: F, y: F, _: F) -> bool {

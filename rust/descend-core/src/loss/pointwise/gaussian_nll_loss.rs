@@ -6,16 +6,20 @@
 //! ∂ℓ/∂var is the formula at the clamped v even where var < eps. A negative var raises
 //! `ValueError` before anything is written; NaN passes through, as in torch.
 
-use super::{Aux, LossSpec, PointwiseLoss};
+use super::{Admits, Checked, DifferentiatedThird, Direct, Formula, KernelUser, LossSpec};
+use super::{PointwiseLoss, ThirdGrad};
 use crate::float::Float;
+use crate::hyper::Domain::Positive;
 use crate::par::Bound;
-use crate::param::{Domain, ParamSpec};
 
-/// Gaussian NLL kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct GaussianNllLoss {
-    full: bool,
-    eps: f64,
+crate::hyper! {
+    /// Gaussian NLL kernel.
+    pub struct GaussianNllLoss {
+        /// Add the constant ½·log 2π.
+        full: bool = false;
+        /// The variance's floor.
+        eps: f64 = 1e-6, Positive;
+    }
 }
 
 impl GaussianNllLoss {
@@ -28,27 +32,23 @@ impl GaussianNllLoss {
 }
 
 impl PointwiseLoss for GaussianNllLoss {
-    type Third = super::DifferentiatedThird;
-
     const SPEC: LossSpec = LossSpec {
         name: "gaussian_nll_loss",
-        params: &[
-            ParamSpec::new("full", 0.0, Domain::Flag),
-            ParamSpec::new("eps", 1e-6, Domain::Positive),
-        ],
         bound: Bound::Compute,
-        aux: Aux::WithGrad("var"),
-        domain: Some("var must be non-negative"),
+        third: Some("var"),
         ..LossSpec::BASE
     };
+    type Options = Self;
+    type Eval = Direct;
+    type Third = DifferentiatedThird;
+    type Domain = Checked;
 
-    fn new(params: &[f64]) -> Self {
-        Self {
-            full: params[0] != 0.0,
-            eps: params[1],
-        }
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
+}
 
+impl Formula for GaussianNllLoss {
     #[inline(always)]
     fn value<F: Float>(self, x: F, y: F, var: F) -> F {
         let v = self.clamped(var);
@@ -66,14 +66,20 @@ impl PointwiseLoss for GaussianNllLoss {
     fn grad<F: Float>(self, x: F, y: F, var: F) -> F {
         (x - y) / self.clamped(var)
     }
+}
 
+impl ThirdGrad for GaussianNllLoss {
     #[inline(always)]
-    fn aux_grad<F: Float>(self, x: F, y: F, var: F) -> F {
+    fn third_grad<F: Float>(self, x: F, y: F, var: F) -> F {
         let v = self.clamped(var);
         let d = x - y;
         let r = d / v;
         F::from_f64(0.5) * (F::ONE / v - r * r)
     }
+}
+
+impl Admits for GaussianNllLoss {
+    const DOMAIN: &'static str = "var must be non-negative";
 
     #[inline(always)]
     fn admits<F: Float>(self, _: F, _: F, var: F) -> bool {
@@ -88,11 +94,14 @@ mod tests {
 
     #[test]
     fn clamped_variance_keeps_its_gradient() {
-        let k = GaussianNllLoss::new(&[0.0, 1e-6]);
+        let k = GaussianNllLoss {
+            full: false,
+            eps: 1e-6,
+        };
         assert_eq!(k.value(1.0_f64, 1.0, 1.0), 0.0);
         assert_eq!(k.grad(3.0_f64, 1.0, 2.0), 1.0);
-        assert_eq!(k.aux_grad(3.0_f64, 1.0, 2.0), 0.5 * (0.5 - 1.0));
-        assert_eq!(k.aux_grad(1.0_f64, 1.0, 0.0), 0.5 / 1e-6);
+        assert_eq!(k.third_grad(3.0_f64, 1.0, 2.0), 0.5 * (0.5 - 1.0));
+        assert_eq!(k.third_grad(1.0_f64, 1.0, 0.0), 0.5 / 1e-6);
         assert!(!k.admits(0.0_f64, 0.0, -1.0) && k.admits(0.0_f64, 0.0, f64::NAN));
     }
 }

@@ -5,29 +5,33 @@
 //! ∂ℓ/∂x = −[y ≠ 1 and margin − x > 0] + [y ≠ −1]: 0 at the kink and for NaN, as torch's.
 //! The clamp keeps NaN in the value (torch's `clamp_min`).
 
-use super::{LossSpec, PointwiseLoss};
+use super::{AnyInput, Direct, Formula, KernelUser, LossSpec, NoThird, PointwiseLoss};
 use crate::float::Float;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::Finite;
 
-/// Hinge-embedding kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct HingeEmbeddingLoss {
-    margin: f64,
+crate::hyper! {
+    /// Hinge-embedding kernel.
+    pub struct HingeEmbeddingLoss {
+        margin: f64 = 1.0, Finite;
+    }
 }
 
 impl PointwiseLoss for HingeEmbeddingLoss {
-    type Third = super::NoThird;
-
     const SPEC: LossSpec = LossSpec {
         name: "hinge_embedding_loss",
-        params: &[ParamSpec::new("margin", 1.0, Domain::Finite)],
         ..LossSpec::BASE
     };
+    type Options = Self;
+    type Eval = Direct;
+    type Third = NoThird;
+    type Domain = AnyInput;
 
-    fn new(params: &[f64]) -> Self {
-        Self { margin: params[0] }
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
+}
 
+impl Formula for HingeEmbeddingLoss {
     #[inline(always)]
     fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         let gap = F::from_f64(self.margin) - x;
@@ -49,7 +53,7 @@ mod tests {
 
     #[test]
     fn both_targets_and_the_kink() {
-        let k = HingeEmbeddingLoss::new(&[1.0]);
+        let k = HingeEmbeddingLoss { margin: 1.0 };
         assert_eq!(k.value(0.25_f64, 1.0, 1.0), 0.25);
         assert_eq!(k.value(0.25_f64, -1.0, 1.0), 0.75);
         assert_eq!(k.grad(0.25_f64, -1.0, 1.0), -1.0);

@@ -5,32 +5,36 @@
 //! `torch.nn.functional.huber_loss(delta=1.0)`; with `weight`, `"mean"` is Σ w·ℓ / N as in torch.
 //! Equals `delta * smooth_l1_loss(beta=delta)`.
 
-use super::{LossSpec, PointwiseLoss, WeightedMean};
+use super::WeightedMean;
+use super::{AnyInput, Direct, Formula, KernelUser, LossSpec, NoThird, PointwiseLoss};
 use crate::float::Float;
-use crate::par::Bound;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::Positive;
 
-/// Huber kernel with threshold `delta`.
-#[derive(Debug, Clone, Copy)]
-pub struct HuberLoss {
-    delta: f64,
+crate::hyper! {
+    /// Huber kernel.
+    pub struct HuberLoss {
+        /// Where the quadratic zone ends.
+        delta: f64 = 1.0, Positive;
+    }
 }
 
 impl PointwiseLoss for HuberLoss {
-    type Third = super::NoThird;
-
     const SPEC: LossSpec = LossSpec {
         name: "huber_loss",
-        params: &[ParamSpec::new("delta", 1.0, Domain::Positive)],
         weighted_mean: WeightedMean::OverCount,
-        bound: Bound::Memory,
         ..LossSpec::BASE
     };
+    type Options = Self;
+    type Eval = Direct;
+    type Third = NoThird;
+    type Domain = AnyInput;
 
-    fn new(params: &[f64]) -> Self {
-        Self { delta: params[0] }
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
+}
 
+impl Formula for HuberLoss {
     #[inline(always)]
     fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         let delta = F::from_f64(self.delta);
@@ -55,7 +59,7 @@ mod tests {
 
     #[test]
     fn quadratic_inside_linear_outside() {
-        let k = HuberLoss::new(&[2.0]);
+        let k = HuberLoss { delta: 2.0 };
         assert_eq!(k.value(1.0_f64, 0.0, 1.0), 0.5);
         assert_eq!(k.value(5.0_f64, 0.0, 1.0), 8.0);
         assert_eq!(k.grad(-5.0_f64, 0.0, 1.0), -2.0);

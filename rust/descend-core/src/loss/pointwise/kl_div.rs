@@ -7,10 +7,17 @@
 //! the first axis. As in torch, a negative or NaN target gives NaN, and so do t = 0 with
 //! x = −∞ and, in log space, t = −∞ (0·∞); the gradient stays −t (−e^t) regardless.
 
-use super::{KernelUser, LossSpec, PointwiseLoss};
+use super::{AnyInput, Direct, Formula, KernelUser, LossSpec, NoThird, PointwiseLoss};
 use crate::float::Float;
 use crate::par::Bound;
-use crate::param::{Domain, ParamSpec};
+
+crate::hyper! {
+    /// kl_div's options, torch's.
+    pub struct KlDivOptions {
+        /// The target is given as log-probabilities.
+        log_target: bool = false;
+    }
+}
 
 /// KL-divergence kernel; the target's space is a type parameter (see
 /// [`PointwiseLoss::specialise`]).
@@ -18,28 +25,27 @@ use crate::param::{Domain, ParamSpec};
 pub struct KlDiv<const LOG_TARGET: bool = false>;
 
 impl<const LOG_TARGET: bool> PointwiseLoss for KlDiv<LOG_TARGET> {
-    type Third = super::NoThird;
-
     const SPEC: LossSpec = LossSpec {
         name: "kl_div",
-        params: &[ParamSpec::new("log_target", 0.0, Domain::Flag)],
         bound: Bound::Compute,
         batchmean: true,
         ..LossSpec::BASE
     };
+    type Options = KlDivOptions;
+    type Eval = Direct;
+    type Third = NoThird;
+    type Domain = AnyInput;
 
-    fn new(_: &[f64]) -> Self {
-        Self
-    }
-
-    fn specialise<U: KernelUser>(params: &[f64], user: U) -> U::Output {
-        if params[0] != 0.0 {
+    fn specialise<U: KernelUser>(options: KlDivOptions, user: U) -> U::Output {
+        if options.log_target {
             user.run(KlDiv::<true>)
         } else {
             user.run(KlDiv::<false>)
         }
     }
+}
 
+impl<const LOG_TARGET: bool> Formula for KlDiv<LOG_TARGET> {
     #[inline(always)]
     fn value<F: Float>(self, x: F, t: F, _: F) -> F {
         if LOG_TARGET {

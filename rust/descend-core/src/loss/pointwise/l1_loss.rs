@@ -3,29 +3,30 @@
 //! ℓ(x, y) = |x − y|,  ∂ℓ/∂x = sign(x − y), 0 where x = y (torch's convention at the kink).
 //! torch: `torch.nn.functional.l1_loss`; with `weight`, `"mean"` is Σ w·ℓ / Σ w as in torch.
 
-use super::{LossSpec, PointwiseLoss, WeightedMean};
+use super::{AnyInput, Direct, Formula, KernelUser, LossSpec, NoThird, PointwiseLoss};
 use crate::float::Float;
-use crate::par::Bound;
 
-/// Absolute error kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct L1Loss;
+crate::hyper! {
+    /// Absolute error kernel.
+    pub struct L1Loss {}
+}
 
 impl PointwiseLoss for L1Loss {
-    type Third = super::NoThird;
-
     const SPEC: LossSpec = LossSpec {
         name: "l1_loss",
-        params: &[],
-        weighted_mean: WeightedMean::OverWeights,
-        bound: Bound::Memory,
         ..LossSpec::BASE
     };
+    type Options = Self;
+    type Eval = Direct;
+    type Third = NoThird;
+    type Domain = AnyInput;
 
-    fn new(_: &[f64]) -> Self {
-        Self
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
+}
 
+impl Formula for L1Loss {
     #[inline(always)]
     fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         (x - y).abs()

@@ -8,16 +8,17 @@
 //! log cosh a = −½·log1p(−tanh² a) for a < 1 (accurate where ℓ ≈ d²/2) or a + log1p(m/2) for
 //! a ≥ 1 (= a + log((1 + e^(−2a))/2), finite for every finite d). One `exp_m1` and one `log1p`.
 
-use super::{LossSpec, PointwiseLoss, WeightedMean};
+use super::{AnyInput, KernelUser, LossSpec, NoThird, PointwiseLoss, Staged, StagedFormula};
 use crate::float::Float;
 use crate::par::Bound;
 
-/// Log-cosh kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct LogCoshLoss;
+crate::hyper! {
+    /// Log-cosh kernel.
+    pub struct LogCoshLoss {}
+}
 
 impl LogCoshLoss {
-    /// m = e^(−2|x − y|) − 1: the prepass.
+    /// m = e^(−2|x − y|) − 1: the first stage.
     #[inline(always)]
     fn expm1_of<F: Float>(x: F, y: F) -> F {
         let a = (x - y).abs();
@@ -41,40 +42,25 @@ impl LogCoshLoss {
 }
 
 impl PointwiseLoss for LogCoshLoss {
-    type Third = super::NoThird;
-
     const SPEC: LossSpec = LossSpec {
         name: "log_cosh_loss",
-        params: &[],
-        weighted_mean: WeightedMean::OverWeights,
         bound: Bound::Compute,
         ..LossSpec::BASE
     };
+    type Options = Self;
+    type Eval = Staged;
+    type Third = NoThird;
+    type Domain = AnyInput;
 
-    fn new(_: &[f64]) -> Self {
-        Self
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
+}
 
-    // The exponential runs as a loop of its own (see `PointwiseLoss::PREPASS`).
-    const PREPASS: bool = true;
-
+impl StagedFormula for LogCoshLoss {
+    // The exponential runs as a loop of its own (see `StagedFormula`).
     #[inline(always)]
-    fn value<F: Float>(self, x: F, y: F, a: F) -> F {
-        self.value_given(x, y, a, Self::expm1_of(x, y))
-    }
-
-    #[inline(always)]
-    fn grad<F: Float>(self, x: F, y: F, a: F) -> F {
-        self.grad_given(x, y, a, Self::expm1_of(x, y))
-    }
-
-    #[inline(always)]
-    fn value_and_grad<F: Float>(self, x: F, y: F, a: F) -> (F, F) {
-        self.value_and_grad_given(x, y, a, Self::expm1_of(x, y))
-    }
-
-    #[inline(always)]
-    fn prepass<F: Float>(self, x: F, y: F, _: F) -> F {
+    fn stage<F: Float>(self, x: F, y: F, _: F) -> F {
         Self::expm1_of(x, y)
     }
 
@@ -97,6 +83,7 @@ impl PointwiseLoss for LogCoshLoss {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::value_and_grad;
     use super::*;
 
     #[test]
@@ -110,15 +97,21 @@ mod tests {
             } else {
                 d.cosh().ln()
             };
-            let got = LogCoshLoss.value(d, 0.0, 1.0);
+            let (got, slope) = value_and_grad(LogCoshLoss, d, 0.0, 1.0);
             assert!(
                 (got - want).abs() <= 4.0 * f64::EPSILON * want.abs(),
                 "{d}: {got} vs {want}"
             );
-            assert!((LogCoshLoss.grad(d, 0.0, 1.0) - d.tanh()).abs() <= 2.0 * f64::EPSILON);
+            assert!((slope - d.tanh()).abs() <= 2.0 * f64::EPSILON);
         }
-        assert!((LogCoshLoss.value(1e30_f32, 0.0, 1.0) - 1e30).abs() <= 1e24);
-        assert_eq!(LogCoshLoss.value(f32::INFINITY, 0.0, 1.0), f32::INFINITY);
-        assert_eq!(LogCoshLoss.grad(f64::NEG_INFINITY, 0.0, 1.0), -1.0);
+        assert!((value_and_grad(LogCoshLoss, 1e30_f32, 0.0, 1.0).0 - 1e30).abs() <= 1e24);
+        assert_eq!(
+            value_and_grad(LogCoshLoss, f32::INFINITY, 0.0, 1.0).0,
+            f32::INFINITY
+        );
+        assert_eq!(
+            value_and_grad(LogCoshLoss, f64::NEG_INFINITY, 0.0, 1.0).1,
+            -1.0
+        );
     }
 }

@@ -1,10 +1,19 @@
 //! Pointwise losses: an elementwise loss ℓ(x, y) and its derivative ∂ℓ/∂x, reduced by the driver.
 //!
-//! A kernel is one small `Copy` struct holding its hyperparameters and implementing
-//! [`PointwiseLoss`]; [`registry!`] below is the only list of them. Everything else (shapes,
-//! weights, reductions, the fused pass, chunks, threads, SIMD) is in [`driver`].
+//! A kernel file holds one small `Copy` struct (its options, declared with [`crate::hyper!`])
+//! and two impls: [`PointwiseLoss`], which names it and states the capabilities it has (how an
+//! element is evaluated, its third array, a domain its inputs must lie in), and the math those
+//! capabilities need ([`Formula`], or [`StagedFormula`]; [`ThirdGrad`]; [`Admits`]). A
+//! capability the kernel states but lacks the math for fails to compile. [`LOSSES`] below is
+//! the only list of them. Everything else (shapes, weights, reductions, the fused pass, chunks,
+//! threads, SIMD) is the driver's: [`driver`] validates and plans, [`pass`] runs the loop.
 
+mod capability;
+mod domain;
 pub mod driver;
+mod pass;
+#[cfg(test)]
+mod tests;
 
 mod binary_cross_entropy;
 mod binary_cross_entropy_with_logits;
@@ -20,145 +29,121 @@ mod quantile_loss;
 mod smooth_l1_loss;
 mod soft_margin_loss;
 
-use crate::float::Float;
-use crate::par::Bound;
-use crate::param::ParamSpec;
+pub use capability::{
+    AnyInput, Checked, DifferentiatedThird, Direct, Domain, Eval, NoThird, OptionalThird, Staged,
+    Third,
+};
 
-pub use crate::array::{Operand, Output};
-pub use driver::{run, DifferentiatedThird, NoThird, OptionalThird, Request, Third};
+use super::{LossEntry, LossFacts};
+use crate::array::Typed;
+use crate::float::Float;
+use crate::hyper::Hyper;
+use crate::par::Bound;
+use crate::registry::{Entry, Fact};
 
 /// How a weighted `"mean"` is normalised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WeightedMean {
     /// Σ w·ℓ / Σ w (torch's `mse_loss`/`l1_loss`; descend's weighted average elsewhere).
     OverWeights,
-    /// Σ w·ℓ / N (torch's `huber_loss`).
+    /// Σ w·ℓ / N (torch's `huber_loss` and BCEs).
     OverCount,
 }
 
-/// A third per-element array a loss reads besides input and target (torch's `pos_weight`).
+/// What a pointwise kernel declares about itself beside its options and capabilities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Aux {
-    /// The loss reads only input and target; kernels see ones.
-    None,
-    /// Optional, read as ones when absent; the Python keyword that carries it.
-    Optional(&'static str),
-    /// Required, and differentiated too: `.grad` also gives ∂ℓ/∂a (torch's `var`); the
-    /// Python argument that carries it.
-    WithGrad(&'static str),
-}
-
-/// What the bindings and the drift test need to know about a loss.
-#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LossSpec {
     /// Registry name = file stem = Python name.
     pub name: &'static str,
-    /// Hyperparameters in declaration order.
-    pub params: &'static [ParamSpec],
     /// Rule for `reduction="mean"` with `weight=`.
     pub weighted_mean: WeightedMean,
     /// What limits its speed (decides when threads pay).
     pub bound: Bound,
-    /// Its third array, if any.
-    pub aux: Aux,
-    /// The domain its elements must lie in, when it has one (see [`PointwiseLoss::admits`]),
-    /// stated for the error message; checked in a read-only pass before anything is written.
-    pub domain: Option<&'static str>,
+    /// The Python name of its third array, if it has one (its [`Third`] says how it is read).
+    pub third: Option<&'static str>,
     /// Whether `reduction="batchmean"` (the sum over the size of the first axis) applies.
     pub batchmean: bool,
 }
 
 impl LossSpec {
-    /// A loss with no hyperparameters, weighted mean over Σ w, memory-bound, reading input and
-    /// target only, any values, no `"batchmean"`: the base specs update.
+    /// Weighted mean over Σ w, memory-bound, no third array, no `"batchmean"`: what most
+    /// losses are; a spec names only where it differs.
     pub const BASE: Self = Self {
         name: "",
-        params: &[],
         weighted_mean: WeightedMean::OverWeights,
         bound: Bound::Memory,
-        aux: Aux::None,
-        domain: None,
+        third: None,
         batchmean: false,
     };
 }
 
-/// An elementwise loss. Implementations are branch-free (selects, not jumps) so the driver's
-/// loop vectorises, and `value_and_grad` must return bitwise what `value` and `grad` return.
+/// A pointwise loss: its name, options and capabilities.
 pub trait PointwiseLoss: Copy + Send + Sync + 'static {
-    /// Name, hyperparameters and weight rule.
+    /// Name, weight rule, bound, third array, batchmean.
     const SPEC: LossSpec;
-    /// How its third array is compiled in: [`NoThird`], [`OptionalThird`] or
-    /// [`DifferentiatedThird`], matching `SPEC.aux`.
-    type Third: Third;
-    /// Builds the kernel from hyperparameters already resolved and checked against `SPEC`.
-    fn new(params: &[f64]) -> Self;
-    /// Hands `user` the kernel for `params`. A kernel with on/off options overrides this to
-    /// pick one monomorphised type per combination, so the option is decided once, before the
-    /// loop: a runtime flag inside the loop makes LLVM evaluate both branches in every lane.
-    #[inline]
-    fn specialise<U: KernelUser>(params: &[f64], user: U) -> U::Output {
-        user.run(Self::new(params))
-    }
-    /// ℓ(x, y), given the element `a` of the third array (1 without one; see [`Aux`]).
+    /// Its options; most kernels are their own.
+    type Options: Hyper;
+    /// How an element is evaluated: [`Direct`] ([`Formula`]) or [`Staged`] ([`StagedFormula`]).
+    type Eval: Eval<Self>;
+    /// How its third array is read: [`NoThird`], [`OptionalThird`] (ones when absent) or
+    /// [`DifferentiatedThird`] (required, with [`ThirdGrad`]).
+    type Third: Third<Self>;
+    /// Whether its inputs are checked first: [`AnyInput`] or [`Checked`] ([`Admits`]).
+    type Domain: Domain<Self>;
+    /// Hands `user` the kernel for `options`: one monomorphised type per on/off option,
+    /// decided once, before the loop (a flag tested inside it costs both branches per lane).
+    fn specialise<U: KernelUser>(options: Self::Options, user: U) -> U::Output;
+}
+
+/// An element's math in one step. Branch-free (selects, not jumps) so the loop vectorises;
+/// `value_and_grad` returns bitwise what `value` and `grad` return. `a` is the element of the
+/// third array (1 without one).
+pub trait Formula: PointwiseLoss {
+    /// ℓ(x, y).
     fn value<F: Float>(self, x: F, y: F, a: F) -> F;
-    /// ∂ℓ/∂x at (x, y).
+    /// ∂ℓ/∂x.
     fn grad<F: Float>(self, x: F, y: F, a: F) -> F;
     /// Both, sharing work where the formulas allow.
     #[inline(always)]
     fn value_and_grad<F: Float>(self, x: F, y: F, a: F) -> (F, F) {
         (self.value(x, y, a), self.grad(x, y, a))
     }
-    /// Whether the driver runs [`PointwiseLoss::prepass`] over each block as a loop of its
-    /// own, before the loss loop, which then calls the `*_given` methods with its results.
-    ///
-    /// For elements that chain two long computations (an exponential, then a logarithm):
-    /// fused, one element's dependency chain fills the out-of-order window and the core
-    /// overlaps few elements; as two loops each chain is short. BCE on logits, f32
-    /// value_and_grad in L1: 1.9 against 2.9 ns per element.
-    const PREPASS: bool = false;
-    /// The first stage of an element (e.g. e^(−|x|)), when `PREPASS`.
+}
+
+/// An element's math in two stages, for elements that chain two long computations (an
+/// exponential, then a logarithm): the driver runs the first stage over a block as a loop of
+/// its own. Fused, one element's dependency chain fills the out-of-order window and the core
+/// overlaps few elements; as two loops each chain is short (BCE on logits, f32 value_and_grad
+/// in L1: 1.9 against 2.9 ns per element).
+pub trait StagedFormula: PointwiseLoss {
+    /// The first stage of an element (e.g. e^(−|x|)).
+    fn stage<F: Float>(self, x: F, y: F, a: F) -> F;
+    /// ℓ, given the element's first stage.
+    fn value_given<F: Float>(self, x: F, y: F, a: F, stage: F) -> F;
+    /// ∂ℓ/∂x, given the element's first stage.
+    fn grad_given<F: Float>(self, x: F, y: F, a: F, stage: F) -> F;
+    /// Both, bitwise what the separate methods return.
     #[inline(always)]
-    fn prepass<F: Float>(self, x: F, y: F, a: F) -> F {
-        let _ = (x, y, a);
-        F::ZERO
+    fn value_and_grad_given<F: Float>(self, x: F, y: F, a: F, stage: F) -> (F, F) {
+        (
+            self.value_given(x, y, a, stage),
+            self.grad_given(x, y, a, stage),
+        )
     }
-    /// `value`, given the element's `prepass` result; bitwise the same.
-    #[inline(always)]
-    fn value_given<F: Float>(self, x: F, y: F, a: F, pre: F) -> F {
-        let _ = pre;
-        self.value(x, y, a)
-    }
-    /// `grad`, given the element's `prepass` result; bitwise the same.
-    #[inline(always)]
-    fn grad_given<F: Float>(self, x: F, y: F, a: F, pre: F) -> F {
-        let _ = pre;
-        self.grad(x, y, a)
-    }
-    /// `value_and_grad`, given the element's `prepass` result; bitwise the same.
-    #[inline(always)]
-    fn value_and_grad_given<F: Float>(self, x: F, y: F, a: F, pre: F) -> (F, F) {
-        let _ = pre;
-        self.value_and_grad(x, y, a)
-    }
-    /// ∂ℓ/∂a, for a loss whose third array is differentiated ([`Aux::WithGrad`]).
-    #[inline(always)]
-    fn aux_grad<F: Float>(self, x: F, y: F, a: F) -> F {
-        let _ = (x, y, a);
-        F::ZERO
-    }
-    /// ℓ, ∂ℓ/∂x and ∂ℓ/∂a, bitwise what the separate methods return.
-    #[inline(always)]
-    fn value_and_grads<F: Float>(self, x: F, y: F, a: F) -> (F, F, F) {
-        let (l, d) = self.value_and_grad(x, y, a);
-        (l, d, self.aux_grad(x, y, a))
-    }
-    /// Whether (x, y, a) lies in the loss's domain (`SPEC.domain`); NaN counts as outside
-    /// where torch refuses it.
-    #[inline(always)]
-    fn admits<F: Float>(self, x: F, y: F, a: F) -> bool {
-        let _ = (x, y, a);
-        true
-    }
+}
+
+/// ∂ℓ/∂a, for a loss whose third array is differentiated too (torch's `var`).
+pub trait ThirdGrad: PointwiseLoss {
+    /// ∂ℓ/∂a at (x, y, a).
+    fn third_grad<F: Float>(self, x: F, y: F, a: F) -> F;
+}
+
+/// A domain the inputs must lie in, checked in a read-only pass before anything is written.
+pub trait Admits: PointwiseLoss {
+    /// The domain, stated for the error message.
+    const DOMAIN: &'static str;
+    /// Whether (x, y, a) lies in it; NaN counts as outside where torch refuses it.
+    fn admits<F: Float>(self, x: F, y: F, a: F) -> bool;
 }
 
 /// Something that runs a kernel value (see [`PointwiseLoss::specialise`]).
@@ -169,46 +154,92 @@ pub trait KernelUser {
     fn run<K: PointwiseLoss>(self, kernel: K) -> Self::Output;
 }
 
-/// Something generic over the kernel type, run by [`visit`] once the name is resolved.
-pub trait Visitor {
-    /// What the visit returns.
-    type Output;
-    /// Called with the kernel type the name resolved to.
-    fn visit<K: PointwiseLoss>(self) -> Self::Output;
+/// What the loss family states about a pointwise loss.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PointwiseFacts {
+    /// Rule for `reduction="mean"` with `weight=`.
+    pub weighted_mean: WeightedMean,
+    /// The Python name of its third array, if it has one.
+    pub third: Option<&'static str>,
+    /// Whether that array is differentiated (`.grad` then returns a pair).
+    pub third_differentiated: bool,
+    /// The domain its inputs must lie in, if they must.
+    pub domain: Option<&'static str>,
+    /// Whether `reduction="batchmean"` applies.
+    pub batchmean: bool,
 }
 
-macro_rules! registry {
-    ($($kernel:ty),* $(,)?) => {
-        /// Every pointwise loss, in registry order.
-        pub const LOSSES: &[LossSpec] = &[$(<$kernel as PointwiseLoss>::SPEC),*];
-
-        /// Runs `visitor` with the kernel called `name`, or returns it back if there is none.
-        pub fn visit<V: Visitor>(name: &str, visitor: V) -> Result<V::Output, V> {
-            $(if name == <$kernel as PointwiseLoss>::SPEC.name {
-                return Ok(visitor.visit::<$kernel>());
-            })*
-            Err(visitor)
-        }
-    };
+impl PointwiseFacts {
+    pub(crate) fn describe(&self) -> Vec<(&'static str, Fact)> {
+        let word = |w: Option<&'static str>| w.map_or(Fact::Nothing, Fact::Word);
+        vec![
+            ("kind", Fact::Word("pointwise")),
+            (
+                "weighted_mean",
+                Fact::Word(match self.weighted_mean {
+                    WeightedMean::OverWeights => "sum_w",
+                    WeightedMean::OverCount => "count",
+                }),
+            ),
+            ("third", word(self.third)),
+            (
+                "third_differentiated",
+                Fact::Flag(self.third_differentiated),
+            ),
+            ("domain", word(self.domain)),
+            ("batchmean", Fact::Flag(self.batchmean)),
+        ]
+    }
 }
 
-registry! {
-    mse_loss::MseLoss,
-    l1_loss::L1Loss,
-    huber_loss::HuberLoss,
-    smooth_l1_loss::SmoothL1Loss,
-    log_cosh_loss::LogCoshLoss,
-    quantile_loss::QuantileLoss,
-    poisson_nll_loss::PoissonNllLoss,
-    binary_cross_entropy::BinaryCrossEntropy,
-    binary_cross_entropy_with_logits::BinaryCrossEntropyWithLogits,
-    kl_div::KlDiv,
-    soft_margin_loss::SoftMarginLoss,
-    hinge_embedding_loss::HingeEmbeddingLoss,
-    gaussian_nll_loss::GaussianNllLoss,
+/// The entry of pointwise loss `K`.
+pub const fn entry<K: PointwiseLoss>() -> LossEntry {
+    // A third array's name and its way of being read are stated apart; they must agree.
+    assert!(K::SPEC.third.is_some() == K::Third::TAKES);
+    Entry {
+        name: K::SPEC.name,
+        params: <K::Options as Hyper>::SPECS,
+        bound: K::SPEC.bound,
+        facts: LossFacts::Pointwise(PointwiseFacts {
+            weighted_mean: K::SPEC.weighted_mean,
+            third: K::SPEC.third,
+            third_differentiated: K::Third::DIFFERENTIATED,
+            domain: K::Domain::DESCRIPTION,
+            batchmean: K::SPEC.batchmean,
+        }),
+        run: |call| match call {
+            Typed::F32(r) => driver::run::<K, f32>(r),
+            Typed::F64(r) => driver::run::<K, f64>(r),
+        },
+    }
 }
 
-/// The spec of the loss called `name`.
-pub fn spec(name: &str) -> Option<&'static LossSpec> {
-    LOSSES.iter().find(|s| s.name == name)
+/// Every pointwise loss.
+pub const LOSSES: &[LossEntry] = &[
+    entry::<mse_loss::MseLoss>(),
+    entry::<l1_loss::L1Loss>(),
+    entry::<huber_loss::HuberLoss>(),
+    entry::<smooth_l1_loss::SmoothL1Loss>(),
+    entry::<log_cosh_loss::LogCoshLoss>(),
+    entry::<quantile_loss::QuantileLoss>(),
+    entry::<poisson_nll_loss::PoissonNllLoss>(),
+    entry::<binary_cross_entropy::BinaryCrossEntropy>(),
+    entry::<binary_cross_entropy_with_logits::BinaryCrossEntropyWithLogits>(),
+    entry::<kl_div::KlDiv>(),
+    entry::<soft_margin_loss::SoftMarginLoss>(),
+    entry::<hinge_embedding_loss::HingeEmbeddingLoss>(),
+    entry::<gaussian_nll_loss::GaussianNllLoss>(),
+];
+
+/// Evaluating a kernel as the driver does, whatever its capabilities, for the kernels' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Eval, PointwiseLoss};
+    use crate::float::Float;
+
+    /// (ℓ, ∂ℓ/∂x) at (x, y, a), through the kernel's evaluation.
+    pub(crate) fn value_and_grad<K: PointwiseLoss, F: Float>(k: K, x: F, y: F, a: F) -> (F, F) {
+        let stage = K::Eval::stage(k, x, y, a);
+        K::Eval::value_and_grad(k, x, y, a, stage)
+    }
 }

@@ -4,29 +4,30 @@
 //! torch: `torch.nn.functional.mse_loss`; with `weight`, `"mean"` is Σ w·ℓ / Σ w as in torch.
 //! Numerics: exact up to the rounding of the square; overflows to inf past |x − y| ≈ 1.8e19 (f32).
 
-use super::{LossSpec, PointwiseLoss, WeightedMean};
+use super::{AnyInput, Direct, Formula, KernelUser, LossSpec, NoThird, PointwiseLoss};
 use crate::float::Float;
-use crate::par::Bound;
 
-/// Squared error kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct MseLoss;
+crate::hyper! {
+    /// Squared error kernel.
+    pub struct MseLoss {}
+}
 
 impl PointwiseLoss for MseLoss {
-    type Third = super::NoThird;
-
     const SPEC: LossSpec = LossSpec {
         name: "mse_loss",
-        params: &[],
-        weighted_mean: WeightedMean::OverWeights,
-        bound: Bound::Memory,
         ..LossSpec::BASE
     };
+    type Options = Self;
+    type Eval = Direct;
+    type Third = NoThird;
+    type Domain = AnyInput;
 
-    fn new(_: &[f64]) -> Self {
-        Self
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
+}
 
+impl Formula for MseLoss {
     #[inline(always)]
     fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         let d = x - y;

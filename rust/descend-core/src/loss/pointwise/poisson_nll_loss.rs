@@ -6,10 +6,22 @@
 //! stay NaN, as torch's `masked_fill(target <= 1, 0)`); it does not depend on x.
 //! torch has no `weight` here; descend's weighted `"mean"` is Σ w·ℓ / Σ w.
 
-use super::{KernelUser, LossSpec, PointwiseLoss, WeightedMean};
+use super::{AnyInput, Direct, Formula, KernelUser, LossSpec, NoThird, PointwiseLoss};
 use crate::float::Float;
+use crate::hyper::Domain::Positive;
 use crate::par::Bound;
-use crate::param::{Domain, ParamSpec};
+
+crate::hyper! {
+    /// Poisson NLL's options, torch's.
+    pub struct PoissonNllOptions {
+        /// The input is the log-rate (else the rate).
+        log_input: bool = true;
+        /// Add the Stirling term.
+        full: bool = false;
+        /// Added to the rate inside the log when the input is the rate.
+        eps: f64 = 1e-8, Positive;
+    }
+}
 
 /// Poisson NLL kernel; the two flags are type parameters (see [`PointwiseLoss::specialise`]).
 #[derive(Debug, Clone, Copy)]
@@ -29,34 +41,28 @@ impl<const LOG_INPUT: bool, const FULL: bool> PoissonNllLoss<LOG_INPUT, FULL> {
 }
 
 impl<const LOG_INPUT: bool, const FULL: bool> PointwiseLoss for PoissonNllLoss<LOG_INPUT, FULL> {
-    type Third = super::NoThird;
-
     const SPEC: LossSpec = LossSpec {
         name: "poisson_nll_loss",
-        params: &[
-            ParamSpec::new("log_input", 1.0, Domain::Flag),
-            ParamSpec::new("full", 0.0, Domain::Flag),
-            ParamSpec::new("eps", 1e-8, Domain::Positive),
-        ],
-        weighted_mean: WeightedMean::OverWeights,
         bound: Bound::Compute,
         ..LossSpec::BASE
     };
+    type Options = PoissonNllOptions;
+    type Eval = Direct;
+    type Third = NoThird;
+    type Domain = AnyInput;
 
-    fn new(params: &[f64]) -> Self {
-        Self { eps: params[2] }
-    }
-
-    fn specialise<U: KernelUser>(params: &[f64], user: U) -> U::Output {
-        let eps = params[2];
-        match (params[0] != 0.0, params[1] != 0.0) {
+    fn specialise<U: KernelUser>(options: PoissonNllOptions, user: U) -> U::Output {
+        let eps = options.eps;
+        match (options.log_input, options.full) {
             (true, false) => user.run(PoissonNllLoss::<true, false> { eps }),
             (true, true) => user.run(PoissonNllLoss::<true, true> { eps }),
             (false, false) => user.run(PoissonNllLoss::<false, false> { eps }),
             (false, true) => user.run(PoissonNllLoss::<false, true> { eps }),
         }
     }
+}
 
+impl<const LOG_INPUT: bool, const FULL: bool> Formula for PoissonNllLoss<LOG_INPUT, FULL> {
     #[inline(always)]
     fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         let nll = if LOG_INPUT {
@@ -87,10 +93,10 @@ mod tests {
 
     #[test]
     fn both_input_spaces() {
-        let k = PoissonNllLoss::<true, false>::new(&[1.0, 0.0, 1e-8]);
+        let k = PoissonNllLoss::<true, false> { eps: 1e-8 };
         assert!((k.value(0.5_f64, 2.0, 1.0) - (0.5f64.exp() - 1.0)).abs() < 1e-15);
         assert!((k.grad(0.5_f64, 2.0, 1.0) - (0.5f64.exp() - 2.0)).abs() < 1e-15);
-        let k = PoissonNllLoss::<false, true>::new(&[0.0, 1.0, 1e-8]);
+        let k = PoissonNllLoss::<false, true> { eps: 1e-8 };
         let stirling = 3.0 * 3f64.ln() - 3.0 + 0.5 * (std::f64::consts::TAU * 3.0).ln();
         assert!(
             (k.value(2.0_f64, 3.0, 1.0) - (2.0 - 3.0 * (2.0f64 + 1e-8).ln() + stirling)).abs()

@@ -5,15 +5,16 @@
 //! kink; NaN stays NaN). `q = 0.5` gives half of `l1_loss`. Not in torch; descend's weighted `"mean"` is
 //! Σ w·ℓ / Σ w.
 
-use super::{LossSpec, PointwiseLoss, WeightedMean};
+use super::{AnyInput, Direct, Formula, KernelUser, LossSpec, NoThird, PointwiseLoss};
 use crate::float::Float;
-use crate::par::Bound;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::OpenUnit;
 
-/// Pinball kernel for quantile `q`.
-#[derive(Debug, Clone, Copy)]
-pub struct QuantileLoss {
-    q: f64,
+crate::hyper! {
+    /// Pinball kernel.
+    pub struct QuantileLoss {
+        /// The quantile.
+        q: f64 = 0.5, OpenUnit;
+    }
 }
 
 impl QuantileLoss {
@@ -25,20 +26,21 @@ impl QuantileLoss {
 }
 
 impl PointwiseLoss for QuantileLoss {
-    type Third = super::NoThird;
-
     const SPEC: LossSpec = LossSpec {
         name: "quantile_loss",
-        params: &[ParamSpec::new("q", 0.5, Domain::OpenUnit)],
-        weighted_mean: WeightedMean::OverWeights,
-        bound: Bound::Memory,
         ..LossSpec::BASE
     };
+    type Options = Self;
+    type Eval = Direct;
+    type Third = NoThird;
+    type Domain = AnyInput;
 
-    fn new(params: &[f64]) -> Self {
-        Self { q: params[0] }
+    fn specialise<U: KernelUser>(options: Self, user: U) -> U::Output {
+        user.run(options)
     }
+}
 
+impl Formula for QuantileLoss {
     #[inline(always)]
     fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         let d = x - y;
@@ -64,7 +66,7 @@ mod tests {
 
     #[test]
     fn asymmetric_slopes() {
-        let k = QuantileLoss::new(&[0.9]);
+        let k = QuantileLoss { q: 0.9 };
         assert!((k.value(2.0_f64, 0.0, 1.0) - 0.2).abs() < 1e-15);
         assert!((k.value(-2.0_f64, 0.0, 1.0) - 1.8).abs() < 1e-15);
         assert!((k.grad(-2.0_f64, 0.0, 1.0) + 0.9).abs() < 1e-15);

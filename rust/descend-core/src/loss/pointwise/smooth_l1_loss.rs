@@ -5,10 +5,17 @@
 //! as in torch: `torch.nn.functional.smooth_l1_loss(beta=1.0)`. torch has no `weight` here;
 //! descend's weighted `"mean"` is Σ w·ℓ / Σ w.
 
-use super::{KernelUser, LossSpec, PointwiseLoss, WeightedMean};
+use super::{AnyInput, Direct, Formula, KernelUser, LossSpec, NoThird, PointwiseLoss};
 use crate::float::Float;
-use crate::par::Bound;
-use crate::param::{Domain, ParamSpec};
+use crate::hyper::Domain::NonNegative;
+
+crate::hyper! {
+    /// Smooth L1's options.
+    pub struct SmoothL1Options {
+        /// Where the quadratic zone ends; 0 is `l1_loss`.
+        beta: f64 = 1.0, NonNegative;
+    }
+}
 
 /// Smooth L1 kernel with threshold `beta`. `RECIPROCAL` when 1/β is finite in f32 and f64: the
 /// loop then multiplies by 1/β, rounded once per call, instead of dividing twice per element
@@ -21,29 +28,26 @@ pub struct SmoothL1Loss<const RECIPROCAL: bool = false> {
 }
 
 impl<const RECIPROCAL: bool> PointwiseLoss for SmoothL1Loss<RECIPROCAL> {
-    type Third = super::NoThird;
-
     const SPEC: LossSpec = LossSpec {
         name: "smooth_l1_loss",
-        params: &[ParamSpec::new("beta", 1.0, Domain::NonNegative)],
-        weighted_mean: WeightedMean::OverWeights,
-        bound: Bound::Memory,
         ..LossSpec::BASE
     };
+    type Options = SmoothL1Options;
+    type Eval = Direct;
+    type Third = NoThird;
+    type Domain = AnyInput;
 
-    fn new(params: &[f64]) -> Self {
-        Self { beta: params[0] }
-    }
-
-    fn specialise<U: KernelUser>(params: &[f64], user: U) -> U::Output {
-        let beta = params[0];
+    fn specialise<U: KernelUser>(options: SmoothL1Options, user: U) -> U::Output {
+        let beta = options.beta;
         if beta > 0.0 && 1.0 / beta < f64::from(f32::MAX) {
             user.run(SmoothL1Loss::<true> { beta })
         } else {
             user.run(SmoothL1Loss::<false> { beta })
         }
     }
+}
 
+impl<const RECIPROCAL: bool> Formula for SmoothL1Loss<RECIPROCAL> {
     #[inline(always)]
     fn value<F: Float>(self, x: F, y: F, _: F) -> F {
         let beta = F::from_f64(self.beta);
@@ -83,11 +87,11 @@ mod tests {
 
     #[test]
     fn beta_zero_is_l1() {
-        let k = SmoothL1Loss::<false>::new(&[0.0]);
+        let k = SmoothL1Loss::<false> { beta: 0.0 };
         assert_eq!(k.value(0.25_f64, 0.0, 1.0), 0.25);
         assert_eq!(k.grad(0.25_f64, 0.0, 1.0), 1.0);
         assert_eq!(k.grad(0.0_f64, 0.0, 1.0), 0.0);
-        let k = SmoothL1Loss::<false>::new(&[2.0]);
+        let k = SmoothL1Loss::<false> { beta: 2.0 };
         assert_eq!(k.value(1.0_f32, 0.0, 1.0), 0.25);
         assert_eq!(k.grad(1.0_f32, 0.0, 1.0), 0.5);
     }
@@ -110,10 +114,13 @@ mod tests {
         impl KernelUser for GradAndValue {
             type Output = (f32, f32);
             fn run<K: PointwiseLoss>(self, k: K) -> (f32, f32) {
-                (k.grad(self.0, 0.0, 1.0), k.value(0.0, 0.0, 1.0))
+                let (_, grad) = super::super::testing::value_and_grad(k, self.0, 0.0, 1.0);
+                let (value, _) = super::super::testing::value_and_grad(k, 0.0, 0.0, 1.0);
+                (grad, value)
             }
         }
-        let (grad, value) = SmoothL1Loss::<false>::specialise(&[1e-39], GradAndValue(5e-40));
+        let options = SmoothL1Options { beta: 1e-39 };
+        let (grad, value) = SmoothL1Loss::<false>::specialise(options, GradAndValue(5e-40));
         assert_eq!((grad, value), (5e-40_f32 / 1e-39_f32, 0.0));
     }
 }

@@ -16,49 +16,40 @@
 //! lse and the loss are formed in f64. NaN anywhere in a row makes that row's loss and gradient
 //! NaN, and so does +inf (inf − inf), as torch's `log_softmax`.
 
-use super::{
-    DenseRow, LabelMean, RowSpec, RowwiseLoss, SoftmaxGrad, SoftmaxLabelRow, Targets,
-    DEFAULT_IGNORE_INDEX,
-};
+use super::{DenseRow, DenseRowLoss, DenseRows, LabelMean, RowSpec, RowwiseLoss, SoftmaxGrad};
+use super::{SoftmaxLabelRow, SoftmaxLoss, SoftmaxRows, DEFAULT_IGNORE_INDEX};
 use crate::float::Float;
+use crate::hyper::Domain::UnitInterval;
 use crate::par::Bound;
-use crate::param::{Domain, ParamSpec};
 use crate::simd::row;
 
-/// Cross-entropy kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct CrossEntropy {
-    ignore_index: i64,
-    smoothing: f64,
+crate::hyper! {
+    /// Cross-entropy kernel.
+    pub struct CrossEntropy {
+        /// The label of rows to skip.
+        ignore_index: i64 = DEFAULT_IGNORE_INDEX;
+        /// ε, the share of the target spread over every class.
+        smoothing("label_smoothing"): f64 = 0.0, UnitInterval;
+    }
 }
 
 impl RowwiseLoss for CrossEntropy {
     const SPEC: RowSpec = RowSpec {
         name: "cross_entropy",
-        params: &[
-            ParamSpec::new("ignore_index", DEFAULT_IGNORE_INDEX as f64, Domain::Integer),
-            ParamSpec::new("label_smoothing", 0.0, Domain::UnitInterval),
-        ],
-        targets: Targets::Both,
         label_mean: LabelMean::OverWeights,
         kdim: true,
         bound: Bound::Compute,
         empty_row: 0.0,
     };
-
-    fn new(params: &[f64]) -> Self {
-        Self {
-            ignore_index: params[0] as i64,
-            smoothing: params[1],
-        }
-    }
+    type Labels = SoftmaxRows;
+    type Dense = DenseRows;
 
     fn ignore_index(self) -> Option<i64> {
         Some(self.ignore_index)
     }
+}
 
-    const SOFTMAX_LABELS: bool = true;
-
+impl SoftmaxLoss for CrossEntropy {
     fn smooths(self) -> bool {
         // torch adds no smoothing term at ε = 0, so neither may its NaN (0·∞) appear here.
         self.smoothing > 0.0
@@ -87,7 +78,9 @@ impl RowwiseLoss for CrossEntropy {
         };
         (label + spread, grad)
     }
+}
 
+impl DenseRowLoss for CrossEntropy {
     #[inline(always)]
     fn dense_row<F: Float>(self, row: DenseRow<'_, F>, mut grad: Option<&mut [F]>) -> f64 {
         let (x, eps) = (row.x, self.smoothing);
@@ -124,7 +117,10 @@ mod tests {
 
     #[test]
     fn uniform_logits_cost_log_c() {
-        let k = CrossEntropy::new(&[-100.0, 0.1]);
+        let k = CrossEntropy {
+            ignore_index: -100,
+            smoothing: 0.1,
+        };
         let row = SoftmaxLabelRow {
             max: 0.5,
             log_sum: 4f64.ln(),

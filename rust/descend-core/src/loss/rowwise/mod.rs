@@ -1,61 +1,40 @@
 //! Row-wise losses: a loss over the class axis of each row (softmax cross-entropy, NLL), then
 //! reduced over rows by the driver.
 //!
-//! A kernel is one small `Copy` struct implementing [`RowwiseLoss`]: the math of one row, given
-//! its logits, its target (a class label or a row of probabilities), the class weights and the
-//! coefficients its gradient is scaled by. [`registry!`] below is the only list of them. Shapes,
-//! label checks, ignored rows, denominators, the class axis of K-dimensional inputs, chunks of
-//! rows, threads and SIMD are in [`driver`]; the vectorised row primitives in
+//! A kernel is one small `Copy` struct (its options, declared with [`crate::hyper!`]) and the
+//! math of its rows, given their logits, their targets (class labels or rows of
+//! probabilities), the class weights and the coefficients the gradient is scaled by. Its
+//! [`RowwiseLoss`] impl states which paths its labelled and dense rows take; each path needs
+//! its math trait, so a kernel cannot state one it lacks. [`LOSSES`] below is the only list
+//! of them. Shapes, label checks, ignored rows, denominators and the class axis of
+//! K-dimensional inputs are in [`driver`]; chunks of rows, threads and SIMD in [`rows`], and
+//! the block-wise softmax machinery in [`softmax_rows`]; the vectorised row primitives in
 //! [`crate::simd::row`], shared with the softmax activations.
 
 pub mod driver;
-mod softmax;
+mod paths;
+mod rows;
+mod softmax_rows;
+#[cfg(test)]
+mod tests;
 
 mod cross_entropy;
 mod multi_margin_loss;
 mod multilabel_soft_margin_loss;
 mod nll_loss;
 
-use crate::float::Float;
-use crate::par::Bound;
-use crate::param::ParamSpec;
+pub use paths::SoftmaxRows;
+pub use paths::{DenseBlocks, DensePath, DenseRows, LabelPath, LabelRows, NoDense, NoLabels};
 
-pub use driver::{loss_shape, run, Labels, Request, Target};
+use super::{LossEntry, LossFacts};
+use crate::array::Typed;
+use crate::float::Float;
+use crate::hyper::Hyper;
+use crate::par::Bound;
+use crate::registry::{Entry, Fact};
 
 /// torch's default `ignore_index`, the only one it allows with class-probability targets.
 pub const DEFAULT_IGNORE_INDEX: i64 = -100;
-
-/// The targets a row-wise loss takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Targets {
-    /// Integer class labels, one per row.
-    Labels,
-    /// A float row per row, of the input's shape (class probabilities, or 0/1 per class).
-    Dense,
-    /// Either.
-    Both,
-}
-
-impl Targets {
-    /// Whether integer labels are accepted.
-    pub fn labels(self) -> bool {
-        self != Self::Dense
-    }
-
-    /// Whether float rows are accepted.
-    pub fn dense(self) -> bool {
-        self != Self::Labels
-    }
-
-    /// The name the bindings report.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Labels => "labels",
-            Self::Dense => "dense",
-            Self::Both => "both",
-        }
-    }
-}
 
 /// What `"mean"` divides labelled rows by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,15 +45,11 @@ pub enum LabelMean {
     OverRows,
 }
 
-/// What the bindings and the drift test need to know about a row-wise loss.
+/// What a row-wise kernel declares about itself beside its options and capabilities.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RowSpec {
     /// Registry name = file stem = Python name.
     pub name: &'static str,
-    /// Hyperparameters in declaration order.
-    pub params: &'static [ParamSpec],
-    /// Which targets it takes.
-    pub targets: Targets,
     /// The `"mean"` rule for labelled rows (rows of a dense target always divide by the rows).
     pub label_mean: LabelMean,
     /// Whether inputs of shape (N, C, d1, …, dK) are taken, or only (C,) and (N, C).
@@ -85,6 +60,137 @@ pub struct RowSpec {
     /// them (as torch's).
     pub empty_row: f64,
 }
+
+/// A loss over the classes of one row; the kernel is its own options. It states how its
+/// labelled rows and its rows of a dense target are computed, each path needing its math.
+pub trait RowwiseLoss: Hyper {
+    /// Name, mean rule, class axes, bound, empty rows.
+    const SPEC: RowSpec;
+    /// Labelled rows: [`NoLabels`], [`LabelRows`] ([`LabelRowLoss`]) or [`SoftmaxRows`]
+    /// ([`SoftmaxLoss`]).
+    type Labels: LabelPath<Self>;
+    /// Rows of a dense target: [`NoDense`], [`DenseRows`] ([`DenseRowLoss`]) or
+    /// [`DenseBlocks`] ([`DenseBlockLoss`]).
+    type Dense: DensePath<Self>;
+    /// The label that marks a row to skip, if the loss has one (torch's `ignore_index`).
+    fn ignore_index(self) -> Option<i64> {
+        None
+    }
+}
+
+/// The math of a labelled row, one row at a time. Row methods are `#[inline(always)]` so they
+/// compile inside the driver's SIMD context; they use [`crate::simd::row`]'s primitives.
+pub trait LabelRowLoss: RowwiseLoss {
+    /// The loss of a labelled row; writes the row's gradient into `grad` if given.
+    fn label_row<F: Float>(self, row: LabelRow<'_, F>, grad: Option<&mut [F]>) -> f64;
+}
+
+/// A softmax loss over labelled rows: its loss and gradient from the row's reductions, which
+/// the driver computes a block of rows at a time ([`SoftmaxLabelRow`]).
+pub trait SoftmaxLoss: RowwiseLoss {
+    /// A labelled row's loss and gradient coefficients.
+    fn softmax_label(self, row: &SoftmaxLabelRow) -> (f64, SoftmaxGrad);
+    /// Whether its loss has a term over every class (label smoothing). It then needs
+    /// [`SoftmaxLabelRow::neg_log_softmax_sum`], and its gradient's [`SoftmaxGrad::shift`] the
+    /// class weights; without it neither is formed, so an infinite weight cannot make 0·∞.
+    fn smooths(self) -> bool {
+        false
+    }
+}
+
+/// The math of a row with a dense target, one row at a time.
+pub trait DenseRowLoss: RowwiseLoss {
+    /// The loss of the row; writes its gradient into `grad` if given.
+    fn dense_row<F: Float>(self, row: DenseRow<'_, F>, grad: Option<&mut [F]>) -> f64;
+}
+
+/// The math of rows with a dense target, a block of rows at a time: for losses whose terms
+/// are elementwise, whose short rows would otherwise spend their transcendentals in scalar
+/// vector-loop tails.
+pub trait DenseBlockLoss: RowwiseLoss {
+    /// The losses of the block's rows into `losses` (one per row); writes their gradients
+    /// into `grad` if given.
+    fn dense_block<F: Float>(
+        self,
+        block: DenseBlock<'_, F>,
+        grad: Option<&mut [F]>,
+        losses: &mut [f64],
+    );
+}
+
+/// What the loss family states about a row-wise loss.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RowFacts {
+    /// Whether it takes integer class labels.
+    pub labels: bool,
+    /// Whether it takes a float row per row (class probabilities, or 0/1 per class).
+    pub dense: bool,
+    /// The `"mean"` rule for labelled rows.
+    pub label_mean: LabelMean,
+    /// Whether (N, C, d1, …, dK) inputs are taken.
+    pub kdim: bool,
+}
+
+impl RowFacts {
+    /// "labels", "dense" or "both".
+    pub fn targets(&self) -> &'static str {
+        match (self.labels, self.dense) {
+            (true, true) => "both",
+            (false, _) => "dense",
+            (true, false) => "labels",
+        }
+    }
+
+    pub(crate) fn describe(&self) -> Vec<(&'static str, Fact)> {
+        vec![
+            ("kind", Fact::Word("rowwise")),
+            ("targets", Fact::Word(self.targets())),
+            (
+                "label_mean",
+                Fact::Word(match self.label_mean {
+                    LabelMean::OverWeights => "sum_w",
+                    LabelMean::OverRows => "rows",
+                }),
+            ),
+            ("kdim", Fact::Flag(self.kdim)),
+        ]
+    }
+}
+
+/// Shape of the unreduced loss: the input's without the class axis.
+pub fn loss_shape(input: &[usize]) -> Vec<usize> {
+    match input {
+        [] | [_] => Vec::new(),
+        [n, _, rest @ ..] => std::iter::once(*n).chain(rest.iter().copied()).collect(),
+    }
+}
+
+/// The entry of row-wise loss `K`.
+pub const fn entry<K: RowwiseLoss>() -> LossEntry {
+    Entry {
+        name: K::SPEC.name,
+        params: K::SPECS,
+        bound: K::SPEC.bound,
+        facts: LossFacts::Rowwise(RowFacts {
+            labels: K::Labels::TAKES,
+            dense: K::Dense::TAKES,
+            label_mean: K::SPEC.label_mean,
+            kdim: K::SPEC.kdim,
+        }),
+        run: |call| match call {
+            Typed::F32(r) => driver::run::<K, f32>(r),
+            Typed::F64(r) => driver::run::<K, f64>(r),
+        },
+    }
+}
+
+/// Every row-wise loss.
+pub const LOSSES: &[LossEntry] = &[
+    entry::<cross_entropy::CrossEntropy>(),
+    entry::<nll_loss::NllLoss>(),
+    entry::<multi_margin_loss::MultiMarginLoss>(),
+    entry::<multilabel_soft_margin_loss::MultilabelSoftMarginLoss>(),
+];
 
 /// A row with a class label, ready for its kernel.
 #[derive(Debug)]
@@ -167,99 +273,4 @@ pub struct SoftmaxGrad {
     pub shift: f64,
     /// Subtracted again at the label.
     pub label_shift: f64,
-}
-
-/// A loss over the classes of one row. Row methods are `#[inline(always)]` so they compile
-/// inside the driver's SIMD context; they use [`crate::simd::row`]'s primitives for their loops.
-pub trait RowwiseLoss: Copy + Send + Sync + 'static {
-    /// Name, hyperparameters and accepted targets.
-    const SPEC: RowSpec;
-    /// Builds the kernel from hyperparameters resolved and checked against `SPEC`.
-    fn new(params: &[f64]) -> Self;
-    /// The label that marks a row to skip, if the loss has one (torch's `ignore_index`).
-    fn ignore_index(self) -> Option<i64> {
-        None
-    }
-    /// Whether labelled rows go through [`RowwiseLoss::softmax_label`] instead of `label_row`.
-    const SOFTMAX_LABELS: bool = false;
-    /// For a softmax loss: whether its loss has a term over every class (label smoothing). It
-    /// then needs [`SoftmaxLabelRow::neg_log_softmax_sum`], and its gradient's
-    /// [`SoftmaxGrad::shift`] the class weights; without it neither is formed, so an infinite
-    /// weight cannot make 0·∞.
-    fn smooths(self) -> bool {
-        false
-    }
-    /// For a softmax loss (`SOFTMAX_LABELS`): a labelled row's loss and gradient
-    /// coefficients from the row's reductions.
-    fn softmax_label(self, row: &SoftmaxLabelRow) -> (f64, SoftmaxGrad) {
-        let _ = row;
-        unreachable!("{} is not a softmax loss", Self::SPEC.name)
-    }
-    /// The loss of a labelled row; writes the row's gradient into `grad` if given.
-    /// Called only when `SPEC.targets` takes labels and the loss is not `SOFTMAX_LABELS`.
-    fn label_row<F: Float>(self, row: LabelRow<'_, F>, grad: Option<&mut [F]>) -> f64 {
-        let _ = (row, grad);
-        unreachable!("the driver refuses labels for {}", Self::SPEC.name)
-    }
-    /// The loss of a row with a dense target; writes its gradient into `grad` if given.
-    /// Called only when `SPEC.targets` takes dense rows, through the default `dense_block`.
-    fn dense_row<F: Float>(self, row: DenseRow<'_, F>, grad: Option<&mut [F]>) -> f64 {
-        let _ = (row, grad);
-        unreachable!("the driver refuses dense targets for {}", Self::SPEC.name)
-    }
-    /// The losses of a block of dense rows into `losses` (one per row); writes their
-    /// gradients into `grad` if given. Row by row through `dense_row` unless a loss whose
-    /// terms are elementwise runs them as flat loops over the block: short rows would
-    /// otherwise spend their transcendentals in scalar vector-loop tails.
-    #[inline(always)]
-    fn dense_block<F: Float>(
-        self,
-        block: DenseBlock<'_, F>,
-        mut grad: Option<&mut [F]>,
-        losses: &mut [f64],
-    ) {
-        let c = block.classes;
-        let rows = block.x.chunks_exact(c).zip(block.target.chunks_exact(c));
-        for (r, ((x, target), coef)) in rows.zip(block.coefs).enumerate() {
-            let row = DenseRow {
-                x,
-                target,
-                weight: block.weight,
-                coef: *coef,
-                scratch: &mut block.scratch[..c],
-            };
-            let g = grad.as_deref_mut().map(|g| &mut g[r * c..(r + 1) * c]);
-            losses[r] = self.dense_row(row, g);
-        }
-    }
-}
-
-/// Something generic over the kernel type, run by [`visit`] once the name is resolved.
-pub trait Visitor {
-    /// What the visit returns.
-    type Output;
-    /// Called with the kernel type the name resolved to.
-    fn visit<K: RowwiseLoss>(self) -> Self::Output;
-}
-
-macro_rules! registry {
-    ($($kernel:ty),* $(,)?) => {
-        /// Every row-wise loss, in registry order.
-        pub const LOSSES: &[RowSpec] = &[$(<$kernel as RowwiseLoss>::SPEC),*];
-
-        /// Runs `visitor` with the kernel called `name`, or returns it back if there is none.
-        pub fn visit<V: Visitor>(name: &str, visitor: V) -> Result<V::Output, V> {
-            $(if name == <$kernel as RowwiseLoss>::SPEC.name {
-                return Ok(visitor.visit::<$kernel>());
-            })*
-            Err(visitor)
-        }
-    };
-}
-
-registry! {
-    cross_entropy::CrossEntropy,
-    nll_loss::NllLoss,
-    multi_margin_loss::MultiMarginLoss,
-    multilabel_soft_margin_loss::MultilabelSoftMarginLoss,
 }

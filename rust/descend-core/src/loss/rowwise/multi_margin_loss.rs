@@ -6,53 +6,47 @@
 //! Only z_c > 0 counts, as in torch's kernel: z_c = 0 and NaN (a NaN logit) add nothing to the
 //! loss or the gradient. `"mean"` divides by the number of rows, weights or not.
 
-use super::{LabelMean, LabelRow, RowSpec, RowwiseLoss, Targets};
+use super::{LabelMean, LabelRow, LabelRowLoss, LabelRows, NoDense, RowSpec, RowwiseLoss};
 use crate::float::Float;
+use crate::hyper::Domain::{Finite, OneOf};
 use crate::par::Bound;
-use crate::param::{Domain, ParamSpec};
-
 use crate::simd::row;
 
-/// Multi-margin kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct MultiMarginLoss {
-    squared: bool,
-    margin: f64,
+crate::hyper! {
+    /// Multi-margin kernel.
+    pub struct MultiMarginLoss {
+        /// The power of the hinge, 1 or 2.
+        p: f64 = 1.0, OneOf(&[1.0, 2.0], "1 or 2");
+        margin: f64 = 1.0, Finite;
+    }
 }
 
 impl RowwiseLoss for MultiMarginLoss {
     const SPEC: RowSpec = RowSpec {
         name: "multi_margin_loss",
-        params: &[
-            ParamSpec::new("p", 1.0, Domain::OneOf(&[1.0, 2.0], "1 or 2")),
-            ParamSpec::new("margin", 1.0, Domain::Finite),
-        ],
-        targets: Targets::Labels,
         label_mean: LabelMean::OverRows,
         kdim: false,
         bound: Bound::Memory,
         empty_row: 0.0,
     };
+    type Labels = LabelRows;
+    type Dense = NoDense;
+}
 
-    fn new(params: &[f64]) -> Self {
-        Self {
-            squared: params[0] == 2.0,
-            margin: params[1],
-        }
-    }
-
+impl LabelRowLoss for MultiMarginLoss {
     #[inline(always)]
     fn label_row<F: Float>(self, row: LabelRow<'_, F>, grad: Option<&mut [F]>) -> f64 {
         let (x, y) = (row.x, row.label);
         let w_y = row.weight.map_or(1.0, |w| w[y].to_f64());
         let share = w_y / x.len() as f64;
         // margin − x_y, rounded once, so every z_c is the same two roundings as torch's.
+        let squared = self.p == 2.0;
         let base = F::from_f64(self.margin) - x[y];
         let hinge = row.scratch;
         for (c, (h, &xc)) in hinge.iter_mut().zip(x).enumerate() {
             let z = base + xc;
             let active = z > F::ZERO && c != y;
-            *h = F::select(active, if self.squared { z * z } else { z }, F::ZERO);
+            *h = F::select(active, if squared { z * z } else { z }, F::ZERO);
         }
         let value = share * row::sum(hinge);
         if let Some(g) = grad {
@@ -62,7 +56,7 @@ impl RowwiseLoss for MultiMarginLoss {
                 let active = z > F::ZERO && c != y;
                 // 2z·k as zk + zk: the same bits, without overflowing at z near the largest float.
                 let zk = z * k;
-                let slope = if self.squared { zk + zk } else { k };
+                let slope = if squared { zk + zk } else { k };
                 *gc = F::select(active, slope, F::ZERO);
             }
             g[y] = F::from_f64(-row::sum(g));
@@ -77,7 +71,10 @@ mod tests {
 
     #[test]
     fn margins_and_slopes() {
-        let k = MultiMarginLoss::new(&[1.0, 1.0]);
+        let k = MultiMarginLoss {
+            p: 1.0,
+            margin: 1.0,
+        };
         let x = [0.0_f64, 0.5, 3.0];
         let mut g = [0.0; 3];
         let mut scratch = [0.0; 3];

@@ -5,30 +5,30 @@
 //! log σ is formed without overflow; as in torch's literal form, an infinite logit makes the
 //! value NaN (0·∞) while the gradient stays finite. `"mean"` divides by the number of rows.
 
-use super::{DenseBlock, LabelMean, RowSpec, RowwiseLoss, Targets};
+use super::RowwiseLoss;
+use super::{DenseBlock, DenseBlockLoss, DenseBlocks, LabelMean, NoLabels, RowSpec};
 use crate::float::Float;
 use crate::par::Bound;
 use crate::simd::row;
 
-/// Multi-label soft-margin kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct MultilabelSoftMarginLoss;
+crate::hyper! {
+    /// Multi-label soft-margin kernel.
+    pub struct MultilabelSoftMarginLoss {}
+}
 
 impl RowwiseLoss for MultilabelSoftMarginLoss {
     const SPEC: RowSpec = RowSpec {
         name: "multilabel_soft_margin_loss",
-        params: &[],
-        targets: Targets::Dense,
         label_mean: LabelMean::OverRows,
         kdim: false,
         bound: Bound::Compute,
         empty_row: f64::NAN,
     };
+    type Labels = NoLabels;
+    type Dense = DenseBlocks;
+}
 
-    fn new(_: &[f64]) -> Self {
-        Self
-    }
-
+impl DenseBlockLoss for MultilabelSoftMarginLoss {
     #[inline(always)]
     fn dense_block<F: Float>(
         self,

@@ -4,42 +4,36 @@
 //! ℓ = −w_y·x_y, ∂ℓ/∂x_c = −w_y·[c = y]. Only x_y is read: a NaN elsewhere in the row does not
 //! reach the loss, as in torch. Memory-bound: the gradient is mostly zeros.
 
-use super::{LabelMean, LabelRow, RowSpec, RowwiseLoss, Targets, DEFAULT_IGNORE_INDEX};
+use super::DEFAULT_IGNORE_INDEX;
+use super::{LabelMean, LabelRow, LabelRowLoss, LabelRows, NoDense, RowSpec, RowwiseLoss};
 use crate::float::Float;
 use crate::par::Bound;
-use crate::param::{Domain, ParamSpec};
 
-/// NLL kernel.
-#[derive(Debug, Clone, Copy)]
-pub struct NllLoss {
-    ignore_index: i64,
+crate::hyper! {
+    /// NLL kernel.
+    pub struct NllLoss {
+        /// The label of rows to skip.
+        ignore_index: i64 = DEFAULT_IGNORE_INDEX;
+    }
 }
 
 impl RowwiseLoss for NllLoss {
     const SPEC: RowSpec = RowSpec {
         name: "nll_loss",
-        params: &[ParamSpec::new(
-            "ignore_index",
-            DEFAULT_IGNORE_INDEX as f64,
-            Domain::Integer,
-        )],
-        targets: Targets::Labels,
         label_mean: LabelMean::OverWeights,
         kdim: true,
         bound: Bound::Memory,
         empty_row: 0.0,
     };
-
-    fn new(params: &[f64]) -> Self {
-        Self {
-            ignore_index: params[0] as i64,
-        }
-    }
+    type Labels = LabelRows;
+    type Dense = NoDense;
 
     fn ignore_index(self) -> Option<i64> {
         Some(self.ignore_index)
     }
+}
 
+impl LabelRowLoss for NllLoss {
     #[inline(always)]
     fn label_row<F: Float>(self, row: LabelRow<'_, F>, grad: Option<&mut [F]>) -> f64 {
         let y = row.label;

@@ -1,4 +1,5 @@
-//! Softmax losses over labelled rows (cross-entropy), a block of rows at a time.
+//! The machinery of softmax losses over labelled rows (cross-entropy), a block of rows at a
+//! time.
 //!
 //! A row's loss needs its log-sum-exp, its score and weight at the label (and Σ w·(lse − x) for
 //! label smoothing); its gradient is e^(x − max) scaled per row, minus a per-class shift. Taken
@@ -12,8 +13,8 @@
 //! Either way a row's result depends only on the row and the class count (not on its block,
 //! chunk or thread), and value-only and gradient calls agree bitwise.
 
-use super::driver::{Context, Parts};
-use super::{RowwiseLoss, SoftmaxLabelRow};
+use super::rows::{Context, Parts};
+use super::{SoftmaxLabelRow, SoftmaxLoss};
 use crate::float::Float;
 use crate::simd::row;
 
@@ -41,7 +42,7 @@ struct Coefficients<F> {
 
 /// Runs a chunk of labelled rows of a softmax loss; returns the sum of their losses.
 #[inline(always)]
-pub(super) fn label_chunk<K: RowwiseLoss, F: Float, T: Copy + Into<i64>>(
+pub(super) fn label_chunk<K: SoftmaxLoss, F: Float, T: Copy + Into<i64>>(
     context: &Context<'_, K, F>,
     parts: Parts<'_, F>,
     labels: &[T],

@@ -4,6 +4,9 @@ Each row of :data:`TARGETS` is one goal from the benchmark issue (float32, every
 measured): which rows it applies to, what is measured on them and the bound. :func:`evaluate`
 checks every matching row of a report, so a run states which goals it meets and by how much it
 misses the others, and the note about a change can quote it instead of reading tables.
+
+The goals are the project's, not a user's, so the table lives here with the repository's
+tooling (``report.py`` adds it to the terminal and Markdown report), not in the wheel.
 """
 
 from __future__ import annotations
