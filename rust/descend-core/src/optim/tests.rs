@@ -159,7 +159,9 @@ fn one_thread_and_several_give_the_same_bits() {
         let shape = [n];
         for _ in 0..2 {
             let slots = vec![slot(&mut p, &g, &shape, &shape)];
-            state.step(std::slice::from_ref(&group), &[0], slots).unwrap();
+            state
+                .step(std::slice::from_ref(&group), &[0], slots)
+                .unwrap();
         }
         par::set_thread_override(None).unwrap();
         p.iter().map(|v| v.to_bits()).collect::<Vec<u64>>()
