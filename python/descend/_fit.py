@@ -152,8 +152,10 @@ def fit(
     Raises
     ------
     ValueError
-        For inconsistent sample counts, empty data, bad counts or names; TypeError when the
-        factory does not return an optimizer.
+        For inconsistent sample counts, empty data, bad counts or names.
+    TypeError
+        When ``loss`` has no ``value_and_grad``, or ``optimizer`` is not a factory of
+        optimizers.
 
     Examples
     --------
@@ -167,6 +169,10 @@ def fit(
     >>> sorted(history.history)
     ['grad_norm', 'loss', 'lr', 'time']
     """
+    if not (callable(loss) and callable(getattr(loss, "value_and_grad", None))):
+        raise TypeError(f"loss must be a Loss with value_and_grad, e.g. ds.mse_loss, got {loss!r}")
+    if not callable(optimizer):
+        raise TypeError(f"optimizer must be a function of the parameters, got {optimizer!r}")
     X, y, n = _data("X", "y", X, y)
     epochs = _count("epochs", epochs, minimum=0)
     batch_size = n if batch_size is None else _count("batch_size", batch_size, minimum=1)

@@ -8,6 +8,8 @@ bitwise the same for every thread count.
 from __future__ import annotations
 
 import contextlib
+import sys
+import warnings
 from collections.abc import Iterator
 
 from descend import _core
@@ -22,9 +24,19 @@ def get_num_threads() -> int:
 def set_num_threads(n: int) -> int:
     """Set the number of threads for later calls and return the previous number.
 
-    Raises ``ValueError`` if ``n < 1``.
+    Raises ``ValueError`` if ``n < 1``. A count above a few threads per core (4) is capped
+    there, with a ``RuntimeWarning``: more threads only slow the pool down, as its idle threads
+    search each other's queues.
     """
-    return _core.set_num_threads(integer("n", n, minimum=1))
+    asked = integer("n", n, minimum=1)
+    # With this thread's override cleared, get_num_threads reads the process-wide count.
+    own = _core.set_thread_override(None)
+    try:
+        old = _core.set_num_threads(min(asked, sys.maxsize))
+        _warn_if_capped(asked, stacklevel=3)
+    finally:
+        _core.set_thread_override(own)
+    return old
 
 
 @contextlib.contextmanager
@@ -32,7 +44,8 @@ def threads(n: int) -> Iterator[None]:
     """Run the ``with`` block's calls with ``n`` threads, then restore the previous count.
 
     The count is the calling thread's own for the block: blocks in concurrent Python threads
-    neither see nor restore each other's, and the process-wide count stays as it was.
+    neither see nor restore each other's, and the process-wide count stays as it was. It is
+    capped as :func:`set_num_threads` caps it.
 
     Examples
     --------
@@ -41,8 +54,25 @@ def threads(n: int) -> Iterator[None]:
     ...     ds.get_num_threads()
     1
     """
-    old = _core.set_thread_override(integer("n", n, minimum=1))
+    asked = integer("n", n, minimum=1)
+    old = _core.set_thread_override(min(asked, sys.maxsize))
     try:
+        _warn_if_capped(asked, stacklevel=4)  # the with statement's line
         yield
     finally:
         _core.set_thread_override(old)
+
+
+def _warn_if_capped(asked: int, stacklevel: int) -> None:
+    """Warn, as from ``stacklevel`` frames up, if the core capped the count just set.
+
+    ``get_num_threads`` returns the count set, as capped.
+    """
+    used = _core.get_num_threads()
+    if used < asked:
+        warnings.warn(
+            f"n={asked} is more than the {used} threads descend runs at most (a few per core); "
+            f"using {used}",
+            RuntimeWarning,
+            stacklevel=stacklevel,
+        )

@@ -26,6 +26,10 @@ FloatArray = NDArray[np.floating[Any]]
 def _as_list(grads: FloatArray | Iterable[FloatArray]) -> list[Any]:
     if isinstance(grads, np.ndarray):
         return [grads]
+    if isinstance(grads, (str, bytes)) or not isinstance(grads, Iterable):
+        raise TypeError(
+            f"grads must be an ndarray or an iterable of ndarrays, got {type(grads).__name__}"
+        )
     is_generator = isinstance(grads, types.GeneratorType)
     listed = list(grads)
     if is_generator and not listed:

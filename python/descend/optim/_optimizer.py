@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import math
+import numbers
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 from descend import _core
 from descend._specs import family
+from descend.schedules._base import MAX_STEPS, real
 
 FloatArray = NDArray[np.floating[Any]]
 
@@ -39,15 +43,123 @@ _SPECS = {
 }
 
 
+def _state_entries(state: Any, count: int, spec: _Spec) -> list[Any]:
+    """Return a saved ``state``'s entries as the native load takes them, one per parameter.
+
+    An entry is None for a parameter without state. Raises naming the first entry that is not
+    one ``state_dict()`` gives for ``count`` parameters of the rule ``spec``.
+    """
+    if not isinstance(state, Mapping):
+        raise ValueError(f"state_dict['state'] must be a dict, got {type(state).__name__}")
+    # torch's own files key entries by int; JSON turns keys into strings.
+    indices = {*range(count), *map(str, range(count))}
+    unknown = [key for key in state if key not in indices]
+    if unknown:
+        raise ValueError(
+            f"state has an entry for parameter {unknown[0]!r}, but the optimizer has {count} "
+            "parameters"
+        )
+    needed = [*spec.carried, "step"] if spec.counts_steps else spec.carried
+    entries: list[Any] = []
+    for i in range(count):
+        entry = state.get(i, state.get(str(i)))
+        if entry is None:
+            entries.append(None)
+            continue
+        if not isinstance(entry, Mapping):
+            raise ValueError(f"state[{i}] must be a dict, got {type(entry).__name__}")
+        missing = [name for name in needed if name not in entry]
+        if missing:
+            raise ValueError(f"state[{i}] lacks {missing[0]!r}")
+        arrays = [
+            (name, _array(f"state[{i}][{name!r}]", value))
+            for name, value in entry.items()
+            # torch saves a buffer it has not created yet as None.
+            if name not in ("step", *spec.carried) and value is not None
+        ]
+        step = _step_count(f"state[{i}]['step']", entry["step"]) if spec.counts_steps else 0
+        try:
+            scalars = [float(entry[name]) for name in spec.carried]
+        except (TypeError, ValueError):
+            raise ValueError(f"state[{i}]: {', '.join(spec.carried)} must be numbers") from None
+        entries.append((step, scalars, arrays))
+    return entries
+
+
 def _step_count(name: str, value: Any) -> int:
-    """Return a saved step count (torch keeps ``step`` as a float tensor) as an int, or raise."""
+    """Return a saved step count as an int, or raise naming it."""
+    message = f"{name} must be a whole number in [0, 2**53], got {value!r}"
     try:
-        count = float(np.asarray(value))
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}") from None
-    if not (count >= 0 and count.is_integer()):
-        raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
-    return int(count)
+        array = np.asarray(value)  # torch keeps ``step`` as a 0-d float tensor
+    except ValueError:  # ragged nested lists
+        raise ValueError(message) from None
+    count = array.item() if array.size == 1 else None
+    if isinstance(count, float) and count.is_integer():
+        count = int(count)
+    if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_STEPS:
+        raise ValueError(message)
+    return count
+
+
+def _listed(name: str, value: Any, items: str) -> list[Any]:
+    """Return ``value``'s items as a list, or raise ``TypeError`` naming it.
+
+    An ndarray is refused, as torch refuses a tensor: iterating would split it into its rows.
+    """
+    if isinstance(value, (np.ndarray, str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be an iterable of {items}, got {type(value).__name__}")
+    return list(value)
+
+
+def _array(name: str, value: Any) -> NDArray[Any]:
+    """Return ``value`` as an ndarray (from nested lists, scalars...), or raise naming it."""
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError) as exc:  # ragged lists: ValueError
+        raise type(exc)(f"{name} must be an array of numbers: {exc}") from None
+
+
+def _scheduled_lr(group: Mapping[str, Any], index: int, steps: int) -> float | None:
+    """Return the lr of group ``index``'s schedule at ``steps``, times its plateau cuts.
+
+    None for a group without a schedule. Raises naming the group unless the lr is a finite
+    number >= 0; what the schedule itself raises passes through.
+    """
+    schedule = group.get("lr_schedule")
+    if schedule is None:
+        return None
+    where = f"param_groups[{index}]"
+    if not callable(schedule):
+        raise TypeError(f"{where}['lr_schedule'] must be a function of the step, got {schedule!r}")
+    scale = real(f"{where}['lr_scale']", group.get("lr_scale", 1.0), low=0.0)
+    value = schedule(steps)
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"{where}: the lr schedule gave {value!r} at step {steps}, not a number")
+    lr = float(value) * scale
+    if not (math.isfinite(lr) and lr >= 0):
+        raise ValueError(
+            f"{where}: the lr schedule gave {lr} at step {steps}; an lr must be finite and >= 0"
+        )
+    return lr
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _one_at_a_time(method: _Method) -> _Method:
+    """Run ``method`` holding its optimizer's lock.
+
+    The native state lends itself to one call at a time, and a step releases the GIL: without
+    the lock, a step from a second Python thread meanwhile failed with PyO3's "Already
+    borrowed". Reentrant, so a schedule called inside a step may read ``state_dict()``.
+    """
+
+    @functools.wraps(method)
+    def locked(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return cast(_Method, locked)
 
 
 def pair(name: str, value: Any) -> tuple[Any, ...]:
@@ -68,6 +180,10 @@ class Optimizer:
     dtypes are allowed. ``lr`` may be a number, a schedule of :mod:`descend.schedules` or any
     callable of the number of steps already taken; ``param_groups[i]["lr"]`` shows the value the
     next step uses, and the schedule is kept in ``param_groups[i]["lr_schedule"]``.
+
+    One optimizer may be used from several Python threads: its steps (and ``state_dict``,
+    ``load_state_dict``, ``add_param_group``) take a lock, so concurrent calls run one after
+    another, in the order they get it. Distinct optimizers step in parallel.
     """
 
     _rule: ClassVar[str]
@@ -75,6 +191,7 @@ class Optimizer:
     def __init__(
         self, params: Iterable[Any] | Iterable[Mapping[str, Any]], defaults: dict[str, Any]
     ) -> None:
+        self._lock = threading.RLock()
         self.defaults = defaults
         self.param_groups: list[dict[str, Any]] = []
         self._native = _core.OptimizerState(self._rule)
@@ -82,7 +199,7 @@ class Optimizer:
         self._plateau: Any = None  # a ReduceLROnPlateau attached to it, saved with it
         self._params: list[FloatArray] = []  # every group's parameters, flat, in order
         self._members: list[int] = []  # the group of each
-        groups = list(params)
+        groups = _listed("params", params, "ndarrays or of parameter group dicts")
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(groups[0], Mapping):
@@ -90,6 +207,7 @@ class Optimizer:
         for group in groups:
             self.add_param_group(group)
 
+    @_one_at_a_time
     def add_param_group(self, param_group: Mapping[str, Any]) -> None:
         """Add a group of parameters with its own hyperparameters (the rest from defaults)."""
         if not isinstance(param_group, Mapping):
@@ -98,7 +216,11 @@ class Optimizer:
         params = group.get("params")
         if params is None:
             raise ValueError('param_group needs a "params" entry')
-        params = [params] if isinstance(params, np.ndarray) else list(params)
+        params = (
+            [params]
+            if isinstance(params, np.ndarray)
+            else _listed("param_group['params']", params, "ndarrays")
+        )
         if not params:
             raise ValueError("optimizer got an empty parameter list")
         taken = {id(p) for g in self.param_groups for p in g["params"]}
@@ -117,7 +239,7 @@ class Optimizer:
         if callable(lr):
             group["lr_schedule"] = lr
         group.setdefault("lr_schedule", None)
-        self._set_lr(group)
+        self._set_lr(group, len(self.param_groups))
         self._native.check([group])
         scratch = _core.OptimizerState(self._rule)
         for p in params:  # checked on a scratch state first, so a bad group adds nothing
@@ -128,14 +250,12 @@ class Optimizer:
         self._members.extend([len(self.param_groups)] * len(params))
         self.param_groups.append(group)
 
-    def _set_lr(self, group: dict[str, Any]) -> None:
-        schedule = group["lr_schedule"]
-        if schedule is not None:
-            lr = float(schedule(self._steps)) * group.get("lr_scale", 1.0)
-            if not math.isfinite(lr) or lr < 0:
-                raise ValueError(f"the lr schedule gave {lr} at step {self._steps}")
+    def _set_lr(self, group: dict[str, Any], index: int) -> None:
+        lr = _scheduled_lr(group, index, self._steps)
+        if lr is not None:
             group["lr"] = lr
 
+    @_one_at_a_time
     def step(self, grads: Sequence[Any]) -> None:
         """Update every parameter in place from its gradient (same order as the parameters).
 
@@ -143,10 +263,10 @@ class Optimizer:
         failing step changes no parameter and no state.
         """
         groups = self.param_groups
-        for group in groups:
-            if group["lr_schedule"] is not None:
-                self._set_lr(group)
-        grads = grads if type(grads) is list else list(grads)
+        for i, group in enumerate(groups):
+            self._set_lr(group, i)
+        if type(grads) is not list:
+            grads = _listed("grads", grads, "arrays, one per parameter")
         try:
             self._native.step(self._params, grads, self._members, groups)
         except TypeError:
@@ -154,20 +274,21 @@ class Optimizer:
             # wrote nothing.
             if all(isinstance(g, np.ndarray) for g in grads):
                 raise
-            self._native.step(self._params, [np.asarray(g) for g in grads], self._members, groups)
+            arrays = [_array(f"grads[{i}]", g) for i, g in enumerate(grads)]
+            self._native.step(self._params, arrays, self._members, groups)
         self._steps += 1
-        for group in self.param_groups:  # show the lr of the next step, as torch's schedulers
-            if group["lr_schedule"] is not None:
-                # This step has happened: a schedule that fails at the next one (an invalid lr,
-                # or run past its end) raises from that step, before it writes anything.
-                with contextlib.suppress(Exception):
-                    self._set_lr(group)
+        for i, group in enumerate(groups):  # show the lr of the next step, as torch's schedulers
+            # This step has happened: a schedule that fails at the next one (an invalid lr, or
+            # run past its end) raises from that step, before it writes anything.
+            with contextlib.suppress(Exception):
+                self._set_lr(group, i)
 
     @property
     def state(self) -> dict[int, dict[str, Any]]:
         """Per-parameter state (copies), keyed by the parameter's index as in ``state_dict``."""
         return self.state_dict()["state"]  # type: ignore[no-any-return]
 
+    @_one_at_a_time
     def state_dict(self) -> dict[str, Any]:
         """Return copies of the state in torch's layout, plus ``"steps"`` (schedule position).
 
@@ -199,9 +320,15 @@ class Optimizer:
             saved["plateau"] = self._plateau.state_dict()
         return saved
 
+    @_one_at_a_time
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Take a state from ``state_dict()`` (copies in); everything is checked first."""
-        groups = list(state_dict["param_groups"])
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"state_dict must be a dict, got {type(state_dict).__name__}")
+        missing = [key for key in ("state", "param_groups") if key not in state_dict]
+        if missing:
+            raise ValueError(f"state_dict lacks {missing[0]!r}")
+        groups = _listed("state_dict['param_groups']", state_dict["param_groups"], "dicts")
         if len(groups) != len(self.param_groups):
             raise ValueError(
                 f"loaded state has {len(groups)} parameter groups, the optimizer has "
@@ -209,6 +336,8 @@ class Optimizer:
             )
         merged = []
         for i, (now, saved) in enumerate(zip(self.param_groups, groups, strict=True)):
+            if not isinstance(saved, Mapping) or "params" not in saved:
+                raise ValueError(f"loaded parameter group {i} is not a dict with a 'params' list")
             if len(saved["params"]) != len(now["params"]):
                 raise ValueError(
                     f"loaded parameter group {i} has {len(saved['params'])} parameters, the "
@@ -224,42 +353,19 @@ class Optimizer:
         plateau = state_dict.get("plateau") if self._plateau is not None else None
         if plateau is not None:
             self._plateau.check_state_dict(plateau)
-        counts_steps = _SPECS[self._rule].counts_steps
-        carried = _SPECS[self._rule].carried
-        saved_state = state_dict["state"]
         steps = _step_count("steps", state_dict.get("steps", 0))
-        entries: list[Any] = []
-        for i in range(len(self._native)):
-            entry = saved_state.get(i, saved_state.get(str(i)))
-            if entry is None:
-                entries.append(None)
-                continue
-            needed = [*carried, "step"] if counts_steps else carried
-            missing = [name for name in needed if name not in entry]
-            if missing:
-                raise ValueError(f"state[{i}] lacks {missing[0]!r}")
-            # torch saves a buffer it has not created yet as None.
-            arrays = [
-                (k, np.asarray(v))
-                for k, v in entry.items()
-                if k not in ("step", *carried) and v is not None
-            ]
-            step = _step_count(f"state[{i}]['step']", entry["step"]) if counts_steps else 0
-            try:
-                scalars = [float(entry[name]) for name in carried]
-            except (TypeError, ValueError):
-                raise ValueError(f"state[{i}]: {', '.join(carried)} must be numbers") from None
-            entries.append((step, scalars, arrays))
+        lrs = [_scheduled_lr(group, i, steps) for i, group in enumerate(merged)]
+        entries = _state_entries(state_dict["state"], len(self._params), _SPECS[self._rule])
         # The last check: from here on nothing can fail.
         self._native.load(entries, self._members, merged)
         if plateau is not None:
             self._plateau.load_state_dict(plateau)
         self._steps = steps
-        for now, group in zip(self.param_groups, merged, strict=True):
+        for now, group, lr in zip(self.param_groups, merged, lrs, strict=True):
             now.clear()
             now.update(group)
-            if group["lr_schedule"] is not None:
-                self._set_lr(now)
+            if lr is not None:
+                now["lr"] = lr
 
     def __getstate__(self) -> dict[str, Any]:
         return {
@@ -270,6 +376,7 @@ class Optimizer:
         }
 
     def __setstate__(self, saved: dict[str, Any]) -> None:
+        self._lock = threading.RLock()
         self.defaults = saved["defaults"]
         self.param_groups = []
         self._native = _core.OptimizerState(self._rule)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from descend import schedules
 from descend.optim._optimizer import Optimizer
@@ -105,11 +107,7 @@ def load_state(path: str | os.PathLike[str], optimizer: Optimizer) -> None:
     >>> resumed.param_groups[0]["momentum"], resumed.state_dict()["state"][0]["momentum_buffer"]
     (0.9, array([1., 1.]))
     """
-    with np.load(path, allow_pickle=False) as data:
-        meta = json.loads(str(data["meta"]))
-        arrays = {k: data[k] for k in data.files if k != "meta"}
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a descend optimizer state (format {FORMAT})")
+    meta, arrays = _read(path)
     if meta["optimizer"] != type(optimizer).__name__:
         raise ValueError(
             f"{path} holds a {meta['optimizer']} state, not {type(optimizer).__name__}"
@@ -117,15 +115,15 @@ def load_state(path: str | os.PathLike[str], optimizer: Optimizer) -> None:
     state: dict[int, dict[str, Any]] = {}
     for i, values in meta["scalars"].items():
         state.setdefault(int(i), {}).update(values)
-    for key, value in arrays.items():
+    for key, array in arrays.items():
         _, i, name = key.split("/")
-        state.setdefault(int(i), {})[name] = value
+        state.setdefault(int(i), {})[name] = array
     groups = []
-    for group in meta["param_groups"]:
+    for i, group in enumerate(meta["param_groups"]):
         restored = {}
         for key, value in group.items():
             if key == "lr_schedule":
-                value = None if value is None else schedules.from_config(value)
+                value = None if value is None else _schedule(value, f"param_groups[{i}]")
             elif isinstance(value, list) and isinstance(optimizer.defaults.get(key), tuple):
                 value = tuple(value)
             restored[key] = value
@@ -133,4 +131,75 @@ def load_state(path: str | os.PathLike[str], optimizer: Optimizer) -> None:
     saved: dict[str, Any] = {"state": state, "param_groups": groups, "steps": meta["steps"]}
     if meta["plateau"]:
         saved["plateau"] = meta["plateau"]
-    optimizer.load_state_dict(saved)
+    optimizer.load_state_dict(saved)  # checks the content before it changes anything
+
+
+def _schedule(config: Any, where: str) -> schedules.Schedule:
+    """Return the schedule of a saved config, or raise naming the group it belongs to."""
+    try:
+        return schedules.from_config(config)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{where}['lr_schedule']: {error}") from None
+
+
+# The entries of save_state's meta and their types, which load_state checks before it reads
+# them; load_state_dict checks their content.
+_META: dict[str, type] = {
+    "format": int,
+    "optimizer": str,
+    "steps": object,
+    "param_groups": list,
+    "scalars": dict,
+    "plateau": dict,
+}
+_INDEX = re.compile(r"[0-9]+")
+# An array's key: state/<parameter index>/<state name>.
+_ARRAY_KEY = re.compile(r"state/[0-9]+/[^/]+")
+
+
+def _read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
+    """Return the meta document and the state arrays of a file ``save_state`` wrote.
+
+    Raises ``ValueError`` naming the file and what in it is not as ``save_state`` writes it.
+    """
+
+    def refuse(problem: str) -> ValueError:
+        return ValueError(f"{path} is not a descend optimizer state: {problem}")
+
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except ValueError as error:  # not a numpy file (numpy then guesses it holds pickles)
+        raise refuse(f"numpy cannot read it as an .npz archive ({error})") from None
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+        raise refuse("it is a single array, not an .npz archive")
+    with loaded as data:
+        if "meta" not in data.files:
+            raise refuse("it has no 'meta' entry")
+        text = data["meta"]
+        arrays = {k: data[k] for k in data.files if k != "meta"}
+    if text.dtype.kind != "U" or text.ndim != 0:
+        raise refuse(f"'meta' is an array of {text.dtype} and shape {text.shape}, not a string")
+    try:
+        meta = json.loads(str(text))
+    except json.JSONDecodeError as error:
+        raise refuse(f"'meta' is not JSON ({error})") from None
+    if not isinstance(meta, dict):
+        raise refuse(f"'meta' holds a {type(meta).__name__}, not a dict")
+    missing = [key for key in _META if key not in meta]
+    if missing:
+        raise refuse(f"'meta' lacks {missing[0]!r}")
+    for key, kind in _META.items():
+        if not isinstance(meta[key], kind):
+            raise refuse(f"meta[{key!r}] is a {type(meta[key]).__name__}, not a {kind.__name__}")
+    if meta["format"] != FORMAT:
+        raise refuse(f"meta['format'] is {meta['format']!r}, not {FORMAT}")
+    for i, values in meta["scalars"].items():
+        if not (_INDEX.fullmatch(i) and isinstance(values, dict)):
+            raise refuse(f"meta['scalars'][{i!r}] is {values!r}, not a parameter's dict")
+    for i, group in enumerate(meta["param_groups"]):
+        if not isinstance(group, dict):
+            raise refuse(f"meta['param_groups'][{i}] is {group!r}, not a dict")
+    for key in arrays:
+        if not _ARRAY_KEY.fullmatch(key):
+            raise refuse(f"it holds an array {key!r}, not named state/<index>/<name>")
+    return meta, arrays

@@ -18,6 +18,10 @@ import numpy as np
 
 ConfigValue: TypeAlias = str | int | float | bool | list["ConfigValue"] | dict[str, "ConfigValue"]
 
+# The largest step count: every count up to it is exact as a float, as schedules and bias
+# corrections compute with it (and torch keeps an optimizer's ``step`` as a float tensor).
+MAX_STEPS = 2**53
+
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class Schedule(abc.ABC):
@@ -48,9 +52,12 @@ class Schedule(abc.ABC):
         """Return the learning rate of the step with ``step`` steps before it.
 
         Raises ``TypeError`` if ``step`` is not an integer and ``ValueError`` if it is
-        negative.
+        negative or above 2**53 (where step counts stop being exact floats).
         """
-        return float(self._lr(integer("step", step, minimum=0)))
+        step = integer("step", step, minimum=0)
+        if step > MAX_STEPS:
+            raise ValueError(f"step must be an integer in [0, 2**53], got {step}")
+        return float(self._lr(step))
 
     @abc.abstractmethod
     def _lr(self, step: int) -> float:
@@ -154,6 +161,19 @@ def real(
     if not (math.isfinite(result) and inside):
         raise ValueError(message)
     return result
+
+
+def power(lr: float, gamma: float, exponent: int) -> float:
+    """``lr · gamma^exponent`` for ``lr >= 0`` and ``gamma > 0``; inf past the float range.
+
+    Python's float power raises ``OverflowError`` there. A schedule returns inf instead, where
+    torch's repeated products reach it, and an optimizer refuses an infinite learning rate
+    before its step writes anything; 0 stays 0 (not 0 · inf).
+    """
+    try:
+        return lr * gamma**exponent
+    except OverflowError:
+        return math.inf if lr > 0 else 0.0
 
 
 def at_most(name: str, value: float, bound_name: str, bound: float) -> float:

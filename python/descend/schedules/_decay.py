@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import ClassVar
 
-from descend.schedules._base import Schedule, at_most, integer, integers, real
+from descend.schedules._base import Schedule, at_most, integer, integers, power, real
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -27,7 +27,7 @@ class Step(Schedule):
     gamma: float
 
     def _lr(self, step: int) -> float:
-        return self.lr * self.gamma ** (step // self.step_size)
+        return power(self.lr, self.gamma, step // self.step_size)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -38,7 +38,7 @@ class MultiStep(Schedule):
     gamma: float
 
     def _lr(self, step: int) -> float:
-        return self.lr * self.gamma ** bisect_right(self.milestones, step)
+        return power(self.lr, self.gamma, bisect_right(self.milestones, step))
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -48,7 +48,7 @@ class Exponential(Schedule):
     gamma: float
 
     def _lr(self, step: int) -> float:
-        return self.lr * self.gamma**step
+        return power(self.lr, self.gamma, step)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -119,8 +119,8 @@ def step(lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
     step_size : int
         Steps between two decays, >= 1.
     gamma : float
-        The factor of each decay, > 0 (above 1 the learning rate grows; a result too large
-        for a float raises ``OverflowError``).
+        The factor of each decay, > 0 (above 1 the learning rate grows, to inf past the
+        float range, which an optimizer refuses).
 
     Examples
     --------
@@ -175,7 +175,7 @@ def exponential(lr: float, gamma: float) -> Schedule:
     torch: ``torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma)`` on an optimizer whose
     lr is ``lr``. torch multiplies the previous lr by gamma at each step; the power here agrees
     with that product to a few ulp per step. ``gamma > 1`` grows the learning rate (a learning
-    rate range test); a result too large for a float raises ``OverflowError``.
+    rate range test); past the float range the learning rate is inf, which an optimizer refuses.
 
     Parameters
     ----------
