@@ -84,7 +84,7 @@ def clip_grad_norm_(
     float
         The total norm before clipping (torch returns it as a tensor). It is summed in float64
         with a fixed order whatever the dtype or thread count, so float32 gradients never
-        overflow it (torch's float32 sum does once |g| exceeds about 1.8e19 for p = 2).
+        overflow it (torch's float32 sum does once :math:`|g|` exceeds about 1.8e19 for p = 2).
 
     Notes
     -----

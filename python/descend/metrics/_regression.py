@@ -57,7 +57,7 @@ def r2_score(
 def mean_absolute_error(
     y_true: ArrayLike, y_pred: ArrayLike, *, multioutput: MultiOutput = "uniform_average"
 ) -> Score:
-    """Mean of |y − ŷ| per output column, then averaged over columns.
+    """Mean of abs(y − ŷ) per output column, then averaged over columns.
 
     scikit-learn: ``sklearn.metrics.mean_absolute_error``.
 
