@@ -49,7 +49,9 @@ pytest: $(WHEEL_STAMP)
 
 # The site, from the installed wheel's docstrings; tests/test_site.py checks what it built.
 # -E rereads every page: docstrings live in the wheel, which Sphinx does not track.
+# The output is removed first, so no page of a name since removed outlives it.
 docs: $(WHEEL_STAMP)
+	rm -rf docs/_build
 	$(VENV)/bin/sphinx-build -W --keep-going -E -q -b html docs docs/_build/html
 
 # The benchmark's peers: numba, JAX and optax from PyPI (unpinned: the benchmark records their

@@ -4,7 +4,7 @@
 window.MathJax = {
   startup: {
     ready() {
-      const names = /(?<![\\A-Za-z])(log1p|expm1|log|exp|tanh|sign|max|min|erfc|lse)(?![A-Za-z])/g;
+      const names = /(?<![\\A-Za-z])(log1p|expm1|log|exp|tanh|cosh|sign|max|min|erfc|softmax)(?![A-Za-z])/g;
       MathJax.startup.defaultReady();
       MathJax.startup.input[0].preFilters.add(({ math }) => {
         math.math = math.math.replace(names, "\\operatorname{$1}");
