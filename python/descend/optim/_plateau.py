@@ -44,6 +44,23 @@ class ReduceLROnPlateau:
     eps : float, default 1e-8
         Cuts smaller than this are skipped.
 
+    Raises
+    ------
+    ValueError
+        A ``mode``, ``threshold_mode`` or ``factor`` outside its domain, or a list of
+        ``min_lr`` of another length than the optimizer's groups.
+    TypeError
+        An ``optimizer`` that is not a descend :class:`~descend.Optimizer`.
+
+    Notes
+    -----
+    The rules of torch's ``torch.optim.lr_scheduler.ReduceLROnPlateau`` [1]_, applied to
+    descend's groups: a schedule is scaled, not replaced.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.ReduceLROnPlateau``.
+
     Examples
     --------
     >>> import numpy as np, descend as ds
