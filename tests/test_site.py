@@ -2,70 +2,25 @@
 
 Every public name has an entry in the API reference, pages with formulas carry math and the
 offline MathJax, nothing is loaded from the network, and the guide's examples run. The
-expected names are computed here, in a fresh interpreter, from the ``__all__`` lists, apart
-from the docs extension that generated the pages.
+expected names come from ``_public``, computed in a fresh interpreter from the ``__all__``
+lists, apart from the docs extension that generated the pages.
 """
 
 from __future__ import annotations
 
 import doctest
-import json
-import subprocess
-import sys
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from _public import public_names
 
 import descend as ds
 
 DOCS = Path(__file__).parent.parent / "docs"
 HTML = DOCS / "_build" / "html"
 API = HTML / "api" / "generated"
-
-# The public modules and their names as a fresh `import descend` exposes them: modules named
-# in an __all__ or imported as a public attribute, recursively; a module without __all__
-# exports the public functions and classes it defines.
-_PUBLIC = """
-import inspect, json, types
-import descend
-
-def public(obj):
-    name = getattr(obj, "__name__", "")
-    return isinstance(obj, types.ModuleType) and name.split(".")[0] == "descend" and not any(
-        part.startswith("_") for part in name.split(".")
-    )
-
-def names(module):
-    if hasattr(module, "__all__"):
-        return list(module.__all__)
-    return [n for n, o in vars(module).items() if not n.startswith("_")
-            and (inspect.isfunction(o) or inspect.isclass(o)) and o.__module__ == module.__name__]
-
-found = {}
-todo = [descend]
-while todo:
-    module = todo.pop()
-    if module.__name__ in found:
-        continue
-    found[module.__name__] = names(module)
-    for obj in [getattr(module, n) for n in names(module)] + list(vars(module).values()):
-        if public(obj) and getattr(obj, "__name__", "").startswith(module.__name__ + "."):
-            todo.append(obj)
-        elif public(obj) and module.__name__ == "descend":
-            todo.append(obj)
-print(json.dumps(found))
-"""
-
-
-@cache
-def public_names() -> dict[str, list[str]]:
-    """Map each public module to the names it exports."""
-    out = subprocess.run(
-        [sys.executable, "-c", _PUBLIC], check=True, capture_output=True, text=True
-    ).stdout
-    return dict(json.loads(out))
 
 
 class _Page(HTMLParser):

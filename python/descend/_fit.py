@@ -155,6 +155,17 @@ def fit(
         For inconsistent sample counts, empty data, bad counts or names; TypeError when the
         factory does not return an optimizer.
 
+    Notes
+    -----
+    The loop of keras' ``Model.fit`` [1]_ (epochs, batches, validation data, callbacks, a
+    ``History``) around torch's step order [2]_: forward, loss, backward, optional clipping,
+    ``opt.step``. Gradients are passed to the step rather than stored on the parameters.
+
+    References
+    ----------
+    .. [1] Keras, ``keras.Model.fit``.
+    .. [2] PyTorch, "Optimizing Model Parameters", the training loop of the PyTorch tutorials.
+
     Examples
     --------
     >>> import numpy as np, descend as ds
