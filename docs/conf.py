@@ -57,5 +57,8 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
+# Pages of wide tables and figures, and the landing page, have no navigation to show on the
+# left: they get the width instead.
+html_sidebars = {"index": [], "gallery/index": [], "benchmarks/*": []}
 html_show_sourcelink = False
 html_copy_source = False
