@@ -41,7 +41,7 @@ rust-test:
 lint: $(WHEEL_STAMP)
 	$(VENV)/bin/ruff check python tests benches docs
 	$(VENV)/bin/ruff format --check python tests benches docs
-	$(VENV)/bin/mypy python docs/_ext docs/conf.py
+	$(VENV)/bin/mypy python docs/_ext docs/conf.py docs/check_rendering.py
 	$(PY) -m mypy.stubtest descend._core --allowlist .stubtest-allowlist
 
 pytest: $(WHEEL_STAMP)

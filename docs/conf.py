@@ -59,6 +59,6 @@ html_theme_options = {
 }
 # Pages of wide tables and figures, and the landing page, have no navigation to show on the
 # left: they get the width instead.
-html_sidebars = {"index": [], "gallery/index": [], "benchmarks/*": []}
+html_sidebars: dict[str, list[str]] = {"index": [], "gallery/index": [], "benchmarks/*": []}
 html_show_sourcelink = False
 html_copy_source = False
