@@ -10,12 +10,12 @@ WHEEL_DIR := dist
 WHEEL_STAMP := $(VENV)/.wheel-installed
 SOURCES := $(shell find rust python -type f \( -name '*.rs' -o -name '*.py' -o -name '*.pyi' -o -name 'Cargo.toml' \)) Cargo.toml pyproject.toml
 
-.PHONY: demo test wheel bench lint rust-test pytest clean
+.PHONY: demo test wheel bench lint rust-test pytest docs clean
 
 demo: $(WHEEL_STAMP)
 	$(PY) -m descend demo
 
-test: rust-test lint pytest
+test: rust-test lint docs pytest
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -39,13 +39,20 @@ rust-test:
 	cargo test -p descend-core
 
 lint: $(WHEEL_STAMP)
-	$(VENV)/bin/ruff check python tests benches
-	$(VENV)/bin/ruff format --check python tests benches
-	$(VENV)/bin/mypy python benches
+	$(VENV)/bin/ruff check python tests benches docs
+	$(VENV)/bin/ruff format --check python tests benches docs
+	$(VENV)/bin/mypy python benches docs/_ext docs/conf.py docs/check_rendering.py
 	$(PY) -m mypy.stubtest descend._core --allowlist .stubtest-allowlist
 
 pytest: $(WHEEL_STAMP)
 	cd tests && HYPOTHESIS_PROFILE=ci ../$(PY) -m pytest -p no:cacheprovider
+
+# The site, from the installed wheel's docstrings; tests/test_site.py checks what it built.
+# -E rereads every page: docstrings live in the wheel, which Sphinx does not track.
+# The output is removed first, so no page of a name since removed outlives it.
+docs: $(WHEEL_STAMP)
+	rm -rf docs/_build
+	$(VENV)/bin/sphinx-build -W --keep-going -E -q -b html docs docs/_build/html
 
 # The benchmark's peers: numba, JAX and optax from PyPI (unpinned: the benchmark records their
 # versions); torch only if already installed. A peer that fails to install is skipped.
@@ -71,4 +78,4 @@ bench: $(WHEEL_STAMP)
 		--plot benches/results/bench.pdf --readme README.md
 
 clean:
-	rm -rf $(VENV) $(WHEEL_DIR) target
+	rm -rf $(VENV) $(WHEEL_DIR) target docs/_build docs/*/generated

@@ -57,6 +57,16 @@ def batches(
     ValueError
         If ``n`` is negative or ``batch_size`` is smaller than 1.
 
+    Notes
+    -----
+    torch's ``DataLoader(dataset, batch_size, shuffle, drop_last=...)`` [1]_ splits a
+    permutation the same way; the permutation itself comes from numpy's generator, so the
+    same seed does not give torch's order.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.utils.data.DataLoader``.
+
     Examples
     --------
     >>> import descend as ds

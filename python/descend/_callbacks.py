@@ -72,6 +72,16 @@ class EarlyStopping:
     KeyError
         When called with logs that lack ``monitor`` (a ``"val_*"`` key needs ``val=`` in fit).
 
+    Notes
+    -----
+    The rules of keras' ``EarlyStopping`` [1]_ and of PyTorch Lightning's [2]_, as listed
+    above; ``restore_best`` is keras 3's ``restore_best_weights``.
+
+    References
+    ----------
+    .. [1] Keras, ``keras.callbacks.EarlyStopping``.
+    .. [2] PyTorch Lightning, ``lightning.pytorch.callbacks.EarlyStopping``.
+
     Examples
     --------
     >>> import descend as ds

@@ -157,6 +157,17 @@ def fit(
         When ``loss`` has no ``value_and_grad``, or ``optimizer`` is not a factory of
         optimizers.
 
+    Notes
+    -----
+    The loop of keras' ``Model.fit`` [1]_ (epochs, batches, validation data, callbacks, a
+    ``History``) around torch's step order [2]_: forward, loss, backward, optional clipping,
+    ``opt.step``. Gradients are passed to the step rather than stored on the parameters.
+
+    References
+    ----------
+    .. [1] Keras, ``keras.Model.fit``.
+    .. [2] PyTorch, "Optimizing Model Parameters", the training loop of the PyTorch tutorials.
+
     Examples
     --------
     >>> import numpy as np, descend as ds

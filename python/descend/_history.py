@@ -31,6 +31,20 @@ class History:
     history : dict of str to list of float
         The values, one list per key.
 
+    Raises
+    ------
+    KeyError
+        ``history[key]`` for a key no epoch recorded.
+
+    Notes
+    -----
+    keras' ``History`` [1]_ keeps the same dict in ``history.history``; here the object is
+    also indexed, iterated and sized like that dict.
+
+    References
+    ----------
+    .. [1] Keras, ``keras.callbacks.History``.
+
     Examples
     --------
     >>> from descend import History
@@ -111,12 +125,27 @@ def plot_histories(
     labels : sequence of str, optional
         A name per run for the legend (default ``"run 0"``, ``"run 1"``, ...).
 
+    Returns
+    -------
+    None
+        The figure is written to ``path``.
+
     Raises
     ------
     ImportError
         If matplotlib is not installed.
     ValueError
         If there is nothing to plot or ``labels`` does not match ``histories``.
+
+    Notes
+    -----
+    Drawn off-screen on matplotlib's Agg canvas [1]_, so pyplot and the user's backend are
+    left alone.
+
+    References
+    ----------
+    .. [1] J. D. Hunter, "Matplotlib: A 2D Graphics Environment", Computing in Science &
+       Engineering 9(3), 90–95, 2007.
 
     Examples
     --------

@@ -17,16 +17,71 @@ from descend.schedules._base import integer
 
 
 def get_num_threads() -> int:
-    """Return the number of threads parallel calls use."""
+    """Return the number of threads parallel calls use.
+
+    Returns
+    -------
+    int
+        The calling thread's count inside a ``with threads(n):`` block, else the process's.
+
+    Notes
+    -----
+    The pool is process-global, as torch's [1]_; its size comes from ``DESCEND_NUM_THREADS``,
+    else ``OMP_NUM_THREADS``, else the number of cores, until `set_num_threads` changes it.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.get_num_threads``.
+
+    Examples
+    --------
+    >>> import descend as ds
+    >>> ds.get_num_threads() >= 1
+    True
+    """
     return _core.get_num_threads()
 
 
 def set_num_threads(n: int) -> int:
     """Set the number of threads for later calls and return the previous number.
 
-    Raises ``ValueError`` if ``n < 1``. A count above a few threads per core (4) is capped
-    there, with a ``RuntimeWarning``: more threads only slow the pool down, as its idle threads
-    search each other's queues.
+    Parameters
+    ----------
+    n : int
+        The new count, >= 1 (a Python or numpy integer).
+
+    Returns
+    -------
+    int
+        The previous count.
+
+    Raises
+    ------
+    ValueError
+        ``n < 1``.
+    TypeError
+        ``n`` is not an integer.
+
+    Notes
+    -----
+    Results are bitwise the same for every count: work is cut into chunks of a fixed size and
+    their partial sums combined in a fixed order. Unlike torch's ``torch.set_num_threads``
+    [1]_, the previous count is returned, so it can be restored. A count above a few threads
+    per core (4) is capped there, with a ``RuntimeWarning``: more threads only slow the pool
+    down, as its idle threads search each other's queues.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.set_num_threads``.
+
+    Examples
+    --------
+    >>> import descend as ds
+    >>> old = ds.set_num_threads(1)
+    >>> ds.get_num_threads()
+    1
+    >>> ds.set_num_threads(old)
+    1
     """
     asked = integer("n", n, minimum=1)
     # With this thread's override cleared, get_num_threads reads the process-wide count.
@@ -46,6 +101,31 @@ def threads(n: int) -> Iterator[None]:
     The count is the calling thread's own for the block: blocks in concurrent Python threads
     neither see nor restore each other's, and the process-wide count stays as it was. It is
     capped as :func:`set_num_threads` caps it.
+
+    Parameters
+    ----------
+    n : int
+        The count for the block, >= 1.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        The block's context; it yields None.
+
+    Raises
+    ------
+    ValueError
+        ``n < 1``.
+    TypeError
+        ``n`` is not an integer.
+
+    Notes
+    -----
+    A scoped `set_num_threads`, in the manner of threadpoolctl's ``threadpool_limits`` [1]_.
+
+    References
+    ----------
+    .. [1] threadpoolctl, ``threadpoolctl.threadpool_limits``.
 
     Examples
     --------

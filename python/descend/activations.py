@@ -39,10 +39,52 @@ __all__ = [
 def softmax(input: ArrayLike, /, dim: int = -1, *, out: NDArray[Any] | None = None) -> None:
     """Softmax along ``dim``.
 
-    p = exp(x − max x) / Σ exp(x − max x) over ``dim``; vector-Jacobian product
-    g = p·(u − Σ u·p). torch: ``torch.nn.functional.softmax(input, dim)``. A row (along
-    ``dim``) holding +inf or NaN, or only −inf, is NaN, as torch's. ``dim`` may be any axis,
-    negative from the end; out of range raises IndexError.
+    Parameters
+    ----------
+    input : array_like
+        x, of any shape; float32 stays float32, other numbers become float64.
+    dim : int, default -1
+        The axis the function runs along; negative counts from the end.
+    out : ndarray, optional
+        Receives the value (a call) or the gradient (``.grad``, ``.value_and_grad``); the input's
+        shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    ndarray
+        f(x), an array like ``input``. ``.grad(input, upstream)`` returns the vector-Jacobian
+        product upstream · J, an array like ``input`` (``upstream`` is required: the Jacobian is not
+        diagonal);
+        ``.value_and_grad`` returns both from one pass.
+
+    Raises
+    ------
+    ValueError
+        An ``upstream`` or ``out`` of another shape, an ``out`` that shares memory with an
+        input.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown keyword
+        or too many positional arguments, a missing ``upstream`` for ``.grad``.
+    IndexError
+        ``dim`` out of range for the input.
+
+    Notes
+    -----
+    With m = max x over ``dim`` and u = upstream:
+
+    .. math::
+
+        p = e^{x − m} / ∑ e^{x − m}, ~~~~ u·J = p·(u − ∑ u·p)
+
+    A row (along ``dim``) holding +inf or NaN, or only −inf, is NaN, as torch's [1]_. The
+    normalised exponential of Bridle [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.softmax(input, dim)``.
+    .. [2] J. S. Bridle, "Probabilistic Interpretation of Feedforward Classification Network
+       Outputs, with Relationships to Statistical Pattern Recognition", Neurocomputing, NATO ASI
+       Series F 68, 227–236, 1990.
 
     Examples
     --------
@@ -58,9 +100,49 @@ def softmax(input: ArrayLike, /, dim: int = -1, *, out: NDArray[Any] | None = No
 def log_softmax(input: ArrayLike, /, dim: int = -1, *, out: NDArray[Any] | None = None) -> None:
     """Log-softmax along ``dim``.
 
-    y = x − max x − log Σ exp(x − max x) over ``dim``; vector-Jacobian product
-    g = u − softmax(x)·Σ u. torch: ``torch.nn.functional.log_softmax(input, dim)``. Rows
-    with +inf or NaN, or only −inf, are NaN, as torch's.
+    Parameters
+    ----------
+    input : array_like
+        x, of any shape; float32 stays float32, other numbers become float64.
+    dim : int, default -1
+        The axis the function runs along; negative counts from the end.
+    out : ndarray, optional
+        Receives the value (a call) or the gradient (``.grad``, ``.value_and_grad``); the input's
+        shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    ndarray
+        f(x), an array like ``input``. ``.grad(input, upstream)`` returns the vector-Jacobian
+        product upstream · J, an array like ``input`` (``upstream`` is required: the Jacobian is not
+        diagonal);
+        ``.value_and_grad`` returns both from one pass.
+
+    Raises
+    ------
+    ValueError
+        An ``upstream`` or ``out`` of another shape, an ``out`` that shares memory with an
+        input.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown keyword
+        or too many positional arguments, a missing ``upstream`` for ``.grad``.
+    IndexError
+        ``dim`` out of range for the input.
+
+    Notes
+    -----
+    With m = max x over ``dim`` and u = upstream:
+
+    .. math::
+
+        y = x − m − log ∑ e^{x − m}, ~~~~ u·J = u − softmax(x)·∑ u
+
+    Rows with +inf or NaN, or only −inf, are NaN, as torch's [1]_. Followed by ``nll_loss`` this
+    is ``cross_entropy``, which fuses the two.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.log_softmax(input, dim)``.
 
     Examples
     --------
@@ -76,9 +158,43 @@ def log_softmax(input: ArrayLike, /, dim: int = -1, *, out: NDArray[Any] | None 
 def sigmoid(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
     """Logistic sigmoid.
 
-    σ(x) = 1 / (1 + exp(−x)); derivative σ(x)·σ(−x) = σ(x)·(1 − σ(x)). torch:
-    ``torch.sigmoid`` / ``torch.nn.functional.sigmoid``. Computed from exp(−|x|), which never
-    overflows; the derivative as the product σ(x)·σ(−x), which does not cancel for x ≫ 0.
+    Parameters
+    ----------
+    input : array_like
+        x, of any shape; float32 stays float32, other numbers become float64.
+    out : ndarray, optional
+        Receives the value (a call) or the gradient (``.grad``, ``.value_and_grad``); the input's
+        shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    ndarray
+        f(x), an array like ``input``. ``.grad(input, upstream)`` returns the vector-Jacobian
+        product upstream · J, an array like ``input`` (``upstream`` defaults to ones, which gives
+        f'(x));
+        ``.value_and_grad`` returns both from one pass.
+
+    Raises
+    ------
+    ValueError
+        An ``upstream`` or ``out`` of another shape, an ``out`` that shares memory with an
+        input.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown keyword
+        or too many positional arguments.
+
+    Notes
+    -----
+    .. math::
+
+        σ(x) = 1 / (1 + e^{−x}), ~~~~ σ'(x) = σ(x)·σ(−x) = σ(x)·(1 − σ(x))
+
+    Computed from e^(−abs(x)), which never overflows; the derivative as the product σ(x)·σ(−x),
+    which does not cancel for x ≫ 0. torch: ``torch.sigmoid`` [1]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.sigmoid`` / ``torch.nn.functional.sigmoid``.
 
     Examples
     --------
@@ -94,9 +210,43 @@ def sigmoid(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
 def log_sigmoid(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
     """Log of the logistic sigmoid.
 
-    log σ(x) = min(x, 0) − log1p(exp(−|x|)); derivative σ(−x). torch:
-    ``torch.nn.functional.logsigmoid`` (descend's name has the underscore, as jax's).
-    Finite for every finite x.
+    Parameters
+    ----------
+    input : array_like
+        x, of any shape; float32 stays float32, other numbers become float64.
+    out : ndarray, optional
+        Receives the value (a call) or the gradient (``.grad``, ``.value_and_grad``); the input's
+        shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    ndarray
+        f(x), an array like ``input``. ``.grad(input, upstream)`` returns the vector-Jacobian
+        product upstream · J, an array like ``input`` (``upstream`` defaults to ones, which gives
+        f'(x));
+        ``.value_and_grad`` returns both from one pass.
+
+    Raises
+    ------
+    ValueError
+        An ``upstream`` or ``out`` of another shape, an ``out`` that shares memory with an
+        input.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown keyword
+        or too many positional arguments.
+
+    Notes
+    -----
+    .. math::
+
+        log σ(x) = min(x, 0) − log1p(e^{−|x|}), ~~~~ f'(x) = σ(−x)
+
+    Finite for every finite x. torch names it ``logsigmoid`` [1]_; descend's name has the
+    underscore, as JAX's ``jax.nn.log_sigmoid``.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.logsigmoid``.
 
     Examples
     --------
@@ -119,10 +269,53 @@ def softplus(
 ) -> None:
     """Softplus.
 
-    f(x) = log(1 + exp(β·x)) / β, and x where β·x > threshold (strictly); derivative
-    σ(β·x), and 1 where β·x > threshold. torch: ``torch.nn.functional.softplus(input, beta,
-    threshold)``. Computed as max(z, 0) + log1p(exp(−|z|)), which stays finite where torch's
-    log1p(exp(β·x)) overflows. ``beta`` must be > 0 (torch also takes negative values).
+    Parameters
+    ----------
+    input : array_like
+        x, of any shape; float32 stays float32, other numbers become float64.
+    beta : float, default 1.0
+        β, finite and > 0 (torch also takes negative values).
+    threshold : float, default 20.0
+        Above β·x > threshold the function is x itself; finite.
+    out : ndarray, optional
+        Receives the value (a call) or the gradient (``.grad``, ``.value_and_grad``); the input's
+        shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    ndarray
+        f(x), an array like ``input``. ``.grad(input, upstream)`` returns the vector-Jacobian
+        product upstream · J, an array like ``input`` (``upstream`` defaults to ones, which gives
+        f'(x));
+        ``.value_and_grad`` returns both from one pass.
+
+    Raises
+    ------
+    ValueError
+        An ``upstream`` or ``out`` of another shape, an ``out`` that shares memory with an
+        input, ``beta`` not finite and > 0, a ``threshold`` that is not finite.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown keyword
+        or too many positional arguments.
+
+    Notes
+    -----
+    With z = β·x:
+
+    .. math::
+
+        f(x) = log(1 + e^z)/β, ~~~~ f'(x) = σ(z) ~~~~~~~~ (z ≤ threshold)
+
+        f(x) = x, ~~~~ f'(x) = 1 ~~~~~~~~ (z > threshold)
+
+    Computed as (max(z, 0) + log1p(e^(−abs(z))))/β, which stays finite where torch's
+    log1p(exp(β·x)) overflows [1]_. A smooth rectifier [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.softplus(input, beta, threshold)``.
+    .. [2] C. Dugas, Y. Bengio, F. Bélisle, C. Nadeau and R. Garcia, "Incorporating
+       Second-Order Functional Knowledge for Better Option Pricing", NIPS, 2001.
 
     Examples
     --------
@@ -138,8 +331,45 @@ def softplus(
 def relu(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
     """Rectified linear unit.
 
-    f(x) = max(x, 0); derivative 1 for x > 0, else 0 (0 at x = 0, and 1 at NaN, as torch's).
-    torch: ``torch.nn.functional.relu`` (``inplace=`` is not taken: use ``out=``).
+    Parameters
+    ----------
+    input : array_like
+        x, of any shape; float32 stays float32, other numbers become float64.
+    out : ndarray, optional
+        Receives the value (a call) or the gradient (``.grad``, ``.value_and_grad``); the input's
+        shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    ndarray
+        f(x), an array like ``input``. ``.grad(input, upstream)`` returns the vector-Jacobian
+        product upstream · J, an array like ``input`` (``upstream`` defaults to ones, which gives
+        f'(x));
+        ``.value_and_grad`` returns both from one pass.
+
+    Raises
+    ------
+    ValueError
+        An ``upstream`` or ``out`` of another shape, an ``out`` that shares memory with an
+        input.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown keyword
+        or too many positional arguments.
+
+    Notes
+    -----
+    .. math::
+
+        f(x) = max(x, 0), ~~~~ f'(x) = [x > 0]
+
+    The derivative is 0 at x = 0, and 1 at NaN, as torch's [1]_. torch's ``inplace=`` is not
+    taken: ``out=x`` does the same. The rectifier of Nair and Hinton [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.relu``.
+    .. [2] V. Nair and G. E. Hinton, "Rectified Linear Units Improve Restricted Boltzmann
+       Machines", ICML, 2010.
 
     Examples
     --------
@@ -157,8 +387,49 @@ def leaky_relu(
 ) -> None:
     """Leaky rectified linear unit.
 
-    f(x) = x for x > 0, else negative_slope·x; derivative 1 for x > 0, else negative_slope (at
-    x = 0 too, as torch's). torch: ``torch.nn.functional.leaky_relu(input, negative_slope)``.
+    Parameters
+    ----------
+    input : array_like
+        x, of any shape; float32 stays float32, other numbers become float64.
+    negative_slope : float, default 0.01
+        a, the slope for x ≤ 0; finite.
+    out : ndarray, optional
+        Receives the value (a call) or the gradient (``.grad``, ``.value_and_grad``); the input's
+        shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    ndarray
+        f(x), an array like ``input``. ``.grad(input, upstream)`` returns the vector-Jacobian
+        product upstream · J, an array like ``input`` (``upstream`` defaults to ones, which gives
+        f'(x));
+        ``.value_and_grad`` returns both from one pass.
+
+    Raises
+    ------
+    ValueError
+        An ``upstream`` or ``out`` of another shape, an ``out`` that shares memory with an
+        input, a ``negative_slope`` that is not finite.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown keyword
+        or too many positional arguments.
+
+    Notes
+    -----
+    .. math::
+
+        f(x) = x, ~~~~ f'(x) = 1 ~~~~~~~~ (x > 0)
+
+        f(x) = a·x, ~~~~ f'(x) = a ~~~~~~~~ (x ≤ 0)
+
+    The slope at x = 0 is a, as torch's [1]_. Introduced by Maas, Hannun and Ng [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.leaky_relu(input, negative_slope)``.
+    .. [2] A. L. Maas, A. Y. Hannun and A. Y. Ng, "Rectifier Nonlinearities Improve Neural
+       Network Acoustic Models", ICML Workshop on Deep Learning for Audio, Speech and Language
+       Processing, 2013.
 
     Examples
     --------
@@ -174,9 +445,49 @@ def leaky_relu(
 def elu(input: ArrayLike, /, alpha: float = 1.0, *, out: NDArray[Any] | None = None) -> None:
     """Exponential linear unit.
 
-    f(x) = x for x > 0, else α·(exp(x) − 1); derivative 1 for x > 0, else α·exp(x) (α at
-    x = 0, as torch's). torch: ``torch.nn.functional.elu(input, alpha)``. The value uses
-    expm1, accurate near 0.
+    Parameters
+    ----------
+    input : array_like
+        x, of any shape; float32 stays float32, other numbers become float64.
+    alpha : float, default 1.0
+        α, the value approached as x → −∞ is −α; finite.
+    out : ndarray, optional
+        Receives the value (a call) or the gradient (``.grad``, ``.value_and_grad``); the input's
+        shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    ndarray
+        f(x), an array like ``input``. ``.grad(input, upstream)`` returns the vector-Jacobian
+        product upstream · J, an array like ``input`` (``upstream`` defaults to ones, which gives
+        f'(x));
+        ``.value_and_grad`` returns both from one pass.
+
+    Raises
+    ------
+    ValueError
+        An ``upstream`` or ``out`` of another shape, an ``out`` that shares memory with an
+        input, an ``alpha`` that is not finite.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown keyword
+        or too many positional arguments.
+
+    Notes
+    -----
+    .. math::
+
+        f(x) = x, ~~~~ f'(x) = 1 ~~~~~~~~ (x > 0)
+
+        f(x) = α·(e^x − 1), ~~~~ f'(x) = α·e^x ~~~~~~~~ (x ≤ 0)
+
+    The slope at x = 0 is α, as torch's [1]_. The value uses expm1, accurate near 0. Introduced
+    by Clevert, Unterthiner and Hochreiter [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.elu(input, alpha)``.
+    .. [2] D.-A. Clevert, T. Unterthiner and S. Hochreiter, "Fast and Accurate Deep Network
+       Learning by Exponential Linear Units (ELUs)", ICLR, 2016.
 
     Examples
     --------
@@ -192,8 +503,43 @@ def elu(input: ArrayLike, /, alpha: float = 1.0, *, out: NDArray[Any] | None = N
 def tanh(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
     """Hyperbolic tangent.
 
-    f(x) = tanh x; derivative 1 − tanh² x, computed as 4e/(1 + e)² with e = exp(−2|x|), so it
-    does not cancel as |tanh x| → 1. torch: ``torch.tanh`` / ``torch.nn.functional.tanh``.
+    Parameters
+    ----------
+    input : array_like
+        x, of any shape; float32 stays float32, other numbers become float64.
+    out : ndarray, optional
+        Receives the value (a call) or the gradient (``.grad``, ``.value_and_grad``); the input's
+        shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    ndarray
+        f(x), an array like ``input``. ``.grad(input, upstream)`` returns the vector-Jacobian
+        product upstream · J, an array like ``input`` (``upstream`` defaults to ones, which gives
+        f'(x));
+        ``.value_and_grad`` returns both from one pass.
+
+    Raises
+    ------
+    ValueError
+        An ``upstream`` or ``out`` of another shape, an ``out`` that shares memory with an
+        input.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown keyword
+        or too many positional arguments.
+
+    Notes
+    -----
+    .. math::
+
+        f(x) = tanh x, ~~~~ f'(x) = 1 − tanh^2 x = 4e/(1 + e)^2, ~~ e = e^{−2|x|}
+
+    The derivative is computed in the second form, so it does not cancel as the value
+    approaches ±1. torch: ``torch.tanh`` [1]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.tanh`` / ``torch.nn.functional.tanh``.
 
     Examples
     --------
@@ -215,12 +561,56 @@ def gelu(
 ) -> None:
     """Gaussian error linear unit.
 
-    ``"none"``: f(x) = x·Φ(x), Φ(x) = erfc(−x/√2)/2; derivative Φ(x) + x·φ(x).
-    ``"tanh"``: f(x) = ½·x·(1 + tanh u) = x·σ(2u), u = √(2/π)·(x + 0.044715·x³); derivative
-    σ(2u) + x·2u'·σ(2u)·σ(−2u). torch: ``torch.nn.functional.gelu(input, approximate=...)``.
+    Parameters
+    ----------
+    input : array_like
+        x, of any shape; float32 stays float32, other numbers become float64.
+    approximate : {"none", "tanh"}, default "none"
+        The exact form through the normal CDF, or the tanh approximation.
+    out : ndarray, optional
+        Receives the value (a call) or the gradient (``.grad``, ``.value_and_grad``); the input's
+        shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    ndarray
+        f(x), an array like ``input``. ``.grad(input, upstream)`` returns the vector-Jacobian
+        product upstream · J, an array like ``input`` (``upstream`` defaults to ones, which gives
+        f'(x));
+        ``.value_and_grad`` returns both from one pass.
+
+    Raises
+    ------
+    ValueError
+        An ``upstream`` or ``out`` of another shape, an ``out`` that shares memory with an
+        input, an ``approximate`` other than "none" or "tanh".
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown keyword
+        or too many positional arguments.
+
+    Notes
+    -----
+    ``"none"``, with Φ(x) = erfc(−x/√2)/2 and φ the normal density:
+
+    .. math::
+
+        f(x) = x·Φ(x), ~~~~ f'(x) = Φ(x) + x·φ(x)
+
+    ``"tanh"``, with u = √(2/π)·(x + 0.044715·x³):
+
+    .. math::
+
+        f(x) = ½·x·(1 + tanh u) = x·σ(2u), ~~~~ f'(x) = σ(2u) + x·2u'·σ(2u)·σ(−2u)
+
     Φ through erfc keeps the left tail accurate, where torch's 1 + erf(x/√2) cancels to 0
-    (gelu(−20) is −5.5e−88 here, −0.0 in torch). NaN at −inf, and for the derivative at ±inf,
-    as torch's.
+    (gelu(−20) is −5.5e−88 here, −0.0 in torch [1]_). NaN at −inf, and for the derivative at
+    ±inf, as torch's. Introduced by Hendrycks and Gimpel [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.gelu(input, approximate=...)``.
+    .. [2] D. Hendrycks and K. Gimpel, "Gaussian Error Linear Units (GELUs)", arXiv:1606.08415,
+       2016.
 
     Examples
     --------
@@ -236,8 +626,45 @@ def gelu(
 def silu(input: ArrayLike, /, *, out: NDArray[Any] | None = None) -> None:
     """Sigmoid linear unit (swish).
 
-    f(x) = x·σ(x); derivative σ(x)·(1 + x·σ(−x)). torch: ``torch.nn.functional.silu``. NaN
-    at −inf, and for the derivative at ±inf, as torch's (inf·0).
+    Parameters
+    ----------
+    input : array_like
+        x, of any shape; float32 stays float32, other numbers become float64.
+    out : ndarray, optional
+        Receives the value (a call) or the gradient (``.grad``, ``.value_and_grad``); the input's
+        shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    ndarray
+        f(x), an array like ``input``. ``.grad(input, upstream)`` returns the vector-Jacobian
+        product upstream · J, an array like ``input`` (``upstream`` defaults to ones, which gives
+        f'(x));
+        ``.value_and_grad`` returns both from one pass.
+
+    Raises
+    ------
+    ValueError
+        An ``upstream`` or ``out`` of another shape, an ``out`` that shares memory with an
+        input.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown keyword
+        or too many positional arguments.
+
+    Notes
+    -----
+    .. math::
+
+        f(x) = x·σ(x), ~~~~ f'(x) = σ(x)·(1 + x·σ(−x))
+
+    NaN at −inf, and for the derivative at ±inf, as torch's [1]_ (inf·0). Introduced by
+    Elfwing, Uchibe and Doya [2]_, and as swish by Ramachandran, Zoph and Le.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.silu``.
+    .. [2] S. Elfwing, E. Uchibe and K. Doya, "Sigmoid-Weighted Linear Units for Neural Network
+       Function Approximation in Reinforcement Learning", Neural Networks 107, 3–11, 2018.
 
     Examples
     --------

@@ -88,7 +88,18 @@ def clip_grad_norm_(
     float
         The total norm before clipping (torch returns it as a tensor). It is summed in float64
         with a fixed order whatever the dtype or thread count, so float32 gradients never
-        overflow it (torch's float32 sum does once |g| exceeds about 1.8e19 for p = 2).
+        overflow it (torch's float32 sum does once :math:`|g|` exceeds about 1.8e19 for p = 2).
+
+    Raises
+    ------
+    ValueError
+        ``max_norm`` < 0 or NaN, ``norm_type`` < 1, a gradient that is not C-contiguous and
+        writable, gradients overlapping each other; nothing is written then.
+    TypeError
+        A gradient that is not a float32 or float64 ndarray, a ``max_norm`` or ``norm_type``
+        that is not a number.
+    RuntimeError
+        With ``error_if_nonfinite``, a total norm that is NaN or infinite (nothing written).
 
     Notes
     -----
@@ -97,7 +108,13 @@ def clip_grad_norm_(
     2 and inf, each :math:`|g|^p` is taken as :math:`e^{p \ln |g|}` in float64. An empty list,
     or empty arrays, have norm 0 for every p (torch raises for the inf-norm of an empty
     tensor). ``max_norm`` must be >= 0 here; torch would flip every gradient's sign for a
-    negative one.
+    negative one. The clipping of [1]_, as ``torch.nn.utils.clip_grad_norm_`` [2]_.
+
+    References
+    ----------
+    .. [1] R. Pascanu, T. Mikolov and Y. Bengio, "On the difficulty of training recurrent neural
+       networks", ICML, 2013.
+    .. [2] PyTorch, ``torch.nn.utils.clip_grad_norm_``.
 
     Examples
     --------
@@ -127,13 +144,6 @@ def clip_grad_value_(
 ) -> None:
     r"""Clamp every gradient element into ``[-clip_value, clip_value]``, in place.
 
-    .. math::
-        g_i \leftarrow \min(\max(g_i, -c), c)
-
-    NaN stays NaN and signed zeros are kept as torch keeps them (-5 clamped by 0 gives -0).
-    Same as ``torch.nn.utils.clip_grad_value_`` (which takes parameters and reads their
-    ``.grad``).
-
     Parameters
     ----------
     grads : ndarray or iterable of ndarray
@@ -144,6 +154,33 @@ def clip_grad_value_(
         element to it, which is refused here.
     foreach
         Accepted and ignored (a torch kernel selector).
+
+    Returns
+    -------
+    None
+        The gradients are modified in place.
+
+    Raises
+    ------
+    ValueError
+        ``clip_value`` < 0 or NaN, a gradient that is not C-contiguous and writable, gradients
+        overlapping each other; nothing is written then.
+    TypeError
+        A gradient that is not a float32 or float64 ndarray, a ``clip_value`` that is not a
+        number.
+
+    Notes
+    -----
+    .. math::
+        g_i \leftarrow \min(\max(g_i, -c), c)
+
+    NaN stays NaN and signed zeros are kept as torch keeps them (-5 clamped by 0 gives -0).
+    Same as ``torch.nn.utils.clip_grad_value_`` [1]_, which takes parameters and reads their
+    ``.grad``.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.utils.clip_grad_value_``.
 
     Examples
     --------

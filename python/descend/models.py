@@ -69,6 +69,31 @@ class MLP:
     dtype : numpy.dtype
         The parameters' dtype.
 
+    Raises
+    ------
+    ValueError
+        Widths below 1, fewer than two of them, an unknown ``activation``; at ``forward``, an
+        ``X`` of another number of columns; at ``backward``, a gradient of another shape than
+        the last output.
+    TypeError
+        A ``dtype`` other than float32 or float64, widths that are not integers.
+    RuntimeError
+        ``backward`` before any ``forward``.
+
+    Notes
+    -----
+    torch's ``nn.Sequential`` of ``nn.Linear`` layers and activations [1]_, with the weights
+    transposed (``a @ W``) and torch's initialisation schemes (see the module docstring): He
+    [2]_ before relu and gelu, Glorot [3]_ elsewhere.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.Linear``.
+    .. [2] K. He, X. Zhang, S. Ren and J. Sun, "Delving Deep into Rectifiers: Surpassing
+       Human-Level Performance on ImageNet Classification", ICCV, 2015.
+    .. [3] X. Glorot and Y. Bengio, "Understanding the difficulty of training deep feedforward
+       neural networks", AISTATS, 2010.
+
     Examples
     --------
     >>> import numpy as np
@@ -179,6 +204,29 @@ class LinearModel(MLP):
         Seed of the initialisation.
     dtype : float32 or float64
         Dtype of the parameters, the output and the gradients.
+
+    Raises
+    ------
+    ValueError
+        Widths below 1, fewer than two of them, an unknown ``activation``; at ``forward``, an
+        ``X`` of another number of columns; at ``backward``, a gradient of another shape than
+        the last output.
+    TypeError
+        A ``dtype`` other than float32 or float64, widths that are not integers.
+    RuntimeError
+        ``backward`` before any ``forward``.
+
+    Notes
+    -----
+    torch's ``nn.Linear(n_in, n_out)`` [1]_ with its weight transposed, initialised from
+    Glorot's uniform distribution [2]_. With ``mse_loss`` it is linear regression, with
+    ``cross_entropy`` softmax (multinomial logistic) regression.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.Linear``.
+    .. [2] X. Glorot and Y. Bengio, "Understanding the difficulty of training deep feedforward
+       neural networks", AISTATS, 2010.
 
     Examples
     --------

@@ -27,13 +27,30 @@ Stats = NDArray[np.float64]
 class StandardStats:
     """Per-column statistics of `standardize`.
 
-    Attributes
+    Parameters
     ----------
     mean : numpy.ndarray
         Column means, float64, shape (n_features,).
     scale : numpy.ndarray
         Column standard deviations (population, ddof=0), with 1.0 for columns that are
         constant to rounding error: scikit-learn's ``StandardScaler.scale_``.
+
+    Notes
+    -----
+    The fitted state of scikit-learn's ``StandardScaler`` [1]_ (``mean_``, ``scale_``), as a
+    frozen value that `standardize` returns and takes back through ``stats=``.
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.preprocessing.StandardScaler``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from descend.preprocessing import standardize
+    >>> _, stats = standardize(np.array([[1.0, 5.0], [3.0, 5.0]]))
+    >>> stats.mean.tolist(), stats.scale.tolist()
+    ([2.0, 5.0], [1.0, 1.0])
     """
 
     mean: Stats
@@ -44,7 +61,7 @@ class StandardStats:
 class MinMaxStats:
     """Per-column statistics of `min_max_scale`: ``X_scaled = X * scale + min``.
 
-    Attributes
+    Parameters
     ----------
     scale : numpy.ndarray
         ``(hi − lo) / (column max − column min)``, with a zero range taken as 1:
@@ -53,6 +70,24 @@ class MinMaxStats:
         ``lo − column min · scale``: scikit-learn's ``MinMaxScaler.min_``.
     feature_range : tuple of float
         The ``(lo, hi)`` the training data was mapped to.
+
+    Notes
+    -----
+    The fitted state of scikit-learn's ``MinMaxScaler`` [1]_ (``scale_``, ``min_``,
+    ``feature_range``), as a frozen value that `min_max_scale` returns and takes back through
+    ``stats=``.
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.preprocessing.MinMaxScaler``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from descend.preprocessing import min_max_scale
+    >>> _, stats = min_max_scale(np.array([[0.0], [4.0]]))
+    >>> stats.scale.tolist(), stats.min.tolist(), stats.feature_range
+    ([0.25], [0.0], (0.0, 1.0))
     """
 
     scale: Stats
@@ -89,6 +124,15 @@ def standardize(
     ValueError
         If ``X`` is not 2-D, has no rows to compute statistics from, or has a different
         number of columns than ``stats``.
+
+    Notes
+    -----
+    The mean and variance come from a two-pass algorithm in float64, as scikit-learn's
+    ``StandardScaler`` [1]_ computes them; the population standard deviation (ddof=0) is used.
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.preprocessing.StandardScaler``.
 
     Examples
     --------
@@ -153,6 +197,16 @@ def min_max_scale(
         If ``feature_range`` is not increasing or differs from that of ``stats``, or ``X`` is
         not 2-D, has no rows to compute statistics from, or a different number of columns
         than ``stats``.
+
+    Notes
+    -----
+    ``X * scale + min`` with scikit-learn's ``MinMaxScaler`` [1]_ definitions of ``scale`` and
+    ``min``, so a column of the training data spans ``feature_range`` exactly and later data
+    may fall outside it.
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.preprocessing.MinMaxScaler``.
 
     Examples
     --------

@@ -51,18 +51,65 @@ def binary_cross_entropy(
 ) -> None:
     """Binary cross-entropy of probabilities ``input`` against targets in [0, 1].
 
-    l = −(y·log x + (1 − y)·log(1 − x)), each log clamped at −100 as torch's, so x = 0 or 1
-    stays finite; dl/dx = (x − y)/max(x(1 − x), 1e-12). Inputs or targets outside [0, 1]
-    (NaN included) raise ``ValueError`` before anything is written, as torch refuses them.
-    With ``weight`` (broadcast to the input), ``"mean"`` is Σ w·l / N. For logits use
-    ``binary_cross_entropy_with_logits``, which is stable. torch:
-    ``torch.nn.functional.binary_cross_entropy``.
+    Parameters
+    ----------
+    input : array_like
+        Probabilities x in [0, 1], of any shape.
+    target : array_like
+        Targets y in [0, 1], of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: w·ℓ per element; ``"sum"``: Σ w·ℓ; ``"mean"``: Σ w·ℓ / N, weighted or not, as
+        torch's.
+    weight : array_like, optional
+        Weights w, broadcast to the input's shape (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``) or the per-element values (a call
+        with ``reduction="none"``); the result's shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result, an input or target outside [0, 1] or NaN (checked
+        before anything is written).
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    .. math::
+
+        ℓ = −(y·max(log x, −100) + (1 − y)·max(log(1 − x), −100))
+
+        ∂ℓ/∂x = (x − y) / max(x(1 − x), 10^{−12})
+
+    Each log is clamped at −100 as torch's [1]_, so x = 0 or 1 stays finite (a loss of 100 at
+    worst, gradients of ±1e12); the ε of the gradient is torch's backward's. Inputs and targets
+    outside [0, 1], NaN included, are refused as torch refuses them. For logits use
+    ``binary_cross_entropy_with_logits``, which is stable.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.binary_cross_entropy``.
 
     Examples
     --------
     >>> import numpy as np, descend as ds
     >>> ds.binary_cross_entropy(np.array([0.5, 0.0]), np.array([1.0, 1.0]), reduction="none")
     array([  0.69314718, 100.        ])
+    >>> ds.binary_cross_entropy.grad(np.array([0.5, 0.25]), np.array([1.0, 0.0]), reduction="none")
+    array([-2.        ,  1.33333333])
     """
 
 
@@ -80,11 +127,60 @@ def binary_cross_entropy_with_logits(
 ) -> None:
     """Binary cross-entropy of logits ``input``, with ``pos_weight`` p for positive targets.
 
-    l = (1 − y)·x − (1 + (p − 1)·y)·log σ(x), with log σ(x) = min(x, 0) − log1p(e^(−|x|)),
-    finite for every finite x; dl/dx = (p·y + 1 − y)·σ(x) − p·y. ``pos_weight`` broadcasts
-    against the input (a (C,) array weighs the classes of the last axis), as does ``weight``;
-    ``"mean"`` is Σ w·l / N. An infinite logit gives a NaN value and a finite gradient, as in
-    torch. torch: ``torch.nn.functional.binary_cross_entropy_with_logits``.
+    Parameters
+    ----------
+    input : array_like
+        Logits x, of any shape.
+    target : array_like
+        Targets y in [0, 1], of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: w·ℓ per element; ``"sum"``: Σ w·ℓ; ``"mean"``: Σ w·ℓ / N, weighted or not, as
+        torch's.
+    weight : array_like, optional
+        Weights w, broadcast to the input's shape (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``) or the per-element values (a call
+        with ``reduction="none"``); the result's shape and dtype, sharing no memory with an input.
+    pos_weight : array_like, optional
+        p, the weight of the positive term; broadcasts against the input (a (C,) array weighs the
+        classes of the last axis), as torch's. Default 1.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    With pos_weight p (1 when absent), torch's form [1]_:
+
+    .. math::
+
+        ℓ = (1 − y)·x − (1 + (p − 1)·y)·log σ(x)
+
+        ∂ℓ/∂x = (p·y + 1 − y)·σ(x) − p·y
+
+    with log σ(x) = min(x, 0) − log1p(e^(−|x|)), which never overflows: the loss is finite for
+    every finite logit, where sigmoid-then-log gives NaN for large ones. As in torch, an
+    infinite logit makes the value NaN (0·∞ or ∞ − ∞) while the gradient stays finite.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.binary_cross_entropy_with_logits``.
 
     Examples
     --------
@@ -111,10 +207,60 @@ def kl_div(
 ) -> None:
     """Kullback–Leibler divergence of ``target`` from the log-probabilities ``input``.
 
-    l = t·log t − t·x (0 where t = 0), dl/dx = −t; with ``log_target=True`` the target is in
-    log space too: l = e^t·(t − x), dl/dx = −e^t. ``reduction="batchmean"`` divides the sum by
-    ``input.shape[0]``: the divergence per sample (torch's ``"mean"`` divides by every
-    element, which is rarely what is meant). torch: ``torch.nn.functional.kl_div``.
+    Parameters
+    ----------
+    input : array_like
+        Log-probabilities x, of any shape.
+    target : array_like
+        Probabilities t (log-probabilities with ``log_target=True``), of the input's shape.
+    reduction : {"mean", "sum", "none", "batchmean"}, default "mean"
+        ``"none"``: ℓ per element; ``"sum"``: Σ ℓ; ``"mean"``: Σ ℓ / N over every element (torch's
+        default); ``"batchmean"``: Σ ℓ / ``input.shape[0]``, the divergence per sample.
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``) or the per-element values (a call
+        with ``reduction="none"``).
+    log_target : bool, default False
+        Whether ``target`` holds log-probabilities.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    ``log_target=False`` (with 0·log 0 = 0) and ``log_target=True``:
+
+    .. math::
+
+        ℓ = t·log t − t·x, ~~~~ ∂ℓ/∂x = −t
+
+        ℓ = e^t·(t − x), ~~~~ ∂ℓ/∂x = −e^t
+
+    Summed over a row, this is KL(t ‖ e^x) [1]_. ``reduction="batchmean"`` divides the sum by
+    ``input.shape[0]``: the divergence per sample; torch's ``"mean"`` divides by every element,
+    which is rarely what is meant [2]_. As in torch, a negative or NaN target gives NaN, and so
+    do t = 0 with x = −∞ and, in log space, t = −∞ (0·∞); the gradient stays −t (−e^t).
+
+    References
+    ----------
+    .. [1] S. Kullback and R. A. Leibler, "On Information and Sufficiency", Annals of
+       Mathematical Statistics 22(1), 79–86, 1951.
+    .. [2] PyTorch, ``torch.nn.functional.kl_div``.
 
     Examples
     --------
@@ -122,6 +268,9 @@ def kl_div(
     >>> p = np.array([[0.5, 0.5], [0.9, 0.1]])
     >>> round(ds.kl_div(np.log(np.full((2, 2), 0.5)), p, reduction="batchmean"), 4)
     0.184
+    >>> ds.kl_div.grad(np.log(np.full((2, 2), 0.5)), p, reduction="batchmean")
+    array([[-0.25, -0.25],
+           [-0.45, -0.05]])
     """
 
 
@@ -137,14 +286,58 @@ def soft_margin_loss(
 ) -> None:
     """Two-class logistic loss for targets ±1.
 
-    l = log(1 + e^(−y·x)), dl/dx = −y·σ(−y·x), formed stably (torch's overflows to inf past
-    y·x ≈ −88 in float32). torch: ``torch.nn.functional.soft_margin_loss``.
+    Parameters
+    ----------
+    input : array_like
+        Scores x, of any shape.
+    target : array_like
+        Targets y = ±1, of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: ℓ per element; ``"sum"``: Σ ℓ; ``"mean"``: Σ ℓ / N.
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``) or the per-element values (a call
+        with ``reduction="none"``); the result's shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    .. math::
+
+        ℓ = log(1 + e^{−y·x}), ~~~~ ∂ℓ/∂x = −y·σ(−y·x)
+
+    The loss is softplus(−y·x), formed as max(z, 0) + log1p(e^(−|z|)), finite for every finite
+    input; torch's function [1]_ computes log1p(exp(z)) literally and gives inf (and a NaN
+    slope) past z ≈ 88 in float32 or 709 in float64.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.soft_margin_loss``.
 
     Examples
     --------
     >>> import numpy as np, descend as ds
     >>> ds.soft_margin_loss(np.array([0.0, 2.0]), np.array([1.0, -1.0]), reduction="none")
     array([0.69314718, 2.12692801])
+    >>> ds.soft_margin_loss.grad(np.array([0.0, 2.0]), np.array([1.0, -1.0]), reduction="none")
+    array([-0.5       ,  0.88079708])
     """
 
 
@@ -161,15 +354,63 @@ def hinge_embedding_loss(
 ) -> None:
     """Hinge embedding loss of distances ``input`` for targets ±1.
 
-    l = x for y = 1 and max(0, margin − x) for y = −1 (torch's form adds both terms for any
-    other target); dl/dx is 1, or −1 where margin − x > 0 and 0 at the kink. torch:
-    ``torch.nn.functional.hinge_embedding_loss``.
+    Parameters
+    ----------
+    input : array_like
+        Distances x, of any shape.
+    target : array_like
+        Targets y = ±1, of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: ℓ per element; ``"sum"``: Σ ℓ; ``"mean"``: Σ ℓ / N.
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``) or the per-element values (a call
+        with ``reduction="none"``); the result's shape and dtype, sharing no memory with an input.
+    margin : float, default 1.0
+        The margin that distances of dissimilar pairs (y = −1) should exceed; finite.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result, a ``margin`` that is not finite.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    .. math::
+
+        ℓ = x, ~~~~ ∂ℓ/∂x = 1 ~~~~~~~~ (y = 1)
+
+        ℓ = max(0, margin − x), ~~~~ ∂ℓ/∂x = −[margin − x > 0] ~~~~~~~~ (y = −1)
+
+    torch's form [1]_, ℓ = [y ≠ 1]·max(margin − x, 0) + [y ≠ −1]·x, also defines other
+    targets: for anything else (0, NaN) both terms count. The slope is 0 at the kink and for NaN,
+    as torch's; the clamp keeps NaN in the value (torch's ``clamp_min``).
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.hinge_embedding_loss``.
 
     Examples
     --------
     >>> import numpy as np, descend as ds
     >>> ds.hinge_embedding_loss(np.array([0.3, 0.3]), np.array([1.0, -1.0]), reduction="none")
     array([0.3, 0.7])
+    >>> x, y = np.array([0.3, 0.3, 1.5]), np.array([1.0, -1.0, -1.0])
+    >>> ds.hinge_embedding_loss.grad(x, y, reduction="none")
+    array([ 1., -1.,  0.])
     """
 
 
@@ -188,19 +429,83 @@ def cross_entropy(
 ) -> None:
     """Softmax cross-entropy of logits ``input`` against labels or class probabilities.
 
-    With p = softmax(x) over the classes, label y, class weights w (ones by default) and
-    smoothing ε: l = (1 − ε)·w_y·(−log p_y) + (ε/C)·Σ_c w_c·(−log p_c), and
-    dl/dx = (1 − ε)·w_y·(p − e_y) + (ε/C)·(p·Σ_c w_c − w). With probabilities t (ε applied as
-    t·(1 − ε) + ε/C): l = −Σ_c w_c·t_c·log p_c, dl/dx = p·Σ_c w_c·t_c − w·t.
+    Parameters
+    ----------
+    input : array_like
+        Logits x of shape (C,), (N, C) or (N, C, d1, …, dK), the classes on axis 1 as torch's.
+    target : array_like
+        Class labels y (int32 or int64, shaped like the input without its class axis), or class
+        probabilities t of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: one value per row, shaped like the labels; ``"sum"``: their sum; ``"mean"``:
+        with labels, the sum divided by Σ w_y over the rows whose label is not ``ignore_index``;
+        with probabilities, by the number of rows.
+    weight : array_like, optional
+        One weight per class, shape (C,) (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        each row's loss, shaped like the labels (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``, the input's shape) or the per-row
+        values (a call with ``reduction="none"``).
+    ignore_index : int, default -100
+        A label whose rows add nothing to the loss, its denominator or the gradient (labels only).
+    label_smoothing : float, default 0.0
+        ε in [0, 1]: the target becomes (1 − ε)·one-hot + ε/C.
 
-    ``"mean"`` follows torch: with labels, the loss (smoothing term included) is divided by
-    Σ w_y over the rows whose label is not ``ignore_index`` (their count without weights); with
-    probabilities, by the number of rows (``ignore_index`` must then keep its default, as in
-    torch). All rows ignored: the mean is nan and the gradient zeros; kept rows whose weights
-    sum to 0 also give a nan mean (torch's 0/0). Computed as log-sum-exp, one exponential per
-    element; a NaN or +inf logit makes its row NaN, as in torch, except that an ignored row's
-    gradient is 0 (torch's is NaN there). ``label_smoothing`` must lie in [0, 1] (torch takes a
-    negative one as 0). torch: ``torch.nn.functional.cross_entropy``.
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, one value per row for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result, ``label_smoothing`` outside [0, 1].
+    TypeError
+        An unsupported dtype, float labels where integer labels are expected, an ``out`` of
+        another dtype, an unknown keyword.
+    IndexError
+        A label out of range [0, C) that is not ``ignore_index``, checked before anything is
+        written.
+
+    Notes
+    -----
+    With p = softmax(x) over the classes, class weights w (ones by default), smoothing ε and C
+    classes; for a label y:
+
+    .. math::
+
+        ℓ = (1 − ε)·w_y·(−log p_y) + (ε/C)·∑_c w_c·(−log p_c)
+
+        ∂ℓ/∂x = (1 − ε)·w_y·(p − e_y) + (ε/C)·(p·∑_c w_c − w)
+
+    and for probabilities t (smoothed to t' = (1 − ε)·t + ε/C):
+
+    .. math::
+
+        ℓ = −∑_c w_c·t'_c·log p_c, ~~~~ ∂ℓ/∂x = p·∑_c w_c·t'_c − w·t'
+
+    ``"mean"`` follows torch [1]_: with labels the loss, smoothing term included, is divided by
+    Σ w_y over the kept rows (their count without weights); with probabilities by the number
+    of rows (``ignore_index`` must then keep its default, as in torch). All rows ignored: the
+    mean is NaN and the gradient zeros; kept rows whose weights sum to 0 also give a NaN mean
+    (torch's 0/0).
+
+    Computed as log-sum-exp, one exponential per element, in float64 for each row's lse and
+    loss; −log p_c is formed as ln Σ e^(x − max) − (x_c − max), class by class, so huge equal
+    logits cost ln C rather than cancelling to 0 or NaN. A NaN or +inf logit makes its row NaN,
+    as in torch, except that an ignored row's gradient is 0 (torch's is NaN there). Label
+    smoothing as in Szegedy et al. [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.cross_entropy``.
+    .. [2] C. Szegedy, V. Vanhoucke, S. Ioffe, J. Shlens and Z. Wojna, "Rethinking the
+       Inception Architecture for Computer Vision", CVPR, 2016.
 
     Examples
     --------
@@ -211,6 +516,8 @@ def cross_entropy(
     >>> ds.cross_entropy.grad(logits, np.array([0, 2]), reduction="sum").round(3)
     array([[-0.213,  0.107,  0.107],
            [ 0.333,  0.333, -0.667]])
+    >>> round(ds.cross_entropy(logits[:1], np.array([[0.5, 0.5, 0.0]])), 4)
+    1.2395
     """
 
 
@@ -228,9 +535,59 @@ def nll_loss(
 ) -> None:
     """Negative log-likelihood of log-probabilities ``input`` at integer labels.
 
-    l = −w_y·x_y, dl/dx = −w_y·e_y. ``"mean"`` divides by Σ w_y over the rows not equal to
-    ``ignore_index`` (their count without weights); all rows ignored gives nan. Only x_y is
-    read. torch: ``torch.nn.functional.nll_loss``.
+    Parameters
+    ----------
+    input : array_like
+        Log-probabilities x of shape (C,), (N, C) or (N, C, d1, …, dK), the classes on axis 1 as
+        torch's.
+    target : array_like
+        Class labels y, int32 or int64, shaped like the input without its class axis.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: one value per row, shaped like the labels; ``"sum"``: their sum; ``"mean"``:
+        the sum divided by Σ w_y over the rows whose label is not ``ignore_index``.
+    weight : array_like, optional
+        One weight per class, shape (C,) (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        each row's loss, shaped like the labels (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``, the input's shape) or the per-row
+        values (a call with ``reduction="none"``).
+    ignore_index : int, default -100
+        A label whose rows add nothing to the loss, its denominator or the gradient.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, one value per row for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result.
+    TypeError
+        An unsupported dtype, float labels where integer labels are expected, an ``out`` of
+        another dtype, an unknown keyword.
+    IndexError
+        A label out of range [0, C) that is not ``ignore_index``, checked before anything is
+        written.
+
+    Notes
+    -----
+    .. math::
+
+        ℓ = −w_y·x_y, ~~~~ ∂ℓ/∂x_c = −w_y·[c = y]
+
+    Only x_y is read: a NaN elsewhere in the row does not reach the loss, as in torch [1]_. All
+    rows ignored gives a NaN mean. Memory-bound: the gradient is mostly zeros. With
+    ``log_softmax`` in front, this is ``cross_entropy``, which fuses the two.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.nll_loss``.
 
     Examples
     --------
@@ -259,10 +616,67 @@ def multi_margin_loss(
 ) -> None:
     """Multi-class hinge loss (Weston–Watkins) of scores ``input`` (C,) or (N, C) at labels.
 
-    With z_c = margin − x_y + x_c: l = w_y/C · Σ_{c≠y} max(0, z_c)^p for p = 1 or 2, and
-    dl/dx_c = w_y/C · p·z_c^(p−1) where z_c > 0, dl/dx_y = −Σ_{c≠y} dl/dx_c. Only z_c > 0
-    counts (a NaN score adds nothing, as in torch). ``"mean"`` divides by the number of rows,
-    weights or not. torch: ``torch.nn.functional.multi_margin_loss``.
+    Parameters
+    ----------
+    input : array_like
+        Scores x, of shape (C,) or (N, C).
+    target : array_like
+        Class labels y, int32 or int64, shaped like the input without its class axis.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: one value per row, shaped like the labels; ``"sum"``: their sum; ``"mean"``:
+        the sum divided by the number of rows, weights or not.
+    weight : array_like, optional
+        One weight per class, shape (C,) (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        each row's loss, shaped like the labels (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``, the input's shape) or the per-row
+        values (a call with ``reduction="none"``).
+    p : {1, 2}, default 1
+        The power of each hinge.
+    margin : float, default 1.0
+        The margin the label's score should exceed every other by; finite.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, one value per row for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result, ``p`` other than 1 or 2, a ``margin`` that is not
+        finite.
+    TypeError
+        An unsupported dtype, float labels where integer labels are expected, an ``out`` of
+        another dtype, an unknown keyword.
+    IndexError
+        A label out of range [0, C) that is not ``ignore_index``, checked before anything is
+        written.
+
+    Notes
+    -----
+    With z_c = margin − x_y + x_c:
+
+    .. math::
+
+        ℓ = (w_y/C)·∑_{c ≠ y} max(0, z_c)^p
+
+        ∂ℓ/∂x_c = (w_y/C)·p·z_c^{p−1} ~~ (c ≠ y, z_c > 0), ~~~~ ∂ℓ/∂x_y = −∑_{c ≠ y} ∂ℓ/∂x_c
+
+    Only z_c > 0 counts, as in torch's kernel [1]_: z_c = 0 and NaN (a NaN score) add nothing to
+    the loss or the gradient. The slope 2z/C of p = 2 does not overflow near the largest float.
+    The multi-class support vector machine's loss of Weston and Watkins [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.multi_margin_loss``.
+    .. [2] J. Weston and C. Watkins, "Support Vector Machines for Multi-Class Pattern
+       Recognition", ESANN, 1999.
 
     Examples
     --------
@@ -288,11 +702,55 @@ def multilabel_soft_margin_loss(
 ) -> None:
     """One-versus-all logistic loss of logits ``input`` (C,) or (N, C), a 0/1 target per class.
 
-    l = −(1/C)·Σ_c w_c·(y_c·log σ(x_c) + (1 − y_c)·log σ(−x_c)), one value per row;
-    dl/dx_c = w_c·(σ(x_c) − y_c)/C. ``target`` is a float array of the input's shape.
-    ``"mean"`` divides by the number of rows. As in torch, an infinite logit makes its row's
-    value NaN while the gradient stays finite. torch:
-    ``torch.nn.functional.multilabel_soft_margin_loss``.
+    Parameters
+    ----------
+    input : array_like
+        Logits x, of shape (C,) or (N, C).
+    target : array_like
+        Targets y in {0, 1} per class, a float array of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: one value per row, shaped like the labels; ``"sum"``: their sum; ``"mean"``:
+        the sum divided by the number of rows.
+    weight : array_like, optional
+        One weight per class, shape (C,) (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        each row's loss, shaped like the labels (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``, the input's shape) or the per-row
+        values (a call with ``reduction="none"``).
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, one value per row for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result.
+    TypeError
+        An unsupported dtype, float labels where integer labels are expected, an ``out`` of
+        another dtype, an unknown keyword.
+
+    Notes
+    -----
+    .. math::
+
+        ℓ = −(1/C)·∑_c w_c·(y_c·log σ(x_c) + (1 − y_c)·log σ(−x_c))
+
+        ∂ℓ/∂x_c = w_c·(σ(x_c) − y_c)/C
+
+    one value per row. log σ is formed without overflow; as in torch's literal form [1]_, an
+    infinite logit makes its row's value NaN (0·∞) while the gradient stays finite. A row of no
+    classes is NaN, a mean over nothing.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.multilabel_soft_margin_loss``.
 
     Examples
     --------
@@ -300,4 +758,7 @@ def multilabel_soft_margin_loss(
     >>> x, y = np.array([[0.0, 2.0], [1.0, -1.0]]), np.array([[1.0, 1.0], [0.0, 0.0]])
     >>> ds.multilabel_soft_margin_loss(x, y, reduction="none").round(4)
     array([0.41  , 0.8133])
+    >>> ds.multilabel_soft_margin_loss.grad(x, y, reduction="none").round(4)
+    array([[-0.25  , -0.0596],
+           [ 0.3655,  0.1345]])
     """

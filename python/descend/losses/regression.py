@@ -43,8 +43,51 @@ def mse_loss(
 ) -> None:
     """Mean squared error.
 
-    l = (x − y)², dl/dx = 2(x − y). torch: ``torch.nn.functional.mse_loss``; weighted
-    ``"mean"`` is Σ w·l / Σ w, as torch's.
+    Parameters
+    ----------
+    input : array_like
+        Predictions x, of any shape.
+    target : array_like
+        Targets y, of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: w·ℓ per element; ``"sum"``: Σ w·ℓ; ``"mean"``: Σ w·ℓ / Σ w.
+    weight : array_like, optional
+        Weights w, broadcast to the input's shape (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``) or the per-element values (a call
+        with ``reduction="none"``); the result's shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    .. math::
+
+        ℓ(x, y) = (x − y)^2, ~~~~ ∂ℓ/∂x = 2(x − y)
+
+    Exact up to the rounding of the square; the value overflows to inf past :math:`|x − y| ≈ 1.8e19`
+    in float32. The weighted ``"mean"`` is Σ w·ℓ / Σ w, as torch's [1]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.mse_loss``.
 
     Examples
     --------
@@ -69,9 +112,51 @@ def l1_loss(
 ) -> None:
     """Mean absolute error.
 
-    l = |x − y|, dl/dx = sign(x − y), which is 0 where x = y and also for a NaN difference
-    (torch's ``sgn``). torch: ``torch.nn.functional.l1_loss``; weighted ``"mean"`` is
-    Σ w·l / Σ w, as torch's.
+    Parameters
+    ----------
+    input : array_like
+        Predictions x, of any shape.
+    target : array_like
+        Targets y, of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: w·ℓ per element; ``"sum"``: Σ w·ℓ; ``"mean"``: Σ w·ℓ / Σ w.
+    weight : array_like, optional
+        Weights w, broadcast to the input's shape (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``) or the per-element values (a call
+        with ``reduction="none"``); the result's shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    .. math::
+
+        ℓ(x, y) = |x − y|, ~~~~ ∂ℓ/∂x = sign(x − y)
+
+    The derivative is 0 where x = y, and also for a NaN difference: torch's ``sgn``
+    convention [1]_. The weighted ``"mean"`` is Σ w·ℓ / Σ w, as torch's.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.l1_loss``.
 
     Examples
     --------
@@ -97,9 +182,62 @@ def huber_loss(
 ) -> None:
     """Huber loss: quadratic near the target, linear beyond ``delta`` (> 0).
 
-    With d = x − y: l = ½d² if |d| < δ else δ(|d| − ½δ); dl/dx = d if |d| < δ else δ·sign(d)
-    (both branches agree at |d| = δ). torch: ``torch.nn.functional.huber_loss``; weighted
-    ``"mean"`` is Σ w·l / N, as torch's (not Σ w·l / Σ w).
+    Parameters
+    ----------
+    input : array_like
+        Predictions x, of any shape.
+    target : array_like
+        Targets y, of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: w·ℓ per element; ``"sum"``: Σ w·ℓ; ``"mean"``: Σ w·ℓ / N, weighted or not (as
+        torch's, not Σ w·ℓ / Σ w).
+    weight : array_like, optional
+        Weights w, broadcast to the input's shape (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``) or the per-element values (a call
+        with ``reduction="none"``); the result's shape and dtype, sharing no memory with an input.
+    delta : float, default 1.0
+        δ, where the loss turns from quadratic to linear; finite and > 0.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result, ``delta`` not finite and > 0.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    With d = x − y:
+
+    .. math::
+
+        ℓ = d^2/2, ~~~~ ∂ℓ/∂x = d ~~~~~~~~ (|d| < δ)
+
+        ℓ = δ(|d| − δ/2), ~~~~ ∂ℓ/∂x = δ·sign(d) ~~~~~~~~ (|d| ≥ δ)
+
+    Both branches give the same value and slope at :math:`|d| = δ`; a NaN difference gives a NaN
+    slope.
+    huber_loss equals ``delta * smooth_l1_loss(beta=delta)``. Huber's loss [1]_ as torch's
+    function [2]_, whose weighted ``"mean"`` divides by the element count.
+
+    References
+    ----------
+    .. [1] P. J. Huber, "Robust Estimation of a Location Parameter", Annals of Mathematical
+       Statistics 35(1), 73–101, 1964.
+    .. [2] PyTorch, ``torch.nn.functional.huber_loss``.
 
     Examples
     --------
@@ -125,15 +263,67 @@ def smooth_l1_loss(
 ) -> None:
     """Smooth L1 loss: quadratic within ``beta`` (≥ 0) of the target, linear beyond.
 
-    With d = x − y: l = ½d²/β if |d| < β else |d| − ½β; dl/dx = d/β if |d| < β else sign(d).
-    ``beta=0`` is exactly ``l1_loss``, as in torch (``torch.nn.functional.smooth_l1_loss``).
-    torch has no ``weight`` here; descend's weighted ``"mean"`` is Σ w·l / Σ w.
+    Parameters
+    ----------
+    input : array_like
+        Predictions x, of any shape.
+    target : array_like
+        Targets y, of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: w·ℓ per element; ``"sum"``: Σ w·ℓ; ``"mean"``: Σ w·ℓ / Σ w.
+    weight : array_like, optional
+        Weights w, broadcast to the input's shape (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``) or the per-element values (a call
+        with ``reduction="none"``); the result's shape and dtype, sharing no memory with an input.
+    beta : float, default 1.0
+        β, the width of the quadratic zone; finite and ≥ 0. ``beta=0`` is ``l1_loss``.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result, ``beta`` not finite and ≥ 0.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    With d = x − y:
+
+    .. math::
+
+        ℓ = d^2/(2β), ~~~~ ∂ℓ/∂x = d/β ~~~~~~~~ (|d| < β)
+
+        ℓ = |d| − β/2, ~~~~ ∂ℓ/∂x = sign(d) ~~~~~~~~ (|d| ≥ β)
+
+    ``beta=0`` is exactly ``l1_loss``, NaN slopes included: the quadratic zone is empty, so
+    nothing divides by zero. The loss of Fast R-CNN [1]_ as torch's function [2]_; torch takes
+    no ``weight`` here, and descend's weighted ``"mean"`` is Σ w·ℓ / Σ w.
+
+    References
+    ----------
+    .. [1] R. Girshick, "Fast R-CNN", ICCV, 2015.
+    .. [2] PyTorch, ``torch.nn.functional.smooth_l1_loss``.
 
     Examples
     --------
     >>> import numpy as np, descend as ds
     >>> ds.smooth_l1_loss(np.array([0.5, 3.0]), np.zeros(2), reduction="none")
     array([0.125, 2.5  ])
+    >>> ds.smooth_l1_loss.grad(np.array([0.5, 3.0]), np.zeros(2), reduction="none")
+    array([0.5, 1. ])
     """
 
 
@@ -148,16 +338,66 @@ def log_cosh_loss(
     upstream: ArrayLike | None = None,
     out: NDArray[Any] | None = None,
 ) -> None:
-    """Log-cosh loss: ≈ d²/2 near the target, ≈ |d| − log 2 far from it.
+    """Log-cosh loss: about d²/2 near the target, about abs(d) − log 2 far from it.
 
-    l = log cosh(x − y), dl/dx = tanh(x − y), computed without forming cosh, so it is finite
-    for every finite input. Not in torch; weighted ``"mean"`` is Σ w·l / Σ w.
+    Parameters
+    ----------
+    input : array_like
+        Predictions x, of any shape.
+    target : array_like
+        Targets y, of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: w·ℓ per element; ``"sum"``: Σ w·ℓ; ``"mean"``: Σ w·ℓ / Σ w.
+    weight : array_like, optional
+        Weights w, broadcast to the input's shape (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``) or the per-element values (a call
+        with ``reduction="none"``); the result's shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    With d = x − y:
+
+    .. math::
+
+        ℓ = log cosh d, ~~~~ ∂ℓ/∂x = tanh d
+
+    cosh overflows past :math:`|d| ≈ 89` in float32, so it is never formed. With a = abs(d) and
+    m = e^(−2a) − 1 (from expm1): tanh a = −m/(2 + m), without cancellation, and
+    log cosh a = −½·log1p(−tanh² a) for a < 1 (accurate where ℓ ≈ d²/2) or a + log1p(m/2) for
+    a ≥ 1, finite for every finite d. Not in torch; the name and formula are Keras's and
+    optax's [1]_. The weighted ``"mean"`` is Σ w·ℓ / Σ w.
+
+    References
+    ----------
+    .. [1] optax, ``optax.log_cosh``; Keras, ``keras.losses.log_cosh``.
 
     Examples
     --------
     >>> import numpy as np, descend as ds
     >>> round(ds.log_cosh_loss(np.array([1000.0]), np.zeros(1)), 6)
     999.306853
+    >>> ds.log_cosh_loss.grad(np.array([1000.0, 0.5]), np.zeros(2), reduction="none")
+    array([1.        , 0.46211716])
     """
 
 
@@ -175,15 +415,66 @@ def quantile_loss(
 ) -> None:
     """Quantile (pinball) loss of a prediction of the ``q``-th quantile, 0 < q < 1.
 
-    With d = x − y: l = (1 − q)·d if d > 0 else −q·d; dl/dx = 1 − q above the target, −q below
-    it, 0 at it (torch's convention for l1). ``q=0.5`` is half of ``l1_loss``. Not in torch;
-    weighted ``"mean"`` is Σ w·l / Σ w.
+    Parameters
+    ----------
+    input : array_like
+        Predictions x, of any shape.
+    target : array_like
+        Targets y, of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: w·ℓ per element; ``"sum"``: Σ w·ℓ; ``"mean"``: Σ w·ℓ / Σ w.
+    weight : array_like, optional
+        Weights w, broadcast to the input's shape (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``) or the per-element values (a call
+        with ``reduction="none"``); the result's shape and dtype, sharing no memory with an input.
+    q : float, default 0.5
+        The quantile predicted, in the open interval (0, 1).
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result, ``q`` outside (0, 1).
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    With d = x − y:
+
+    .. math::
+
+        ℓ = (1 − q)·d ~~ (d > 0), ~~~~ ℓ = −q·d ~~ (d ≤ 0)
+
+        ∂ℓ/∂x = 1 − q ~~ (d > 0), ~~~~ −q ~~ (d < 0), ~~~~ 0 ~~ (d = 0)
+
+    The slope at d = 0 is 0, the convention torch uses for l1 at its kink, so ``q=0.5`` is
+    exactly half of ``l1_loss``, gradient included; NaN stays NaN. Minimised in expectation by
+    the q-th quantile of y [1]_. Not in torch; the weighted ``"mean"`` is Σ w·ℓ / Σ w.
+
+    References
+    ----------
+    .. [1] R. Koenker and G. Bassett, "Regression Quantiles", Econometrica 46(1), 33–50, 1978.
 
     Examples
     --------
     >>> import numpy as np, descend as ds
     >>> ds.quantile_loss(np.array([2.0, -2.0]), np.zeros(2), reduction="none", q=0.9)
     array([0.2, 1.8])
+    >>> ds.quantile_loss.grad(np.array([2.0, -2.0, 0.0]), np.zeros(3), reduction="none", q=0.9)
+    array([ 0.1, -0.9,  0. ])
     """
 
 
@@ -203,17 +494,70 @@ def poisson_nll_loss(
 ) -> None:
     """Poisson negative log-likelihood of counts ``target`` under rate ``input``.
 
-    ``log_input=True``: l = eˣ − y·x, dl/dx = eˣ − y (x is the log-rate; ``eps`` unused).
-    ``log_input=False``: l = x − y·log(x + eps), dl/dx = 1 − y/(x + eps).
-    ``full=True`` adds the Stirling term y·log y − y + ½·log(2πy) where y > 1. torch:
-    ``torch.nn.functional.poisson_nll_loss``; it has no ``weight``, descend's weighted
-    ``"mean"`` is Σ w·l / Σ w.
+    Parameters
+    ----------
+    input : array_like
+        The log-rate x (``log_input=True``) or the rate (``log_input=False``), any shape.
+    target : array_like
+        Counts y, of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: w·ℓ per element; ``"sum"``: Σ w·ℓ; ``"mean"``: Σ w·ℓ / Σ w.
+    weight : array_like, optional
+        Weights w, broadcast to the input's shape (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``) or the per-element values (a call
+        with ``reduction="none"``); the result's shape and dtype, sharing no memory with an input.
+    log_input : bool, default True
+        Whether ``input`` is the log of the rate.
+    full : bool, default False
+        Add the Stirling approximation of log(y!), which does not depend on the input.
+    eps : float, default 1e-8
+        Added to the rate before its log when ``log_input=False``; finite and > 0.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result, ``eps`` not finite and > 0.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    ``log_input=True`` (``eps`` unused) and ``log_input=False``:
+
+    .. math::
+
+        ℓ = e^x − y·x, ~~~~ ∂ℓ/∂x = e^x − y
+
+        ℓ = x − y·log(x + ε), ~~~~ ∂ℓ/∂x = 1 − y/(x + ε)
+
+    ``full=True`` adds y·log y − y + ½·log(2πy) where y > 1 (0 elsewhere; a NaN target stays
+    NaN, as torch's ``masked_fill(target <= 1, 0)``). As torch's function [1]_, which takes no
+    ``weight``; descend's weighted ``"mean"`` is Σ w·ℓ / Σ w.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.poisson_nll_loss``.
 
     Examples
     --------
     >>> import numpy as np, descend as ds
     >>> ds.poisson_nll_loss(np.array([0.0]), np.array([2.0]))
     1.0
+    >>> ds.poisson_nll_loss.grad(np.array([0.0, 1.0]), np.array([2.0, 3.0]), reduction="none")
+    array([-1.        , -0.28171817])
     """
 
 
@@ -232,12 +576,64 @@ def gaussian_nll_loss(
 ) -> None:
     """Gaussian negative log-likelihood of ``target`` under means ``input``, variances ``var``.
 
-    With v = max(var, eps) and d = x − y: l = ½·(log v + d²/v) (+ ½·log 2π when ``full``),
-    dl/dx = d/v, dl/dvar = ½·(1/v − d²/v²), taken at the clamped v as torch's. ``var`` has the
-    input's shape, or lacks its last dimension, or broadcasts (a float: one variance for all);
-    ``.grad`` returns ``(d_input, d_var)``, d_var in the shape ``var`` was given in. A negative
-    var raises ``ValueError`` before anything is written. torch:
-    ``torch.nn.functional.gaussian_nll_loss``.
+    Parameters
+    ----------
+    input : array_like
+        Means x, of any shape.
+    target : array_like
+        Targets y, of the input's shape.
+    var : array_like or float
+        Variances: of the input's shape, or without its last dimension, or anything that
+        broadcasts to it (a float: one variance for all). Differentiated, like the input.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: ℓ per element; ``"sum"``: Σ ℓ; ``"mean"``: Σ ℓ / N.
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the input's gradient (``.grad``, ``.value_and_grad``) or the per-element values
+        (a call with ``reduction="none"``).
+    full : bool, default False
+        Add the constant ½·log 2π to every element.
+    eps : float, default 1e-6
+        Variances below ``eps`` are raised to it; finite and > 0.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns ``(d_input, d_var)``, ``d_var`` in the shape ``var`` was given in;
+        ``.value_and_grad`` returns ``(loss, (d_input, d_var))``.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result, a negative ``var`` (checked before anything is
+        written).
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    With v = max(var, ε) and d = x − y (``full`` adds ½·log 2π to ℓ):
+
+    .. math::
+
+        ℓ = ½·(log v + d^2/v)
+
+        ∂ℓ/∂x = d/v, ~~~~ ∂ℓ/∂var = ½·(1/v − d^2/v^2)
+
+    As torch's function [1]_, the clamp does not stop the gradient: ∂ℓ/∂var is the formula at
+    the clamped v even where var < ε. NaN passes through, as in torch. The loss of a network
+    that predicts a mean and a variance [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.nn.functional.gaussian_nll_loss``.
+    .. [2] D. A. Nix and A. S. Weigend, "Estimating the mean and variance of the target
+       probability distribution", IEEE International Conference on Neural Networks, 1994.
 
     Examples
     --------

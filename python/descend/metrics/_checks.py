@@ -11,7 +11,29 @@ Score = float | NDArray[np.float64]
 
 
 class UndefinedMetricWarning(UserWarning):
-    """A metric is ill-defined for the input; the value returned is a convention."""
+    """A metric is ill-defined for the input; the value returned is a convention.
+
+    Notes
+    -----
+    scikit-learn's ``sklearn.exceptions.UndefinedMetricWarning`` [1]_, raised in the same
+    cases: precision, recall or F1 with ``zero_division="warn"`` meeting 0/0, and r2_score
+    of a single sample. A ``UserWarning``, so ``warnings.filterwarnings`` selects it.
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.exceptions.UndefinedMetricWarning``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from descend import metrics
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     metrics.precision_score([0, 0], [0, 0])
+    0.0
+    >>> caught[0].category is metrics.UndefinedMetricWarning
+    True
+    """
 
 
 def vector(name: str, value: ArrayLike, size: int | None = None) -> NDArray[Any]:

@@ -19,7 +19,32 @@ ZeroDivision = Literal["warn"] | float
 def accuracy_score(y_true: ArrayLike, y_pred: ArrayLike, *, normalize: bool = True) -> float:
     """Fraction (or number, ``normalize=False``) of samples whose label is predicted exactly.
 
-    scikit-learn: ``sklearn.metrics.accuracy_score``.
+    Parameters
+    ----------
+    y_true : array_like
+        True class labels, 1-D (integers, or floats holding whole numbers, or strings).
+    y_pred : array_like
+        Predicted class labels, as many as ``y_true``.
+    normalize : bool, default True
+        Return the fraction; False returns the count (as a float).
+
+    Returns
+    -------
+    float
+        The fraction (or count) of exact predictions.
+
+    Raises
+    ------
+    ValueError
+        Empty input, NaN or infinite values, mismatched lengths, labels that are not whole numbers.
+
+    Notes
+    -----
+    As scikit-learn's ``sklearn.metrics.accuracy_score`` [1]_.
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.metrics.accuracy_score``.
 
     Examples
     --------
@@ -44,12 +69,42 @@ def precision_score(
 ) -> Score:
     """Precision tp / (tp + fp): of the samples predicted as a class, the fraction that are.
 
+    Parameters
+    ----------
+    y_true : array_like
+        True class labels, 1-D (integers, or floats holding whole numbers, or strings).
+    y_pred : array_like
+        Predicted class labels, as many as ``y_true``.
+    pos_label : scalar, default 1
+        The class scored by ``average="binary"``.
+    average : {"binary", "micro", "macro", "weighted"} or None, default "binary"
+        How per-class scores combine (see Notes); None returns one per class.
+    zero_division : "warn", 0.0, 1.0 or nan, default "warn"
+        The value of 0/0; "warn" gives 0.0 and warns with `UndefinedMetricWarning`.
+
+    Returns
+    -------
+    float or ndarray
+        The score; one per class, in sorted label order, for ``average=None``.
+
+    Raises
+    ------
+    ValueError
+        Empty input, NaN or infinite values, mismatched lengths, labels that are not whole numbers,
+        more than two classes with ``average="binary"``.
+
+    Notes
+    -----
     ``average="binary"`` scores ``pos_label`` alone (two classes at most); ``"micro"`` pools
     the counts of all classes; ``"macro"`` is the unweighted mean over classes; ``"weighted"``
     weighs each class by its number of true samples; None returns one value per class, in
     sorted label order. Classes are those of ``y_true`` and ``y_pred`` together.
     ``zero_division`` (0.0, 1.0, NaN or "warn") stands for 0/0; a NaN is left out of the
-    macro and weighted means. scikit-learn: ``sklearn.metrics.precision_score``.
+    macro and weighted means. As scikit-learn's ``sklearn.metrics.precision_score`` [1]_.
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.metrics.precision_score``.
 
     Examples
     --------
@@ -72,7 +127,37 @@ def recall_score(
 ) -> Score:
     """Recall tp / (tp + fn): of the samples of a class, the fraction predicted as it.
 
-    Arguments as `precision_score`. scikit-learn: ``sklearn.metrics.recall_score``.
+    Parameters
+    ----------
+    y_true : array_like
+        True class labels, 1-D (integers, or floats holding whole numbers, or strings).
+    y_pred : array_like
+        Predicted class labels, as many as ``y_true``.
+    pos_label : scalar, default 1
+        The class scored by ``average="binary"``.
+    average : {"binary", "micro", "macro", "weighted"} or None, default "binary"
+        How per-class scores combine (see Notes); None returns one per class.
+    zero_division : "warn", 0.0, 1.0 or nan, default "warn"
+        The value of 0/0; "warn" gives 0.0 and warns with `UndefinedMetricWarning`.
+
+    Returns
+    -------
+    float or ndarray
+        The score; one per class, in sorted label order, for ``average=None``.
+
+    Raises
+    ------
+    ValueError
+        Empty input, NaN or infinite values, mismatched lengths, labels that are not whole numbers,
+        more than two classes with ``average="binary"``.
+
+    Notes
+    -----
+    Averages as `precision_score`'s. As scikit-learn's ``sklearn.metrics.recall_score`` [1]_.
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.metrics.recall_score``.
 
     Examples
     --------
@@ -95,8 +180,38 @@ def f1_score(
 ) -> Score:
     """F1, the harmonic mean of precision and recall: 2·tp / (2·tp + fp + fn).
 
-    Arguments as `precision_score`; ``zero_division`` applies only when tp + fp + fn = 0
-    (scikit-learn ≥ 1.3). scikit-learn: ``sklearn.metrics.f1_score``.
+    Parameters
+    ----------
+    y_true : array_like
+        True class labels, 1-D (integers, or floats holding whole numbers, or strings).
+    y_pred : array_like
+        Predicted class labels, as many as ``y_true``.
+    pos_label : scalar, default 1
+        The class scored by ``average="binary"``.
+    average : {"binary", "micro", "macro", "weighted"} or None, default "binary"
+        How per-class scores combine (see Notes); None returns one per class.
+    zero_division : "warn", 0.0, 1.0 or nan, default "warn"
+        The value of 0/0; "warn" gives 0.0 and warns with `UndefinedMetricWarning`.
+
+    Returns
+    -------
+    float or ndarray
+        The score; one per class, in sorted label order, for ``average=None``.
+
+    Raises
+    ------
+    ValueError
+        Empty input, NaN or infinite values, mismatched lengths, labels that are not whole numbers,
+        more than two classes with ``average="binary"``.
+
+    Notes
+    -----
+    Averages as `precision_score`'s; ``zero_division`` applies only when tp + fp + fn = 0
+    (scikit-learn ≥ 1.3). As scikit-learn's ``sklearn.metrics.f1_score`` [1]_.
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.metrics.f1_score``.
 
     Examples
     --------
@@ -112,6 +227,26 @@ def f1_score(
 def roc_auc_score(y_true: ArrayLike, y_score: ArrayLike) -> float:
     """Area under the ROC curve of a binary problem.
 
+    Parameters
+    ----------
+    y_true : array_like
+        True class labels, 1-D (integers, or floats holding whole numbers, or strings).
+    y_score : array_like
+        Scores of the positive class (the greater label), as many as ``y_true``.
+
+    Returns
+    -------
+    float
+        The area, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        Empty input, NaN or infinite values, mismatched lengths, more than two classes, a single
+        class.
+
+    Notes
+    -----
     The probability that a random positive scores above a random negative, ties counting
     one half: the Mann–Whitney U statistic from one native sort, tied scores sharing their
     average rank, U = (Σ ranks of positives − n₊(n₊+1)/2) / (n₊·n₋). This equals
@@ -119,7 +254,11 @@ def roc_auc_score(y_true: ArrayLike, y_score: ArrayLike) -> float:
 
     Raises ValueError for more than two classes (multi-class AUC is not implemented) and for
     a single class, where the area is undefined (scikit-learn 1.9 returns NaN with a warning).
-    scikit-learn: ``sklearn.metrics.roc_auc_score`` (binary).
+    As scikit-learn's ``sklearn.metrics.roc_auc_score`` [1]_ (binary).
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.metrics.roc_auc_score``.
 
     Examples
     --------
@@ -153,12 +292,40 @@ def log_loss(
 ) -> float:
     """Cross-entropy of predicted probabilities: mean (or sum) of −log p(true class).
 
+    Parameters
+    ----------
+    y_true : array_like
+        True class labels, 1-D (integers, or floats holding whole numbers, or strings).
+    y_proba : array_like
+        Probabilities, (n, n_classes) in sorted label order, or (n,) for the greater of two labels.
+    normalize : bool, default True
+        Return the mean; False returns the sum.
+    labels : array_like, optional
+        The classes, when ``y_true`` does not hold them all.
+
+    Returns
+    -------
+    float
+        The mean (or sum) of −log p(true class).
+
+    Raises
+    ------
+    ValueError
+        Empty input, NaN or infinite values, mismatched lengths, probabilities outside [0, 1], a
+        single class without ``labels``.
+
+    Notes
+    -----
     ``y_proba`` is (n, n_classes), columns in sorted label order, or (n,) the probability of
     the greater of two labels. Classes are those of ``labels`` if given, else of ``y_true``;
     a single class raises ValueError. Probabilities are clipped to [eps, 1 − eps], eps the
     machine epsilon of their dtype; values outside [0, 1] raise ValueError; rows that do not
-    sum to one warn (UserWarning). scikit-learn: ``sklearn.metrics.log_loss`` (whose second
+    sum to one warn (UserWarning). As scikit-learn's ``sklearn.metrics.log_loss`` [1]_ (whose second
     argument is ``y_proba`` since 1.9).
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.metrics.log_loss``.
 
     Examples
     --------

@@ -23,10 +23,37 @@ def r2_score(
 ) -> Score:
     """Coefficient of determination R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)², per output column.
 
+    Parameters
+    ----------
+    y_true : array_like
+        True values, (n,) or (n, n_outputs).
+    y_pred : array_like
+        Predictions, the shape of ``y_true``.
+    multioutput : {"uniform_average", "raw_values"}, default "uniform_average"
+        Average the per-column scores, or return them.
+    force_finite : bool, default True
+        Replace the NaN or −inf of a constant ``y_true`` by 1.0 (perfect) or 0.0.
+
+    Returns
+    -------
+    float or ndarray
+        R², or one per column for ``multioutput="raw_values"``.
+
+    Raises
+    ------
+    ValueError
+        Empty input, NaN or infinite values, mismatched lengths.
+
+    Notes
+    -----
     A constant ``y_true`` makes the ratio 0/0 or x/0: with ``force_finite`` (default) the
     score is then 1.0 for a perfect prediction and 0.0 otherwise; without, NaN or −inf. A
     single sample gives NaN and `UndefinedMetricWarning`. ``multioutput="raw_values"``
-    returns one score per column of 2-D inputs. scikit-learn: ``sklearn.metrics.r2_score``.
+    returns one score per column of 2-D inputs. As scikit-learn's ``sklearn.metrics.r2_score`` [1]_.
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.metrics.r2_score``.
 
     Examples
     --------
@@ -57,9 +84,34 @@ def r2_score(
 def mean_absolute_error(
     y_true: ArrayLike, y_pred: ArrayLike, *, multioutput: MultiOutput = "uniform_average"
 ) -> Score:
-    """Mean of |y − ŷ| per output column, then averaged over columns.
+    """Mean of abs(y − ŷ) per output column, then averaged over columns.
 
-    scikit-learn: ``sklearn.metrics.mean_absolute_error``.
+    Parameters
+    ----------
+    y_true : array_like
+        True values, (n,) or (n, n_outputs).
+    y_pred : array_like
+        Predictions, the shape of ``y_true``.
+    multioutput : {"uniform_average", "raw_values"}, default "uniform_average"
+        Average the per-column scores, or return them.
+
+    Returns
+    -------
+    float or ndarray
+        The error, or one per column for ``multioutput="raw_values"``.
+
+    Raises
+    ------
+    ValueError
+        Empty input, NaN or infinite values, mismatched lengths.
+
+    Notes
+    -----
+    As scikit-learn's ``sklearn.metrics.mean_absolute_error`` [1]_.
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.metrics.mean_absolute_error``.
 
     Examples
     --------
@@ -76,7 +128,32 @@ def root_mean_squared_error(
 ) -> Score:
     """Square root of the mean of (y − ŷ)² per output column, then averaged over columns.
 
-    scikit-learn: ``sklearn.metrics.root_mean_squared_error``.
+    Parameters
+    ----------
+    y_true : array_like
+        True values, (n,) or (n, n_outputs).
+    y_pred : array_like
+        Predictions, the shape of ``y_true``.
+    multioutput : {"uniform_average", "raw_values"}, default "uniform_average"
+        Average the per-column scores, or return them.
+
+    Returns
+    -------
+    float or ndarray
+        The error, or one per column for ``multioutput="raw_values"``.
+
+    Raises
+    ------
+    ValueError
+        Empty input, NaN or infinite values, mismatched lengths.
+
+    Notes
+    -----
+    As scikit-learn's ``sklearn.metrics.root_mean_squared_error`` [1]_.
+
+    References
+    ----------
+    .. [1] scikit-learn, ``sklearn.metrics.root_mean_squared_error``.
 
     Examples
     --------

@@ -11,13 +11,6 @@ from descend.optim._optimizer import Optimizer, ScheduleLike
 class Adadelta(Optimizer):
     r"""Adadelta, as ``torch.optim.Adadelta`` (Zeiler, 2012).
 
-    With :math:`d = \pm g + \lambda p` (``-g`` under ``maximize``, λ the weight decay):
-    :math:`v \leftarrow \rho v + (1-\rho) d^2`,
-    :math:`\delta = \frac{\sqrt{u + \epsilon}}{\sqrt{v + \epsilon}}\, d`,
-    :math:`u \leftarrow \rho u + (1-\rho) \delta^2` and
-    :math:`p \leftarrow p - \mathrm{lr}\, \delta`; v and u are the states ``square_avg`` and
-    ``acc_delta``.
-
     Parameters
     ----------
     params : list of ndarray or list of dict
@@ -25,15 +18,43 @@ class Adadelta(Optimizer):
     lr : float or schedule, default 1.0
         Scale of δ (torch's default), a number or a function of the steps taken.
     rho : float, default 0.9
-        ρ above (torch's default), in [0, 1].
+        ρ (see Notes) (torch's default), in [0, 1].
     eps : float, default 1e-6
-        ε above (torch's default).
+        ε (see Notes) (torch's default).
     weight_decay : float, default 0
-        λ above (torch's default).
+        λ (see Notes) (torch's default).
     maximize : bool, default False
         Ascend: the gradient's sign is flipped.
     foreach, capturable, differentiable
         Accepted and ignored (torch kernel selectors), so torch code runs unchanged.
+
+    Raises
+    ------
+    ValueError
+        At construction: a hyperparameter outside its domain (named, as torch's checks are), an
+        empty parameter list, a parameter that is not C-contiguous and writable. At ``step``: a
+        gradient whose shape differs from its parameter's, a number of gradients other than of
+        parameters, a gradient overlapping a parameter in memory, a group hyperparameter set to
+        an invalid value; nothing is written then.
+    TypeError
+        A parameter that is not a float32 or float64 ndarray, a gradient of another dtype than
+        its parameter.
+
+    Notes
+    -----
+    With :math:`d = \pm g + \lambda p` (``-g`` under ``maximize``, λ the weight decay):
+    :math:`v \leftarrow \rho v + (1-\rho) d^2`,
+    :math:`\delta = \frac{\sqrt{u + \epsilon}}{\sqrt{v + \epsilon}}\, d`,
+    :math:`u \leftarrow \rho u + (1-\rho) \delta^2` and
+    :math:`p \leftarrow p - \mathrm{lr}\, \delta`; v and u are the states ``square_avg`` and
+    ``acc_delta``.
+
+    The update is torch's ``torch.optim.Adadelta`` [1]_, the algorithm of [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.Adadelta``.
+    .. [2] M. D. Zeiler, "ADADELTA: An Adaptive Learning Rate Method", arXiv:1212.5701, 2012.
 
     Examples
     --------

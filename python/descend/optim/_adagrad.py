@@ -13,6 +13,39 @@ from descend.optim._optimizer import Optimizer, ScheduleLike
 class Adagrad(Optimizer):
     r"""Adagrad, as ``torch.optim.Adagrad`` (Duchi et al., 2011).
 
+    Parameters
+    ----------
+    params : list of ndarray or list of dict
+        Parameters (float32/float64, C-contiguous, writable), or parameter groups.
+    lr : float or schedule, default 1e-2
+        Learning rate (torch's default), a number or a function of the steps taken.
+    lr_decay : float, default 0
+        Decay of the learning rate per step, as (see Notes).
+    weight_decay : float, default 0
+        λ (see Notes).
+    initial_accumulator_value : float, default 0
+        Starting value of ``sum``, ≥ 0.
+    eps : float, default 1e-10
+        ε (see Notes) (torch's default).
+    maximize : bool, default False
+        Ascend: the gradient's sign is flipped.
+    foreach, differentiable, fused
+        Accepted and ignored (torch kernel selectors), so torch code runs unchanged.
+
+    Raises
+    ------
+    ValueError
+        At construction: a hyperparameter outside its domain (named, as torch's checks are), an
+        empty parameter list, a parameter that is not C-contiguous and writable. At ``step``: a
+        gradient whose shape differs from its parameter's, a number of gradients other than of
+        parameters, a gradient overlapping a parameter in memory, a group hyperparameter set to
+        an invalid value; nothing is written then.
+    TypeError
+        A parameter that is not a float32 or float64 ndarray, a gradient of another dtype than
+        its parameter.
+
+    Notes
+    -----
     With :math:`d = \pm g + \lambda p` (``-g`` under ``maximize``, λ the weight decay) and t
     the step (1 for the first): :math:`s \leftarrow s + d^2` (state ``sum``, starting at
     ``initial_accumulator_value``),
@@ -24,24 +57,13 @@ class Adagrad(Optimizer):
     :meth:`add_param_group` get theirs at their first step. Each accumulator starts at its
     group's ``initial_accumulator_value`` (torch uses the constructor's value for every group).
 
-    Parameters
+    The update is torch's ``torch.optim.Adagrad`` [1]_, the algorithm of [2]_.
+
+    References
     ----------
-    params : list of ndarray or list of dict
-        Parameters (float32/float64, C-contiguous, writable), or parameter groups.
-    lr : float or schedule, default 1e-2
-        Learning rate (torch's default), a number or a function of the steps taken.
-    lr_decay : float, default 0
-        Decay of the learning rate per step, as above.
-    weight_decay : float, default 0
-        λ above.
-    initial_accumulator_value : float, default 0
-        Starting value of ``sum``, ≥ 0.
-    eps : float, default 1e-10
-        ε above (torch's default).
-    maximize : bool, default False
-        Ascend: the gradient's sign is flipped.
-    foreach, differentiable, fused
-        Accepted and ignored (torch kernel selectors), so torch code runs unchanged.
+    .. [1] PyTorch, ``torch.optim.Adagrad``.
+    .. [2] J. Duchi, E. Hazan and Y. Singer, "Adaptive Subgradient Methods for Online Learning
+       and Stochastic Optimization", Journal of Machine Learning Research 12, 2121–2159, 2011.
 
     Examples
     --------

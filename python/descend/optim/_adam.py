@@ -11,15 +11,6 @@ from descend.optim._optimizer import Optimizer, ScheduleLike, pair
 class Adam(Optimizer):
     r"""Adam, as ``torch.optim.Adam`` (Kingma & Ba, 2015).
 
-    With :math:`d = \pm g` (``-g`` under ``maximize``) and t the step (1 for the first):
-    weight decay λ adds :math:`\lambda p` to d, or with ``decoupled_weight_decay`` shrinks
-    :math:`p \leftarrow p (1 - \mathrm{lr}\,\lambda)` first (AdamW);
-    :math:`m \leftarrow \beta_1 m + (1-\beta_1) d`,
-    :math:`v \leftarrow \beta_2 v + (1-\beta_2) d^2`;
-    with ``amsgrad`` :math:`\hat v \leftarrow \max(\hat v, v)` replaces v below;
-    :math:`p \leftarrow p - \frac{\mathrm{lr}}{1-\beta_1^t}\,
-    \frac{m}{\sqrt{v}/\sqrt{1-\beta_2^t} + \epsilon}` (ε outside the root, as torch).
-
     Parameters
     ----------
     params : list of ndarray or list of dict
@@ -29,9 +20,9 @@ class Adam(Optimizer):
     betas : (float, float), default (0.9, 0.999)
         β₁, β₂ (torch's defaults), each in [0, 1).
     eps : float, default 1e-8
-        ε above (torch's default).
+        ε (see Notes) (torch's default).
     weight_decay : float, default 0
-        λ above.
+        λ (see Notes).
     amsgrad : bool, default False
         Keep the running maximum of v (Reddi et al., 2018), state ``max_exp_avg_sq``.
     maximize : bool, default False
@@ -40,6 +31,38 @@ class Adam(Optimizer):
         Decay the parameter directly (AdamW) instead of through the gradient.
     foreach, capturable, differentiable, fused
         Accepted and ignored (torch kernel selectors), so torch code runs unchanged.
+
+    Raises
+    ------
+    ValueError
+        At construction: a hyperparameter outside its domain (named, as torch's checks are), an
+        empty parameter list, a parameter that is not C-contiguous and writable. At ``step``: a
+        gradient whose shape differs from its parameter's, a number of gradients other than of
+        parameters, a gradient overlapping a parameter in memory, a group hyperparameter set to
+        an invalid value; nothing is written then.
+    TypeError
+        A parameter that is not a float32 or float64 ndarray, a gradient of another dtype than
+        its parameter.
+
+    Notes
+    -----
+    With :math:`d = \pm g` (``-g`` under ``maximize``) and t the step (1 for the first):
+    weight decay λ adds :math:`\lambda p` to d, or with ``decoupled_weight_decay`` shrinks
+    :math:`p \leftarrow p (1 - \mathrm{lr}\,\lambda)` first (AdamW);
+    :math:`m \leftarrow \beta_1 m + (1-\beta_1) d`,
+    :math:`v \leftarrow \beta_2 v + (1-\beta_2) d^2`;
+    with ``amsgrad`` :math:`\hat v \leftarrow \max(\hat v, v)` replaces v below;
+    :math:`p \leftarrow p - \frac{\mathrm{lr}}{1-\beta_1^t}\,
+    \frac{m}{\sqrt{v}/\sqrt{1-\beta_2^t} + \epsilon}` (ε outside the root, as torch).
+
+    The update is torch's ``torch.optim.Adam`` [1]_, the algorithm of [2]_, AMSGrad of [3]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.Adam``.
+    .. [2] D. P. Kingma and J. Ba, "Adam: A Method for Stochastic Optimization", ICLR, 2015.
+    .. [3] S. J. Reddi, S. Kale and S. Kumar, "On the Convergence of Adam and Beyond", ICLR,
+       2018.
 
     Examples
     --------
@@ -90,11 +113,48 @@ class Adam(Optimizer):
 class AdamW(Adam):
     r"""AdamW, as ``torch.optim.AdamW`` (Loshchilov & Hutter, 2019).
 
+    Parameters
+    ----------
+    params : list of ndarray or list of dict
+        Parameters (float32/float64, C-contiguous, writable), or parameter groups.
+    lr : float or schedule, default 1e-3
+        Learning rate (torch's default), a number or a function of the steps taken.
+    betas : (float, float), default (0.9, 0.999)
+        β₁, β₂ (torch's defaults), each in [0, 1).
+    eps : float, default 1e-8
+        ε (torch's default), as :class:`Adam`'s.
+    weight_decay : float, default 1e-2
+        λ (see Notes; torch's default); the decay is always decoupled.
+    amsgrad : bool, default False
+        Keep the running maximum of v, as :class:`Adam`'s.
+    maximize : bool, default False
+        Ascend: the gradient's sign is flipped.
+    foreach, capturable, differentiable, fused
+        Accepted and ignored (torch kernel selectors), so torch code runs unchanged.
+
+    Raises
+    ------
+    ValueError
+        At construction: a hyperparameter outside its domain (named, as torch's checks are), an
+        empty parameter list, a parameter that is not C-contiguous and writable. At ``step``: a
+        gradient whose shape differs from its parameter's, a number of gradients other than of
+        parameters, a gradient overlapping a parameter in memory, a group hyperparameter set to
+        an invalid value; nothing is written then.
+    TypeError
+        A parameter that is not a float32 or float64 ndarray, a gradient of another dtype than
+        its parameter.
+
+    Notes
+    -----
     Adam with decoupled weight decay,
     :math:`p \leftarrow p (1 - \mathrm{lr}\,\lambda)` before the Adam step.
 
-    Same parameters as :class:`Adam`, except ``weight_decay`` defaults to 1e-2 (torch's) and
-    decay is always decoupled.
+    The update is torch's ``torch.optim.AdamW`` [1]_, the decoupled weight decay of [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.AdamW``.
+    .. [2] I. Loshchilov and F. Hutter, "Decoupled Weight Decay Regularization", ICLR, 2019.
 
     Examples
     --------

@@ -11,12 +11,6 @@ from descend.optim._optimizer import Optimizer, ScheduleLike, pair
 class Adamax(Optimizer):
     r"""Adamax, as ``torch.optim.Adamax`` (Kingma & Ba, 2015, §7.1: Adam under the ∞-norm).
 
-    With :math:`d = \pm g + \lambda p` (``-g`` under ``maximize``, λ the weight decay) and t
-    the step (1 for the first):
-    :math:`m \leftarrow \beta_1 m + (1-\beta_1) d`,
-    :math:`u \leftarrow \max(\beta_2 u, |d| + \epsilon)` (NaN-propagating, as torch),
-    :math:`p \leftarrow p - \frac{\mathrm{lr}}{1-\beta_1^t}\,\frac{m}{u}`.
-
     Parameters
     ----------
     params : list of ndarray or list of dict
@@ -26,13 +20,40 @@ class Adamax(Optimizer):
     betas : (float, float), default (0.9, 0.999)
         β₁, β₂ (torch's defaults), each in [0, 1).
     eps : float, default 1e-8
-        ε above (torch's default), added to :math:`|d|` inside the max.
+        ε (see Notes) (torch's default), added to :math:`|d|` inside the max.
     weight_decay : float, default 0
-        λ above.
+        λ (see Notes).
     maximize : bool, default False
         Ascend: the gradient's sign is flipped.
     foreach, differentiable, capturable
         Accepted and ignored (torch kernel selectors), so torch code runs unchanged.
+
+    Raises
+    ------
+    ValueError
+        At construction: a hyperparameter outside its domain (named, as torch's checks are), an
+        empty parameter list, a parameter that is not C-contiguous and writable. At ``step``: a
+        gradient whose shape differs from its parameter's, a number of gradients other than of
+        parameters, a gradient overlapping a parameter in memory, a group hyperparameter set to
+        an invalid value; nothing is written then.
+    TypeError
+        A parameter that is not a float32 or float64 ndarray, a gradient of another dtype than
+        its parameter.
+
+    Notes
+    -----
+    With :math:`d = \pm g + \lambda p` (``-g`` under ``maximize``, λ the weight decay) and t
+    the step (1 for the first):
+    :math:`m \leftarrow \beta_1 m + (1-\beta_1) d`,
+    :math:`u \leftarrow \max(\beta_2 u, |d| + \epsilon)` (NaN-propagating, as torch),
+    :math:`p \leftarrow p - \frac{\mathrm{lr}}{1-\beta_1^t}\,\frac{m}{u}`.
+
+    The update is torch's ``torch.optim.Adamax`` [1]_, from section 7.1 of [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.Adamax``.
+    .. [2] D. P. Kingma and J. Ba, "Adam: A Method for Stochastic Optimization", ICLR, 2015.
 
     Examples
     --------

@@ -11,16 +11,6 @@ from descend.optim._optimizer import Optimizer, ScheduleLike, pair
 class LAMB(Optimizer):
     r"""LAMB: Adam scaled per tensor by a trust ratio (You et al., 2020), as ``optax.lamb``.
 
-    Not in torch; the update is optax's chain ``scale_by_adam(b1, b2, eps, eps_root=0)`` →
-    ``add_decayed_weights(weight_decay)`` → ``scale_by_trust_ratio()`` → scale by −lr. With
-    :math:`d = \pm g` (``-g`` under ``maximize``) and t the step (1 for the first):
-    :math:`m \leftarrow (1-\beta_1) d + \beta_1 m`,
-    :math:`v \leftarrow (1-\beta_2) d^2 + \beta_2 v`,
-    :math:`u = \frac{m / (1-\beta_1^t)}{\sqrt{v / (1-\beta_2^t)} + \epsilon} + \lambda p`,
-    the trust ratio :math:`r = \lVert p \rVert / \lVert u \rVert` over the whole tensor (1 when
-    either norm is 0), and :math:`p \leftarrow p - \mathrm{lr}\, r\, u`. Norms are summed in
-    float64, in an order that does not depend on the thread count.
-
     Parameters
     ----------
     params : list of ndarray or list of dict
@@ -31,11 +21,44 @@ class LAMB(Optimizer):
     betas : (float, float), default (0.9, 0.999)
         β₁, β₂ (optax's ``b1``, ``b2`` defaults), each in [0, 1).
     eps : float, default 1e-6
-        ε above (optax's ``lamb`` default).
+        ε (see Notes) (optax's ``lamb`` default).
     weight_decay : float, default 0.0
-        λ above (optax's ``lamb`` default).
+        λ (see Notes) (optax's ``lamb`` default).
     maximize : bool, default False
         Ascend: the gradient's sign is flipped (torch's switch; optax has none).
+
+    Raises
+    ------
+    ValueError
+        At construction: a hyperparameter outside its domain (named, as torch's checks are), an
+        empty parameter list, a parameter that is not C-contiguous and writable. At ``step``: a
+        gradient whose shape differs from its parameter's, a number of gradients other than of
+        parameters, a gradient overlapping a parameter in memory, a group hyperparameter set to
+        an invalid value; nothing is written then.
+    TypeError
+        A parameter that is not a float32 or float64 ndarray, a gradient of another dtype than
+        its parameter.
+
+    Notes
+    -----
+    Not in torch; the update is optax's chain ``scale_by_adam(b1, b2, eps, eps_root=0)`` →
+    ``add_decayed_weights(weight_decay)`` → ``scale_by_trust_ratio()`` → scale by −lr. With
+    :math:`d = \pm g` (``-g`` under ``maximize``) and t the step (1 for the first):
+    :math:`m \leftarrow (1-\beta_1) d + \beta_1 m`,
+    :math:`v \leftarrow (1-\beta_2) d^2 + \beta_2 v`,
+    :math:`u = \frac{m / (1-\beta_1^t)}{\sqrt{v / (1-\beta_2^t)} + \epsilon} + \lambda p`,
+    the trust ratio :math:`r = \lVert p \rVert / \lVert u \rVert` over the whole tensor (1 when
+    either norm is 0), and :math:`p \leftarrow p - \mathrm{lr}\, r\, u`. Norms are summed in
+    float64, in an order that does not depend on the thread count.
+
+    The update is optax's ``optax.lamb`` [1]_, the algorithm of [2]_.
+
+    References
+    ----------
+    .. [1] optax, ``optax.lamb``.
+    .. [2] Y. You, J. Li, S. Reddi, J. Hseu, S. Kumar, S. Bhojanapalli, X. Song, J. Demmel, K.
+       Keutzer and C.-J. Hsieh, "Large Batch Optimization for Deep Learning: Training BERT in 76
+       minutes", ICLR, 2020.
 
     Examples
     --------

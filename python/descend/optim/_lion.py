@@ -11,6 +11,33 @@ from descend.optim._optimizer import Optimizer, ScheduleLike, pair
 class Lion(Optimizer):
     r"""Lion, EvoLved Sign Momentum (Chen et al., 2023); not in ``torch.optim``.
 
+    Parameters
+    ----------
+    params : list of ndarray or list of dict
+        Parameters (float32/float64, C-contiguous, writable), or parameter groups.
+    lr : float or schedule, default 1e-3
+        Learning rate, a number or a function of the steps taken.
+    betas : (float, float), default (0.9, 0.99)
+        β₁ (the interpolation the sign is taken of) and β₂ (the momentum), each in [0, 1).
+    weight_decay : float, default 0
+        λ (see Notes).
+    maximize : bool, default False
+        Ascend: the gradient's sign is flipped.
+
+    Raises
+    ------
+    ValueError
+        At construction: a hyperparameter outside its domain (named, as torch's checks are), an
+        empty parameter list, a parameter that is not C-contiguous and writable. At ``step``: a
+        gradient whose shape differs from its parameter's, a number of gradients other than of
+        parameters, a gradient overlapping a parameter in memory, a group hyperparameter set to
+        an invalid value; nothing is written then.
+    TypeError
+        A parameter that is not a float32 or float64 ndarray, a gradient of another dtype than
+        its parameter.
+
+    Notes
+    -----
     Algorithm 2 of "Symbolic Discovery of Optimization Algorithms". With :math:`d = \pm g`
     (``-g`` under ``maximize``) and λ the weight decay:
     :math:`c = \beta_1 m + (1-\beta_1) d`,
@@ -26,18 +53,15 @@ class Lion(Optimizer):
     ``lion-pytorch`` package's ``Lion(params, lr, betas, weight_decay)``, whose arguments and
     state layout (``exp_avg`` only, no ``step``) this class shares.
 
-    Parameters
+    The update is Algorithm 2 of [1]_; defaults and arguments as Keras's
+    ``keras.optimizers.Lion`` [2]_.
+
+    References
     ----------
-    params : list of ndarray or list of dict
-        Parameters (float32/float64, C-contiguous, writable), or parameter groups.
-    lr : float or schedule, default 1e-3
-        Learning rate, a number or a function of the steps taken.
-    betas : (float, float), default (0.9, 0.99)
-        β₁ (the interpolation the sign is taken of) and β₂ (the momentum), each in [0, 1).
-    weight_decay : float, default 0
-        λ above.
-    maximize : bool, default False
-        Ascend: the gradient's sign is flipped.
+    .. [1] X. Chen, C. Liang, D. Huang, E. Real, K. Wang, Y. Liu, H. Pham, X. Dong, T. Luong,
+       C.-J. Hsieh, Y. Lu and Q. V. Le, "Symbolic Discovery of Optimization Algorithms",
+       NeurIPS, 2023.
+    .. [2] Keras, ``keras.optimizers.Lion``.
 
     Examples
     --------

@@ -11,6 +11,41 @@ from descend.optim._optimizer import Optimizer, ScheduleLike, pair
 class NAdam(Optimizer):
     r"""NAdam, as ``torch.optim.NAdam`` (Dozat, 2016: Adam with Nesterov momentum).
 
+    Parameters
+    ----------
+    params : list of ndarray or list of dict
+        Parameters (float32/float64, C-contiguous, writable), or parameter groups.
+    lr : float or schedule, default 2e-3
+        Learning rate (torch's default), a number or a function of the steps taken.
+    betas : (float, float), default (0.9, 0.999)
+        β₁, β₂ (torch's defaults), each in [0, 1).
+    eps : float, default 1e-8
+        ε (see Notes) (torch's default).
+    weight_decay : float, default 0
+        λ (see Notes).
+    momentum_decay : float, default 4e-3
+        ψ (see Notes) (torch's default), ≥ 0.
+    decoupled_weight_decay : bool, default False
+        Decay the parameter directly instead of through the gradient.
+    maximize : bool, default False
+        Ascend: the gradient's sign is flipped.
+    foreach, capturable, differentiable
+        Accepted and ignored (torch kernel selectors), so torch code runs unchanged.
+
+    Raises
+    ------
+    ValueError
+        At construction: a hyperparameter outside its domain (named, as torch's checks are), an
+        empty parameter list, a parameter that is not C-contiguous and writable. At ``step``: a
+        gradient whose shape differs from its parameter's, a number of gradients other than of
+        parameters, a gradient overlapping a parameter in memory, a group hyperparameter set to
+        an invalid value; nothing is written then.
+    TypeError
+        A parameter that is not a float32 or float64 ndarray, a gradient of another dtype than
+        its parameter.
+
+    Notes
+    -----
     With :math:`d = \pm g` (``-g`` under ``maximize``), t the step (1 for the first) and ψ
     the momentum decay: weight decay λ adds :math:`\lambda p` to d, or with
     ``decoupled_weight_decay`` shrinks :math:`p \leftarrow p (1 - \mathrm{lr}\,\lambda)` first
@@ -27,26 +62,12 @@ class NAdam(Optimizer):
     ``mu_product`` is kept in float64 for every parameter dtype (torch keeps it in a float32
     tensor unless its default dtype is float64) and appears in ``state_dict()`` as a float.
 
-    Parameters
+    The update is torch's ``torch.optim.NAdam`` [1]_, the algorithm of [2]_.
+
+    References
     ----------
-    params : list of ndarray or list of dict
-        Parameters (float32/float64, C-contiguous, writable), or parameter groups.
-    lr : float or schedule, default 2e-3
-        Learning rate (torch's default), a number or a function of the steps taken.
-    betas : (float, float), default (0.9, 0.999)
-        β₁, β₂ (torch's defaults), each in [0, 1).
-    eps : float, default 1e-8
-        ε above (torch's default).
-    weight_decay : float, default 0
-        λ above.
-    momentum_decay : float, default 4e-3
-        ψ above (torch's default), ≥ 0.
-    decoupled_weight_decay : bool, default False
-        Decay the parameter directly instead of through the gradient.
-    maximize : bool, default False
-        Ascend: the gradient's sign is flipped.
-    foreach, capturable, differentiable
-        Accepted and ignored (torch kernel selectors), so torch code runs unchanged.
+    .. [1] PyTorch, ``torch.optim.NAdam``.
+    .. [2] T. Dozat, "Incorporating Nesterov Momentum into Adam", ICLR Workshop, 2016.
 
     Examples
     --------

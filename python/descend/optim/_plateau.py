@@ -52,6 +52,23 @@ class ReduceLROnPlateau:
     ``TypeError`` for a value of the wrong type (an integer option given a float, as ``inf``),
     ``ValueError`` for one outside its domain.
 
+    Raises
+    ------
+    ValueError
+        A ``mode``, ``threshold_mode`` or ``factor`` outside its domain, or a list of
+        ``min_lr`` of another length than the optimizer's groups.
+    TypeError
+        An ``optimizer`` that is not a descend :class:`~descend.Optimizer`.
+
+    Notes
+    -----
+    The rules of torch's ``torch.optim.lr_scheduler.ReduceLROnPlateau`` [1]_, applied to
+    descend's groups: a schedule is scaled, not replaced.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.ReduceLROnPlateau``.
+
     Examples
     --------
     >>> import numpy as np, descend as ds

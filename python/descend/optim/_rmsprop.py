@@ -11,14 +11,6 @@ from descend.optim._optimizer import Optimizer, ScheduleLike
 class RMSprop(Optimizer):
     r"""RMSprop, as ``torch.optim.RMSprop`` (Hinton, 2012; centered as Graves, 2013).
 
-    With :math:`d = \pm g + \lambda p` (``-g`` under ``maximize``, λ the weight decay):
-    :math:`v \leftarrow \alpha v + (1-\alpha) d^2`; the denominator is
-    :math:`a = \sqrt{v - \bar g^2} + \epsilon` with
-    :math:`\bar g \leftarrow \alpha \bar g + (1-\alpha) d` when ``centered``, else
-    :math:`a = \sqrt{v} + \epsilon` (ε outside the root, as torch); with momentum μ > 0
-    :math:`b \leftarrow \mu b + d / a` and :math:`p \leftarrow p - \mathrm{lr}\, b`, else
-    :math:`p \leftarrow p - \mathrm{lr}\, d / a`.
-
     Parameters
     ----------
     params : list of ndarray or list of dict
@@ -28,11 +20,11 @@ class RMSprop(Optimizer):
     alpha : float, default 0.99
         Smoothing constant α (torch's default; ≥ 0, as torch checks).
     eps : float, default 1e-8
-        ε above (torch's default).
+        ε (see Notes) (torch's default).
     weight_decay : float, default 0
-        λ above (torch's default).
+        λ (see Notes) (torch's default).
     momentum : float, default 0
-        μ above (torch's default); > 0 keeps the state ``momentum_buffer``.
+        μ (see Notes) (torch's default); > 0 keeps the state ``momentum_buffer``.
     centered : bool, default False
         Divide by the estimated standard deviation instead of the root mean square; keeps
         the state ``grad_avg``.
@@ -40,6 +32,38 @@ class RMSprop(Optimizer):
         Ascend: the gradient's sign is flipped.
     capturable, foreach, differentiable
         Accepted and ignored (torch kernel selectors), so torch code runs unchanged.
+
+    Raises
+    ------
+    ValueError
+        At construction: a hyperparameter outside its domain (named, as torch's checks are), an
+        empty parameter list, a parameter that is not C-contiguous and writable. At ``step``: a
+        gradient whose shape differs from its parameter's, a number of gradients other than of
+        parameters, a gradient overlapping a parameter in memory, a group hyperparameter set to
+        an invalid value; nothing is written then.
+    TypeError
+        A parameter that is not a float32 or float64 ndarray, a gradient of another dtype than
+        its parameter.
+
+    Notes
+    -----
+    With :math:`d = \pm g + \lambda p` (``-g`` under ``maximize``, λ the weight decay):
+    :math:`v \leftarrow \alpha v + (1-\alpha) d^2`; the denominator is
+    :math:`a = \sqrt{v - \bar g^2} + \epsilon` with
+    :math:`\bar g \leftarrow \alpha \bar g + (1-\alpha) d` when ``centered``, else
+    :math:`a = \sqrt{v} + \epsilon` (ε outside the root, as torch); with momentum μ > 0
+    :math:`b \leftarrow \mu b + d / a` and :math:`p \leftarrow p - \mathrm{lr}\, b`, else
+    :math:`p \leftarrow p - \mathrm{lr}\, d / a`.
+
+    The update is torch's ``torch.optim.RMSprop`` [1]_, from [2]_, centered as in [3]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.RMSprop``.
+    .. [2] G. Hinton, N. Srivastava and K. Swersky, "Neural Networks for Machine Learning",
+       lecture 6e, 2012.
+    .. [3] A. Graves, "Generating Sequences With Recurrent Neural Networks", arXiv:1308.0850,
+       2013.
 
     Examples
     --------

@@ -11,15 +11,6 @@ from descend.optim._optimizer import Optimizer, ScheduleLike, pair
 class Rprop(Optimizer):
     r"""Resilient backpropagation, as ``torch.optim.Rprop`` (Riedmiller & Braun, 1993).
 
-    Each element has its own step size σ (state ``step_size``, starting at the group's lr on
-    the first step). With :math:`d = \pm g` (``-g`` under ``maximize``) and :math:`d'` the
-    previous step's (state ``prev``): where :math:`d d' > 0`, σ grows by η₊; where
-    :math:`d d' < 0`, σ shrinks by η₋ and d is set to 0 (the element does not move, and the
-    next step sees no sign change); elsewhere σ stays. σ is clamped to
-    [σ_min, σ_max], then :math:`p \leftarrow p - \operatorname{sign}(d)\, \sigma` and
-    :math:`d' \leftarrow d`. A NaN gradient leaves its element where it is, as torch (whose
-    ``sign`` maps NaN to 0).
-
     Parameters
     ----------
     params : list of ndarray or list of dict
@@ -34,6 +25,37 @@ class Rprop(Optimizer):
         Ascend: the gradient's sign is flipped.
     capturable, foreach, differentiable
         Accepted and ignored (torch kernel selectors), so torch code runs unchanged.
+
+    Raises
+    ------
+    ValueError
+        At construction: a hyperparameter outside its domain (named, as torch's checks are), an
+        empty parameter list, a parameter that is not C-contiguous and writable. At ``step``: a
+        gradient whose shape differs from its parameter's, a number of gradients other than of
+        parameters, a gradient overlapping a parameter in memory, a group hyperparameter set to
+        an invalid value; nothing is written then.
+    TypeError
+        A parameter that is not a float32 or float64 ndarray, a gradient of another dtype than
+        its parameter.
+
+    Notes
+    -----
+    Each element has its own step size σ (state ``step_size``, starting at the group's lr on
+    the first step). With :math:`d = \pm g` (``-g`` under ``maximize``) and :math:`d'` the
+    previous step's (state ``prev``): where :math:`d d' > 0`, σ grows by η₊; where
+    :math:`d d' < 0`, σ shrinks by η₋ and d is set to 0 (the element does not move, and the
+    next step sees no sign change); elsewhere σ stays. σ is clamped to
+    [σ_min, σ_max], then :math:`p \leftarrow p - \operatorname{sign}(d)\, \sigma` and
+    :math:`d' \leftarrow d`. A NaN gradient leaves its element where it is, as torch (whose
+    ``sign`` maps NaN to 0).
+
+    The update is torch's ``torch.optim.Rprop`` [1]_, the algorithm of [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.Rprop``.
+    .. [2] M. Riedmiller and H. Braun, "A Direct Adaptive Method for Faster Backpropagation
+       Learning: The RPROP Algorithm", IEEE International Conference on Neural Networks, 1993.
 
     Examples
     --------

@@ -40,6 +40,34 @@ def save_state(path: str | os.PathLike[str], optimizer: Optimizer) -> None:
     ``lr`` is a plain Python callable rather than a :mod:`descend.schedules` schedule cannot be
     saved: ``ValueError`` names the group.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write, by :func:`numpy.savez`.
+    optimizer : Optimizer
+        The optimizer whose state is written.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        A group whose ``lr`` is a callable that is not a schedule, or a hyperparameter of a type
+        that cannot be stored.
+    OSError
+        The file cannot be written.
+
+    Notes
+    -----
+    The file holds plain arrays and strings, so it loads without pickle, unlike
+    ``torch.save(optimizer.state_dict())`` [1]_; what it holds is that state dict's content.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.Optimizer.state_dict``.
+
     Examples
     --------
     >>> import numpy as np, descend as ds, tempfile, os
@@ -93,6 +121,34 @@ def load_state(path: str | os.PathLike[str], optimizer: Optimizer) -> None:
 
     The optimizer must be of the same class with the same parameter groups (sizes, shapes,
     dtypes); its parameters keep their values (save them separately).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file written by :func:`save_state`.
+    optimizer : Optimizer
+        The optimizer to load into; unchanged if anything does not match.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        A file that is not a descend optimizer state, or a state of another optimizer class,
+        group count, shape or dtype; checked before anything is copied in.
+    OSError
+        The file cannot be read.
+
+    Notes
+    -----
+    Equivalent to ``optimizer.load_state_dict(torch.load(path))`` [1]_, with every array
+    checked before any is copied, so a mismatch leaves the optimizer as it was.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.Optimizer.load_state_dict``.
 
     Examples
     --------

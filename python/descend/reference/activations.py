@@ -325,7 +325,7 @@ log_sigmoid = _ReferenceActivation(
     "log_sigmoid",
     _log_sigmoid_value,
     deriv=_log_sigmoid_deriv,
-    doc="min(x, 0) - log1p(exp(-|x|)); derivative σ(-x).",
+    doc="min(x, 0) - log1p(exp(-abs(x))); derivative σ(-x).",
 )
 softplus = _ReferenceActivation(
     "softplus",

@@ -1,6 +1,6 @@
 """Plain-numpy gradient clipping, written from ``torch.nn.utils``'s definitions.
 
-As torch computes it: a norm per tensor, then the norm of those norms (descend sums |g|^p over
+As torch computes it: a norm per tensor, then the norm of those norms (descend sums ``|g|^p`` over
 everything at once; the two agree up to rounding), here in float64; then each gradient is
 multiplied, in its own dtype, by the coefficient rounded to that dtype. Same signatures as
 ``descend.clip`` without the torch-only ``foreach``.

@@ -64,6 +64,34 @@ def cosine(
 ) -> Schedule:
     """Linear warmup, then half a cosine from ``lr`` down to ``min_lr``, then ``min_lr``.
 
+    Parameters
+    ----------
+    lr : float
+        The peak learning rate: the end of the warmup and the start of the cosine, >= 0.
+    total_steps : int
+        Warmup and cosine together: the step from which the learning rate is ``min_lr``, >= 1.
+    warmup_steps : int
+        Steps of linear warmup, in [0, total_steps).
+    min_lr : float
+        The learning rate at the end of the cosine and after it, in [0, lr] (torch's
+        ``eta_min``).
+    warmup_start_lr : float
+        The learning rate of step 0 when ``warmup_steps > 0``, in [0, lr].
+
+    Returns
+    -------
+    Schedule
+        An immutable function of the step: ``sched(k)`` is the learning rate of step k.
+
+    Raises
+    ------
+    ValueError
+        An argument outside its domain (named in the message).
+    TypeError
+        An argument of the wrong type (a float where a count is expected, a bool).
+
+    Notes
+    -----
     With W = warmup_steps and T = total_steps − W:
 
     - k < W: lr(k) = warmup_start_lr + (lr − warmup_start_lr) · k / W;
@@ -80,19 +108,13 @@ def cosine(
     ``LinearLR`` cannot start from 0, which is this function's default: the first step then
     has learning rate 0.
 
-    Parameters
+    The closed form of torch's ``CosineAnnealingLR`` [1]_, the annealing of [2]_.
+
+    References
     ----------
-    lr : float
-        The peak learning rate: the end of the warmup and the start of the cosine, >= 0.
-    total_steps : int
-        Warmup and cosine together: the step from which the learning rate is ``min_lr``, >= 1.
-    warmup_steps : int
-        Steps of linear warmup, in [0, total_steps).
-    min_lr : float
-        The learning rate at the end of the cosine and after it, in [0, lr] (torch's
-        ``eta_min``).
-    warmup_start_lr : float
-        The learning rate of step 0 when ``warmup_steps > 0``, in [0, lr].
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.CosineAnnealingLR``.
+    .. [2] I. Loshchilov and F. Hutter, "SGDR: Stochastic Gradient Descent with Warm Restarts",
+       ICLR, 2017.
 
     Examples
     --------
@@ -120,16 +142,6 @@ def cosine_restarts(
 ) -> Schedule:
     """Half a cosine from ``lr`` to ``min_lr``, restarted from ``lr`` after every period.
 
-    The periods last T_0 = first_period steps, then T_0·m, T_0·m², ... with
-    m = period_mult. In a period of length T_i that started at step s:
-    lr(k) = min_lr + (lr − min_lr) · (1 + cos(π (k − s) / T_i)) / 2, so the learning rate is
-    ``lr`` at each restart (to an ulp: torch's expression rounds) and never quite reaches
-    ``min_lr``. It goes on forever.
-
-    torch: ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer,
-    T_0=first_period, T_mult=period_mult, eta_min=min_lr)`` on an optimizer whose lr is
-    ``lr``: the same expression, computed from the same integers.
-
     Parameters
     ----------
     lr : float
@@ -140,6 +152,38 @@ def cosine_restarts(
         Each period is this many times as long as the one before (torch's ``T_mult``), >= 1.
     min_lr : float
         The bottom of the cosine (torch's ``eta_min``), in [0, lr].
+
+    Returns
+    -------
+    Schedule
+        An immutable function of the step: ``sched(k)`` is the learning rate of step k.
+
+    Raises
+    ------
+    ValueError
+        An argument outside its domain (named in the message).
+    TypeError
+        An argument of the wrong type (a float where a count is expected, a bool).
+
+    Notes
+    -----
+    The periods last T_0 = first_period steps, then T_0·m, T_0·m², ... with
+    m = period_mult. In a period of length T_i that started at step s:
+    lr(k) = min_lr + (lr − min_lr) · (1 + cos(π (k − s) / T_i)) / 2, so the learning rate is
+    ``lr`` at each restart (to an ulp: torch's expression rounds) and never quite reaches
+    ``min_lr``. It goes on forever.
+
+    torch: ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer,
+    T_0=first_period, T_mult=period_mult, eta_min=min_lr)`` on an optimizer whose lr is
+    ``lr``: the same expression, computed from the same integers.
+
+    The closed form of torch's ``CosineAnnealingWarmRestarts`` [1]_, the restarts of [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts``.
+    .. [2] I. Loshchilov and F. Hutter, "SGDR: Stochastic Gradient Descent with Warm Restarts",
+       ICLR, 2017.
 
     Examples
     --------

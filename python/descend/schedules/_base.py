@@ -36,6 +36,24 @@ class Schedule(abc.ABC):
     :func:`descend.schedules.from_config`. Their ``repr`` is the constructor call that builds
     them.
 
+    Raises
+    ------
+    ValueError
+        ``sched(step)`` with a negative ``step``.
+    TypeError
+        ``sched(step)`` with a ``step`` that is not an integer.
+
+    Notes
+    -----
+    torch's schedulers [1]_ are objects that mutate an optimizer's lr at each
+    ``scheduler.step()``; a schedule is the closed form of that sequence, so the lr of any step
+    is known without replaying the steps before it, and an optimizer's state holds its position
+    as a step count.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.lr_scheduler``.
+
     Examples
     --------
     >>> from descend import schedules
@@ -90,8 +108,25 @@ class Schedule(abc.ABC):
 def is_schedule(obj: object) -> bool:
     """Return whether ``obj`` is a :class:`Schedule` (as opposed to any other callable).
 
+    Parameters
+    ----------
+    obj : object
+        Anything, typically an optimizer group's ``lr``.
+
+    Returns
+    -------
+    bool
+        Whether ``obj`` is an instance of :class:`Schedule`.
+
+    Notes
+    -----
     A schedule can be saved with its ``to_config()``; an arbitrary function of the step
-    cannot.
+    cannot. :func:`descend.save_state` relies on this test, as torch's schedulers [1]_ are
+    saved by their ``state_dict()``.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.LRScheduler.state_dict``.
 
     Examples
     --------

@@ -38,6 +38,16 @@ def from_config(config: Mapping[str, Any]) -> Schedule:
     (``sequential``'s ``"schedules"`` is a list of configs). The arguments are checked as the
     constructor checks them.
 
+    Parameters
+    ----------
+    config : mapping
+        A dict from :meth:`Schedule.to_config`, possibly through JSON.
+
+    Returns
+    -------
+    Schedule
+        A schedule equal to the one the config was taken from.
+
     Raises
     ------
     TypeError
@@ -45,6 +55,16 @@ def from_config(config: Mapping[str, Any]) -> Schedule:
     ValueError
         If ``"kind"`` is missing or unknown, an argument is missing or unknown, or a value is
         out of its domain.
+
+    Notes
+    -----
+    The config holds plain values only (str, int, float, lists and dicts of them), so it is
+    JSON-serialisable and stored without pickle, where a torch scheduler's state is saved
+    with ``torch.save`` [1]_, which pickles.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.save``.
 
     Examples
     --------

@@ -101,6 +101,39 @@ def one_cycle(
 ) -> Schedule:
     """Rise from max_lr / div_factor to max_lr, then fall far below the start: the 1cycle policy.
 
+    Parameters
+    ----------
+    max_lr : float
+        The peak learning rate, >= 0.
+    total_steps : int
+        Steps in the cycle, >= 1.
+    pct_start : float
+        The fraction of the steps spent rising, in (0, 1); at most 0.5 with ``three_phase``.
+    anneal_strategy : {"cos", "linear"}
+        The shape of each phase.
+    div_factor : float
+        The learning rate of step 0 is max_lr / div_factor, > 0.
+    final_div_factor : float
+        The final learning rate is max_lr / (div_factor · final_div_factor), > 0.
+    three_phase : bool
+        Come back down to the initial learning rate as fast as it rose, then anneal to the
+        final one (the original paper's schedule) instead of annealing straight down from the
+        peak (fastai's).
+
+    Returns
+    -------
+    Schedule
+        An immutable function of the step: ``sched(k)`` is the learning rate of step k.
+
+    Raises
+    ------
+    ValueError
+        An argument outside its domain (named in the message).
+    TypeError
+        An argument of the wrong type (a float where a count is expected, a bool).
+
+    Notes
+    -----
     With initial = max_lr / div_factor, final = initial / final_div_factor,
     p = pct_start · total_steps and a(start, end, f) the annealing from start (f = 0) to end
     (f = 1) — ``"cos"``: end + (start − end)(1 + cos(π f)) / 2, ``"linear"``:
@@ -124,24 +157,13 @@ def one_cycle(
     their product as ``total_steps``. Where torch divides by zero (pct_start · total_steps =
     1, so the first phase is the single step 0), step 0 here has ``max_lr``.
 
-    Parameters
+    The closed form of torch's ``OneCycleLR`` [1]_, the policy of [2]_.
+
+    References
     ----------
-    max_lr : float
-        The peak learning rate, >= 0.
-    total_steps : int
-        Steps in the cycle, >= 1.
-    pct_start : float
-        The fraction of the steps spent rising, in (0, 1); at most 0.5 with ``three_phase``.
-    anneal_strategy : {"cos", "linear"}
-        The shape of each phase.
-    div_factor : float
-        The learning rate of step 0 is max_lr / div_factor, > 0.
-    final_div_factor : float
-        The final learning rate is max_lr / (div_factor · final_div_factor), > 0.
-    three_phase : bool
-        Come back down to the initial learning rate as fast as it rose, then anneal to the
-        final one (the original paper's schedule) instead of annealing straight down from the
-        peak (fastai's).
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.OneCycleLR``.
+    .. [2] L. N. Smith and N. Topin, "Super-Convergence: Very Fast Training of Neural Networks
+       Using Large Learning Rates", arXiv:1708.07120, 2017.
 
     Examples
     --------
@@ -180,20 +202,6 @@ def cyclic(
 ) -> Schedule:
     """Cyclical learning rate: triangles between ``base_lr`` and a peak, forever.
 
-    A cycle is ``step_size_up`` steps rising linearly from ``base_lr`` and ``step_size_down``
-    steps falling back. With L = step_size_up + step_size_down, c = ⌊1 + k / L⌋ (the cycle,
-    from 1), x = 1 + k / L − c and r = step_size_up / L:
-    lr(k) = base_lr + (max_lr − base_lr) · h(x) · s, where h(x) = x / r while x <= r,
-    else (x − 1) / (r − 1), and s = 1 (``"triangular"``), 1 / 2^(c − 1) (``"triangular2"``:
-    the height halves every cycle) or gamma^k (``"exp_range"``).
-
-    torch: ``torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr, max_lr, step_size_up,
-    step_size_down, mode, gamma, cycle_momentum=False)``, its learning rate only: torch's
-    default ``cycle_momentum=True`` also cycles the optimizer's momentum, which this schedule
-    does not do; torch's custom ``scale_fn``/``scale_mode`` are not taken (a function cannot
-    be saved in a config). The same values to the bit, except that ``"triangular2"`` goes on
-    past cycle 1024, where torch's ``1 / 2.0 ** (cycle - 1)`` raises ``OverflowError``.
-
     Parameters
     ----------
     base_lr : float
@@ -208,6 +216,41 @@ def cyclic(
         How the height of the cycles changes.
     gamma : float
         The ``"exp_range"`` factor per step, in (0, 1]; other modes ignore it.
+
+    Returns
+    -------
+    Schedule
+        An immutable function of the step: ``sched(k)`` is the learning rate of step k.
+
+    Raises
+    ------
+    ValueError
+        An argument outside its domain (named in the message).
+    TypeError
+        An argument of the wrong type (a float where a count is expected, a bool).
+
+    Notes
+    -----
+    A cycle is ``step_size_up`` steps rising linearly from ``base_lr`` and ``step_size_down``
+    steps falling back. With L = step_size_up + step_size_down, c = ⌊1 + k / L⌋ (the cycle,
+    from 1), x = 1 + k / L − c and r = step_size_up / L:
+    lr(k) = base_lr + (max_lr − base_lr) · h(x) · s, where h(x) = x / r while x <= r,
+    else (x − 1) / (r − 1), and s = 1 (``"triangular"``), 1 / 2^(c − 1) (``"triangular2"``:
+    the height halves every cycle) or gamma^k (``"exp_range"``).
+
+    torch: ``torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr, max_lr, step_size_up,
+    step_size_down, mode, gamma, cycle_momentum=False)``, its learning rate only: torch's
+    default ``cycle_momentum=True`` also cycles the optimizer's momentum, which this schedule
+    does not do; torch's custom ``scale_fn``/``scale_mode`` are not taken (a function cannot
+    be saved in a config). The same values to the bit, except that ``"triangular2"`` goes on
+    past cycle 1024, where torch's ``1 / 2.0 ** (cycle - 1)`` raises ``OverflowError``.
+
+    The closed form of torch's ``CyclicLR`` [1]_, the policy of [2]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.CyclicLR``.
+    .. [2] L. N. Smith, "Cyclical Learning Rates for Training Neural Networks", WACV, 2017.
 
     Examples
     --------

@@ -84,15 +84,35 @@ class Polynomial(Schedule):
 def constant(lr: float) -> Schedule:
     """Keep the learning rate the same at every step.
 
+    Parameters
+    ----------
+    lr : float
+        The learning rate, >= 0.
+
+    Returns
+    -------
+    Schedule
+        An immutable function of the step: ``sched(k)`` is the learning rate of step k.
+
+    Raises
+    ------
+    ValueError
+        An argument outside its domain (named in the message).
+    TypeError
+        An argument of the wrong type (a float where a count is expected, a bool).
+
+    Notes
+    -----
     lr(k) = lr.
 
     torch: no scheduler at all (or ``LambdaLR(optimizer, lambda k: 1.0)``). Not torch's
     ``ConstantLR``, which multiplies by a factor for a number of steps.
 
-    Parameters
+    The closed form of torch's ``LambdaLR`` with a constant factor [1]_.
+
+    References
     ----------
-    lr : float
-        The learning rate, >= 0.
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.LambdaLR``.
 
     Examples
     --------
@@ -106,12 +126,6 @@ def constant(lr: float) -> Schedule:
 def step(lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
     """Multiply the learning rate by ``gamma`` every ``step_size`` steps.
 
-    lr(k) = lr · gamma^⌊k / step_size⌋.
-
-    torch: ``torch.optim.lr_scheduler.StepLR(optimizer, step_size, gamma)`` on an optimizer
-    whose lr is ``lr``. torch multiplies the previous lr by gamma at each decay; the power
-    here agrees with that product to a few ulp per decay.
-
     Parameters
     ----------
     lr : float
@@ -121,6 +135,32 @@ def step(lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
     gamma : float
         The factor of each decay, > 0 (above 1 the learning rate grows, to inf past the
         float range, which an optimizer refuses).
+
+    Returns
+    -------
+    Schedule
+        An immutable function of the step: ``sched(k)`` is the learning rate of step k.
+
+    Raises
+    ------
+    ValueError
+        An argument outside its domain (named in the message).
+    TypeError
+        An argument of the wrong type (a float where a count is expected, a bool).
+
+    Notes
+    -----
+    lr(k) = lr · gamma^⌊k / step_size⌋.
+
+    torch: ``torch.optim.lr_scheduler.StepLR(optimizer, step_size, gamma)`` on an optimizer
+    whose lr is ``lr``. torch multiplies the previous lr by gamma at each decay; the power
+    here agrees with that product to a few ulp per decay.
+
+    The closed form of torch's ``StepLR`` [1]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.StepLR``.
 
     Examples
     --------
@@ -139,11 +179,6 @@ def step(lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
 def multistep(lr: float, milestones: Sequence[int], gamma: float = 0.1) -> Schedule:
     """Multiply the learning rate by ``gamma`` at each milestone.
 
-    lr(k) = lr · gamma^n(k), n(k) = the number of milestones m with m <= k.
-
-    torch: ``torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones, gamma)`` on an
-    optimizer whose lr is ``lr``. A milestone listed twice decays twice, as in torch.
-
     Parameters
     ----------
     lr : float
@@ -152,6 +187,31 @@ def multistep(lr: float, milestones: Sequence[int], gamma: float = 0.1) -> Sched
         Steps (>= 0, non-decreasing) from which the next decay applies. May be empty.
     gamma : float
         The factor of each decay, > 0.
+
+    Returns
+    -------
+    Schedule
+        An immutable function of the step: ``sched(k)`` is the learning rate of step k.
+
+    Raises
+    ------
+    ValueError
+        An argument outside its domain (named in the message).
+    TypeError
+        An argument of the wrong type (a float where a count is expected, a bool).
+
+    Notes
+    -----
+    lr(k) = lr · gamma^n(k), n(k) = the number of milestones m with m <= k.
+
+    torch: ``torch.optim.lr_scheduler.MultiStepLR(optimizer, milestones, gamma)`` on an
+    optimizer whose lr is ``lr``. A milestone listed twice decays twice, as in torch.
+
+    The closed form of torch's ``MultiStepLR`` [1]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.MultiStepLR``.
 
     Examples
     --------
@@ -170,6 +230,27 @@ def multistep(lr: float, milestones: Sequence[int], gamma: float = 0.1) -> Sched
 def exponential(lr: float, gamma: float) -> Schedule:
     """Multiply the learning rate by ``gamma`` at every step.
 
+    Parameters
+    ----------
+    lr : float
+        The learning rate of the first step, >= 0.
+    gamma : float
+        The factor of each step, > 0.
+
+    Returns
+    -------
+    Schedule
+        An immutable function of the step: ``sched(k)`` is the learning rate of step k.
+
+    Raises
+    ------
+    ValueError
+        An argument outside its domain (named in the message).
+    TypeError
+        An argument of the wrong type (a float where a count is expected, a bool).
+
+    Notes
+    -----
     lr(k) = lr · gamma^k.
 
     torch: ``torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma)`` on an optimizer whose
@@ -177,12 +258,11 @@ def exponential(lr: float, gamma: float) -> Schedule:
     with that product to a few ulp per step. ``gamma > 1`` grows the learning rate (a learning
     rate range test); past the float range the learning rate is inf, which an optimizer refuses.
 
-    Parameters
+    The closed form of torch's ``ExponentialLR`` [1]_.
+
+    References
     ----------
-    lr : float
-        The learning rate of the first step, >= 0.
-    gamma : float
-        The factor of each step, > 0.
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.ExponentialLR``.
 
     Examples
     --------
@@ -203,14 +283,6 @@ def linear(
 ) -> Schedule:
     """Scale the learning rate by a factor that moves linearly, then stays at its end.
 
-    lr(k) = lr · (start_factor + (end_factor − start_factor) · min(k, total_steps) /
-    total_steps).
-
-    torch: ``torch.optim.lr_scheduler.LinearLR(optimizer, start_factor, end_factor,
-    total_iters=total_steps)`` on an optimizer whose lr is ``lr``, with its defaults. torch
-    takes ``start_factor`` in (0, 1] because its step-by-step update divides by it; this
-    closed form also takes 0, a warmup from zero.
-
     Parameters
     ----------
     lr : float
@@ -221,6 +293,34 @@ def linear(
         The factor from step ``total_steps`` on, in [0, 1].
     total_steps : int
         Steps the factor takes to move from ``start_factor`` to ``end_factor``, >= 1.
+
+    Returns
+    -------
+    Schedule
+        An immutable function of the step: ``sched(k)`` is the learning rate of step k.
+
+    Raises
+    ------
+    ValueError
+        An argument outside its domain (named in the message).
+    TypeError
+        An argument of the wrong type (a float where a count is expected, a bool).
+
+    Notes
+    -----
+    lr(k) = lr · (start_factor + (end_factor − start_factor) · min(k, total_steps) /
+    total_steps).
+
+    torch: ``torch.optim.lr_scheduler.LinearLR(optimizer, start_factor, end_factor,
+    total_iters=total_steps)`` on an optimizer whose lr is ``lr``, with its defaults. torch
+    takes ``start_factor`` in (0, 1] because its step-by-step update divides by it; this
+    closed form also takes 0, a warmup from zero.
+
+    The closed form of torch's ``LinearLR`` [1]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.LinearLR``.
 
     Examples
     --------
@@ -240,12 +340,6 @@ def linear(
 def polynomial(lr: float, total_steps: int, *, power: float = 1.0, min_lr: float = 0.0) -> Schedule:
     """Decay the learning rate polynomially to ``min_lr`` over ``total_steps``, then hold it.
 
-    lr(k) = min_lr + (lr − min_lr) · (1 − min(k, total_steps) / total_steps)^power.
-
-    torch: ``torch.optim.lr_scheduler.PolynomialLR(optimizer, total_iters=total_steps,
-    power=power)`` on an optimizer whose lr is ``lr``, when ``min_lr`` is 0 (torch has no
-    ``min_lr``, and defaults ``total_iters`` to 5, which this function does not copy).
-
     Parameters
     ----------
     lr : float
@@ -256,6 +350,32 @@ def polynomial(lr: float, total_steps: int, *, power: float = 1.0, min_lr: float
         The power of the polynomial, > 0 (1 decays linearly).
     min_lr : float
         The final learning rate, in [0, lr].
+
+    Returns
+    -------
+    Schedule
+        An immutable function of the step: ``sched(k)`` is the learning rate of step k.
+
+    Raises
+    ------
+    ValueError
+        An argument outside its domain (named in the message).
+    TypeError
+        An argument of the wrong type (a float where a count is expected, a bool).
+
+    Notes
+    -----
+    lr(k) = min_lr + (lr − min_lr) · (1 − min(k, total_steps) / total_steps)^power.
+
+    torch: ``torch.optim.lr_scheduler.PolynomialLR(optimizer, total_iters=total_steps,
+    power=power)`` on an optimizer whose lr is ``lr``, when ``min_lr`` is 0 (torch has no
+    ``min_lr``, and defaults ``total_iters`` to 5, which this function does not copy).
+
+    The closed form of torch's ``PolynomialLR`` [1]_.
+
+    References
+    ----------
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.PolynomialLR``.
 
     Examples
     --------

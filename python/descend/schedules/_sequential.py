@@ -24,6 +24,29 @@ class Sequential(Schedule):
 def sequential(schedules: Sequence[Schedule], milestones: Sequence[int]) -> Schedule:
     """Run ``schedules[0]`` until ``milestones[0]``, then ``schedules[1]`` from its step 0, ...
 
+    Parameters
+    ----------
+    schedules : sequence of Schedule
+        One or more schedules (descend's, not arbitrary callables, so that the result can be
+        saved with ``to_config``).
+    milestones : sequence of int
+        The steps at which the next schedule takes over: one fewer than ``schedules``,
+        strictly increasing, >= 1.
+
+    Returns
+    -------
+    Schedule
+        An immutable function of the step: ``sched(k)`` is the learning rate of step k.
+
+    Raises
+    ------
+    ValueError
+        An argument outside its domain (named in the message).
+    TypeError
+        An argument of the wrong type (a float where a count is expected, a bool).
+
+    Notes
+    -----
     With m_0 < m_1 < ... the milestones (and m_{−1} = 0): for m_{i−1} <= k < m_i,
     lr(k) = schedules[i](k − m_{i−1}); the last schedule runs from the last milestone on.
 
@@ -34,14 +57,11 @@ def sequential(schedules: Sequence[Schedule], milestones: Sequence[int]) -> Sche
     ``sequential([linear(lr, start_factor=f, total_steps=W), cosine(lr, total_steps=T)],
     milestones=[W])``, or just ``cosine(lr, W + T, warmup_steps=W, warmup_start_lr=f · lr)``.
 
-    Parameters
+    The closed form of torch's ``SequentialLR`` [1]_.
+
+    References
     ----------
-    schedules : sequence of Schedule
-        One or more schedules (descend's, not arbitrary callables, so that the result can be
-        saved with ``to_config``).
-    milestones : sequence of int
-        The steps at which the next schedule takes over: one fewer than ``schedules``,
-        strictly increasing, >= 1.
+    .. [1] PyTorch, ``torch.optim.lr_scheduler.SequentialLR``.
 
     Examples
     --------

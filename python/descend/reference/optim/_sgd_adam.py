@@ -132,7 +132,7 @@ class AdamW(Adam):
 
 
 class Adamax(_Reference):
-    """Adamax: m ← lerp(m, d, 1 − β₁); u ← max(β₂u, |d| + ε); p −= lr/(1 − β₁ᵗ) · m/u.
+    """Adamax: m ← lerp(m, d, 1 − β₁); u ← max(β₂u, abs(d) + ε); p −= lr/(1 − β₁ᵗ) · m/u.
 
     d = g + λp; the max propagates NaN (``np.maximum``, as ``torch.maximum``).
     """
