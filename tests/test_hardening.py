@@ -192,7 +192,6 @@ def test_a_bad_lr_schedule_entry_is_named() -> None:
     assert snapshot(opt, params) == before
 
 
-@pytest.mark.xfail(strict=True, reason="engine rewrite of the activation call path")
 def test_softmax_names_a_dim_that_is_not_an_integer() -> None:
     with pytest.raises(TypeError, match="dim must be an integer"):
         ds.softmax(np.zeros((2, 3)), dim=None)  # type: ignore[arg-type]
