@@ -124,6 +124,8 @@ def test_declaration_modules_list_every_declaration() -> None:
     # __all__ would be missing from descend's namespace.
     declared = [
         (ds.losses.regression, ds.Loss),
+        (ds.losses.likelihood, ds.Loss),
+        (ds.losses.binary, ds.Loss),
         (ds.losses.classification, ds.Loss),
         (ds.activations, ds.Activation),
         (reference.regression, object),

@@ -26,9 +26,13 @@ from descend._loss import Loss
 from descend._threads import get_num_threads, set_num_threads, threads
 from descend.activations import *
 from descend.clip import clip_grad_norm_, clip_grad_value_
+from descend.losses import binary as _binary
 from descend.losses import classification as _classification
+from descend.losses import likelihood as _likelihood
 from descend.losses import regression as _regression
+from descend.losses.binary import *
 from descend.losses.classification import *
+from descend.losses.likelihood import *
 from descend.losses.regression import *
 from descend.optim import *
 
@@ -60,7 +64,9 @@ __all__ = [
     "threads",
 ]
 # The losses, activations and optimizers, as their declaration modules list them.
+__all__ += _binary.__all__
 __all__ += _classification.__all__
+__all__ += _likelihood.__all__
 __all__ += _regression.__all__
 __all__ += _activations.__all__
 __all__ += optim.__all__
