@@ -85,6 +85,15 @@ def logits_scale(x: Array, y: Array, params: dict[str, Any]) -> Array | float:
     return (np.abs(x) + 1.0) * (1.0 + np.abs(y)) * (1.0 + p)
 
 
+def msle_scale(x: Array, y: Array, params: dict[str, Any]) -> Array | float:
+    # m(x) − m(y) cancels: an error of eps·(|m(x)| + |m(y)|) in it moves the value by 2|d| times
+    # that and the gradient by 2/(1 + x) times that.
+    mx, my = (np.log1p(np.maximum(v, 1e-7)) for v in (x, y))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reach = np.maximum(np.abs(mx - my), np.where(x > 1e-7, 1.0 / (1.0 + x), 0.0))
+    return 2.0 * (np.abs(mx) + np.abs(my)) * np.nan_to_num(reach)
+
+
 def kl_scale(x: Array, y: Array, params: dict[str, Any]) -> Array | float:
     # t·log t − t·x cancels (exp(t)·(t − x) in log space). Infinite x makes the value
     # infinite or NaN, compared exactly; it takes no part in the scale.
@@ -148,6 +157,8 @@ POINTWISE: tuple[PointwiseCase, ...] = (
     # Two roundings through exp_m1/log1p (each ≤ 1 f32 ULP after rounding from f64) plus the
     # final arithmetic: 2e-6 for f32. f64: exp_m1 ≤ 4 ULP and log1p ≤ 2 ULP compound to ~1e-15.
     PointwiseCase("log_cosh_loss", rtol32=2e-6, rtol64=1e-14),
+    # Two log1p (≤ 1 ULP each) whose difference cancels: relative to the logs' size (msle_scale).
+    PointwiseCase("msle_loss", rtol32=2e-6, rtol64=1e-14, scale=msle_scale),
     PointwiseCase(
         "quantile_loss",
         params=({"q": 0.1}, {"q": 0.9}),

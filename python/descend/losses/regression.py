@@ -23,6 +23,7 @@ __all__ = [
     "l1_loss",
     "log_cosh_loss",
     "mse_loss",
+    "msle_loss",
     "quantile_loss",
     "smooth_l1_loss",
 ]
@@ -473,4 +474,77 @@ def quantile_loss(
     array([0.2, 1.8])
     >>> ds.quantile_loss.grad(np.array([2.0, -2.0, 0.0]), np.zeros(3), reduction="none", q=0.9)
     array([ 0.1, -0.9,  0. ])
+    """
+
+
+@loss
+def msle_loss(
+    input: ArrayLike,
+    target: ArrayLike,
+    /,
+    *,
+    reduction: Reduction = "mean",
+    weight: ArrayLike | None = None,
+    upstream: ArrayLike | None = None,
+    out: NDArray[Any] | None = None,
+) -> None:
+    """Mean squared logarithmic error, for targets spread over orders of magnitude.
+
+    Parameters
+    ----------
+    input : array_like
+        Predictions x, of any shape.
+    target : array_like
+        Targets y, of the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"none"``: w·ℓ per element; ``"sum"``: Σ w·ℓ; ``"mean"``: Σ w·ℓ / Σ w.
+    weight : array_like, optional
+        Weights w, broadcast to the input's shape (default ones).
+    upstream : array_like, optional
+        ``.grad`` and ``.value_and_grad`` with ``reduction="none"`` only: the gradient flowing into
+        the unreduced loss, of the input's shape (default ones).
+    out : ndarray, optional
+        Receives the gradient (``.grad``, ``.value_and_grad``) or the per-element values (a call
+        with ``reduction="none"``); the result's shape and dtype, sharing no memory with an input.
+
+    Returns
+    -------
+    float or ndarray
+        The loss: a float for ``"mean"`` and ``"sum"``, an array like ``input`` for ``"none"``.
+        ``.grad`` returns d(loss)/d(input), an array like ``input``; ``.value_and_grad`` returns
+        ``(loss, gradient)`` from one pass over memory.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, an unknown ``reduction``, ``upstream`` with a reduced loss, an
+        ``out`` that cannot receive the result.
+    TypeError
+        An unsupported dtype (float16, complex), an ``out`` of another dtype, an unknown
+        keyword.
+
+    Notes
+    -----
+    With m(v) = log1p(max(v, ε)) and ε = 1e-7:
+
+    .. math::
+
+        ℓ = (m(x) − m(y))², ~~~~ ∂ℓ/∂x = 2·(m(x) − m(y))/(1 + x) ~~ (x > ε), ~~ 0 ~~ (x ≤ ε)
+
+    The clamp is Keras's, whose ``MeanSquaredLogarithmicError`` [1]_ is this loss with
+    ``reduction="none"`` averaged over the last axis; NaN propagates through it. Not in torch;
+    the weighted ``"mean"`` is Σ w·ℓ / Σ w.
+
+    References
+    ----------
+    .. [1] Keras, ``keras.losses.MeanSquaredLogarithmicError``.
+
+    Examples
+    --------
+    >>> import numpy as np, descend as ds
+    >>> y = np.full(2, np.e**2 - 1.0)
+    >>> ds.msle_loss(np.array([np.e - 1.0, np.e**2 - 1.0]), y, reduction="none")
+    array([1., 0.])
+    >>> ds.msle_loss.grad(np.array([np.e - 1.0, -1.0]), y, reduction="none")
+    array([-0.73575888,  0.        ])
     """

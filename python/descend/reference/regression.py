@@ -32,6 +32,7 @@ __all__ = [
     "l1_loss",
     "log_cosh_loss",
     "mse_loss",
+    "msle_loss",
     "poisson_nll_loss",
     "quantile_loss",
     "smooth_l1_loss",
@@ -106,6 +107,19 @@ def _log_cosh_value(x: Array, y: Array) -> Array:
 
 def _log_cosh_deriv(x: Array, y: Array) -> Array:
     return np.tanh(x - y)
+
+
+_MSLE_EPS = 1e-7
+
+
+def _msle_value(x: Array, y: Array) -> Array:
+    return (np.log1p(np.maximum(x, _MSLE_EPS)) - np.log1p(np.maximum(y, _MSLE_EPS))) ** 2
+
+
+def _msle_deriv(x: Array, y: Array) -> Array:
+    d = np.log1p(np.maximum(x, _MSLE_EPS)) - np.log1p(np.maximum(y, _MSLE_EPS))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(x <= _MSLE_EPS, 0.0, 2.0 * d / (1.0 + x))
 
 
 def _quantile_value(x: Array, y: Array, *, q: float) -> Array:
@@ -393,6 +407,12 @@ poisson_nll_loss = _ReferenceLoss(
     defaults={"log_input": True, "full": False, "eps": 1e-8},
     check=_check_poisson,
     doc="Poisson negative log-likelihood, exactly as torch's.",
+)
+msle_loss = _ReferenceLoss(
+    "msle_loss",
+    _msle_value,
+    _msle_deriv,
+    doc="``(log1p(max(x, 1e-7)) - log1p(max(y, 1e-7)))**2`` (Keras); 0 gradient where clamped.",
 )
 
 # Every function of the module, as the drift test and the tests' tables name them.

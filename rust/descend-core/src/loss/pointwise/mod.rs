@@ -24,6 +24,7 @@ mod kl_div;
 mod l1_loss;
 mod log_cosh_loss;
 mod mse_loss;
+mod msle_loss;
 mod poisson_nll_loss;
 mod quantile_loss;
 mod smooth_l1_loss;
@@ -229,6 +230,7 @@ pub const LOSSES: &[LossEntry] = &[
     entry::<soft_margin_loss::SoftMarginLoss>(),
     entry::<hinge_embedding_loss::HingeEmbeddingLoss>(),
     entry::<gaussian_nll_loss::GaussianNllLoss>(),
+    entry::<msle_loss::MsleLoss>(),
 ];
 
 /// Evaluating a kernel as the driver does, whatever its capabilities, for the kernels' tests.
