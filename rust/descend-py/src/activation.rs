@@ -1,8 +1,6 @@
 //! The one binding of every activation: `descend.Activation`'s native base, whose methods
 //! parse their own arguments and run the core's entry for the activation through the door.
 
-use std::ops::Range;
-
 use descend_core::activation::{find, ActivationEntry, Request};
 use descend_core::array::Typed;
 use descend_core::Float;
@@ -11,7 +9,7 @@ use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyInt};
 
-use crate::arrays::{extent, float_type, FloatType, Input};
+use crate::arrays::{extent, float_type, Extents, FloatType, Input};
 use crate::call::{coerce, outputs, result, Params};
 use crate::door::{enter, to_py_err};
 
@@ -64,15 +62,13 @@ impl Activation {
         };
         let skip = along_dim.then_some("dim");
         let params = Params::read(name, options, self.entry.params, skip)?;
-        let originals: Vec<Range<usize>> = [Some(input), upstream]
-            .into_iter()
-            .flatten()
-            .map(extent)
-            .collect();
         let same = upstream.is_none_or(|u| float_type(u) == float_type(input));
+        // A coerced copy no longer shares the caller's memory, which `out=` must not overlap.
+        let mut originals = Extents::new();
         let (x, u) = match float_type(input) {
             Some(_) if same => (input.clone(), upstream.cloned()),
             _ => {
+                originals.extend([Some(input), upstream].into_iter().flatten().map(extent));
                 let t = coerce(py, "activation_operands", (input, upstream))?;
                 let u = t.get_item(1)?;
                 (t.get_item(0)?, (!u.is_none()).then_some(u))
@@ -86,9 +82,9 @@ impl Activation {
         };
         match float_type(&x) {
             Some(FloatType::F32) => {
-                call.run::<f32>(py, &x, u.as_ref(), out, &originals, |r| Typed::F32(r))
+                call.run::<f32>(py, &x, u.as_ref(), out, originals, |r| Typed::F32(r))
             }
-            _ => call.run::<f64>(py, &x, u.as_ref(), out, &originals, |r| Typed::F64(r)),
+            _ => call.run::<f64>(py, &x, u.as_ref(), out, originals, |r| Typed::F64(r)),
         }
     }
 }
@@ -124,12 +120,12 @@ impl Call<'_> {
         x: &Bound<'py, PyAny>,
         upstream: Option<&Bound<'py, PyAny>>,
         out: Option<&Bound<'py, PyAny>>,
-        originals: &[Range<usize>],
+        originals: Extents,
         typed: for<'r> fn(Request<'r, F>) -> descend_core::activation::Call<'r>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let input = Input::<F>::new(x)?;
         let upstream = upstream.map(Input::<F>::new).transpose()?;
-        let mut extents = originals.to_vec();
+        let mut extents = originals;
         extents.extend(
             [Some(&input), upstream.as_ref()]
                 .into_iter()

@@ -2,8 +2,6 @@
 //! got them; this checks the call, takes the arrays (through the coercion rules when the
 //! kernels cannot take them as they are), and runs the core's entry for the loss.
 
-use std::ops::Range;
-
 use descend_core::array::Typed;
 use descend_core::loss::{find, Labels, LossEntry, LossFacts, Request, Target};
 use descend_core::reduce::Reduction;
@@ -13,7 +11,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
-use crate::arrays::{extent, float_type, int_type, FloatType, Input, IntType, Output};
+use crate::arrays::{extent, float_type, int_type, Extents, FloatType, Input, IntType, Output};
 use crate::call::{coerce, float, outputs, result, Params};
 use crate::door::{enter, to_py_err};
 
@@ -59,8 +57,6 @@ pub fn loss<'py>(
     }
     let (third, keyword_third) = third_of(entry, extra, options)?;
     let params = Params::read(name, options, entry.params, keyword_third)?;
-    let given = [Some(input), Some(target), weight, upstream, third.as_ref()];
-    let originals: Vec<Range<usize>> = given.into_iter().flatten().map(extent).collect();
     let arrays = Arrays::of(py, &entry.facts, [input, target], weight, upstream, third)?;
     let call = Call {
         entry,
@@ -69,8 +65,8 @@ pub fn loss<'py>(
         params: &params.pairs()?,
     };
     let [value, grad, third_grad] = match float_type(&arrays.x) {
-        Some(FloatType::F32) => call.run::<f32>(py, &arrays, out, &originals, |r| Typed::F32(r))?,
-        _ => call.run::<f64>(py, &arrays, out, &originals, |r| Typed::F64(r))?,
+        Some(FloatType::F32) => call.run::<f32>(py, &arrays, out, |r| Typed::F32(r))?,
+        _ => call.run::<f64>(py, &arrays, out, |r| Typed::F64(r))?,
     };
     let grad = match (grad, third_grad, arrays.third_shape) {
         (Some(g), Some(g3), None) => Some(PyTuple::new(py, [g, g3])?.into_any()),
@@ -128,11 +124,14 @@ fn third_of<'py>(
 struct Arrays<'py> {
     x: Bound<'py, PyAny>,
     y: Bound<'py, PyAny>,
+    labels: Option<IntType>,
     w: Option<Bound<'py, PyAny>>,
     u: Option<Bound<'py, PyAny>>,
     third: Option<Bound<'py, PyAny>>,
     /// The shape a differentiated third array was given in, when it was broadcast.
     third_shape: Option<Bound<'py, PyAny>>,
+    /// The caller's arrays, when these are coerced copies: `out=` must not overlap them either.
+    originals: Extents,
 }
 
 impl<'py> Arrays<'py> {
@@ -145,18 +144,24 @@ impl<'py> Arrays<'py> {
         u: Option<&Bound<'py, PyAny>>,
         third: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Self> {
-        if takes_as_given(facts, x, y, w, u, third.as_ref()) {
-            let (w, u) = (w.cloned(), u.cloned());
-            let (x, y, third_shape) = (x.clone(), y.clone(), None);
+        let labels = match facts {
+            LossFacts::Rowwise(_) => int_type(y),
+            LossFacts::Pointwise(_) => None,
+        };
+        if takes_as_given(facts, x, y, labels.is_some(), w, u, third.as_ref()) {
             return Ok(Self {
-                x,
-                y,
-                w,
-                u,
+                x: x.clone(),
+                y: y.clone(),
+                labels,
+                w: w.cloned(),
+                u: u.cloned(),
                 third,
-                third_shape,
+                third_shape: None,
+                originals: Extents::new(),
             });
         }
+        let given = [Some(x), Some(y), w, u, third.as_ref()];
+        let originals = given.into_iter().flatten().map(extent).collect();
         let kind = match facts {
             LossFacts::Rowwise(_) => "rowwise",
             LossFacts::Pointwise(_) => "pointwise",
@@ -169,13 +174,16 @@ impl<'py> Arrays<'py> {
         let args = (kind, x, y, w, u, name, third, differentiated.is_some());
         let t = coerce(py, "loss_operands", args)?;
         let some = |i: usize| t.get_item(i).map(|v| (!v.is_none()).then_some(v));
+        let y = t.get_item(1)?;
         Ok(Self {
             x: t.get_item(0)?,
-            y: t.get_item(1)?,
+            labels: int_type(&y),
+            y,
             w: some(2)?,
             u: some(3)?,
             third: some(4)?,
             third_shape: some(5)?,
+            originals,
         })
     }
 }
@@ -187,6 +195,7 @@ fn takes_as_given(
     facts: &LossFacts,
     x: &Bound<'_, PyAny>,
     y: &Bound<'_, PyAny>,
+    labels: bool,
     w: Option<&Bound<'_, PyAny>>,
     u: Option<&Bound<'_, PyAny>>,
     third: Option<&Bound<'_, PyAny>>,
@@ -204,9 +213,9 @@ fn takes_as_given(
                 .is_ok_and(|a| a.shape() == x.shape())
         })
     };
-    let (labels, per_element) = match facts {
-        LossFacts::Rowwise(_) => (int_type(y).is_some(), true),
-        LossFacts::Pointwise(_) => (false, fits(w) && fits(third)),
+    let per_element = match facts {
+        LossFacts::Rowwise(_) => true,
+        LossFacts::Pointwise(_) => fits(w) && fits(third),
     };
     (labels || same(Some(y))) && same(w) && same(u) && same(third) && per_element
 }
@@ -235,11 +244,10 @@ impl Call<'_> {
         py: Python<'py>,
         a: &Arrays<'py>,
         out: Option<&Bound<'py, PyAny>>,
-        originals: &[Range<usize>],
         typed: for<'r> fn(Request<'r, F>) -> descend_core::loss::Call<'r>,
     ) -> PyResult<Results<'py>> {
         let input = Input::<F>::new(&a.x)?;
-        let held = match int_type(&a.y) {
+        let held = match a.labels {
             Some(IntType::I32) => Held::I32(Input::new(&a.y)?),
             Some(IntType::I64) => Held::I64(Input::new(&a.y)?),
             None => Held::<F>::Floats(Input::new(&a.y)?),
@@ -251,7 +259,7 @@ impl Call<'_> {
             Held::I64(l) => (labels(l, Labels::I64), l.extent()),
             Held::Floats(t) => (Target::Floats(t.operand()), t.extent()),
         };
-        let mut extents = originals.to_vec();
+        let mut extents = a.originals.clone();
         extents.extend([input.extent(), target_extent]);
         extents.extend(
             [&weight, &upstream, &third]
@@ -263,7 +271,7 @@ impl Call<'_> {
         let (want_value, want_grad) = self.want;
         let unreduced = want_value && self.reduction == Reduction::None;
         let loss_shape = self.entry.facts.loss_shape(shape);
-        let shapes = (loss_shape.as_slice(), shape);
+        let shapes = (&*loss_shape, shape);
         let (mut values, mut grad) =
             outputs::<F>(py, (unreduced, want_grad), shapes, out, &extents)?;
         let differentiated = self.entry.facts.differentiated_third().is_some() && want_grad;

@@ -13,6 +13,8 @@ pub mod rowwise;
 
 pub use request::{Call, Labels, Request, Target};
 
+use std::borrow::Cow;
+
 use crate::registry::{self, Entry, Fact, Facts};
 use crate::Result;
 
@@ -27,10 +29,10 @@ pub enum LossFacts {
 
 impl LossFacts {
     /// The shape of the unreduced loss (and of `upstream`) for an input of shape `input`.
-    pub fn loss_shape(&self, input: &[usize]) -> Vec<usize> {
+    pub fn loss_shape<'s>(&self, input: &'s [usize]) -> Cow<'s, [usize]> {
         match self {
-            Self::Pointwise(_) => input.to_vec(),
-            Self::Rowwise(_) => rowwise::loss_shape(input),
+            Self::Pointwise(_) => Cow::Borrowed(input),
+            Self::Rowwise(_) => Cow::Owned(rowwise::loss_shape(input)),
         }
     }
 

@@ -81,7 +81,8 @@ pub fn run_gathering<R: Gathering>(job: Job<'_>) {
 /// Every chunk of every tensor with its tensor's constants, and where each tensor's chunks
 /// start in the list (and the end).
 fn tasks<R: Rule>(job: Job<'_>) -> (Vec<Task<'_, R>>, Vec<usize>) {
-    let mut tasks: Vec<Task<'_, R>> = Vec::new();
+    // At least a chunk per tensor: grown one at a time, small steps paid for every doubling.
+    let mut tasks: Vec<Task<'_, R>> = Vec::with_capacity(job.tensors.len());
     let (mut memo32, mut memo64) = (Memo::default(), Memo::default());
     let mut starts = Vec::with_capacity(job.tensors.len() + 1);
     for t in job.tensors {
