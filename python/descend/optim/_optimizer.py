@@ -261,12 +261,13 @@ class Optimizer:
         Gradients may have any layout; each must have its parameter's shape and dtype. A
         failing step changes no parameter and no state.
         """
-        # The lock inline, not through _one_at_a_time: its wrapper frame cost a small step
-        # about a tenth of its time.
-        with self._lock:
+        # The lock taken inline, not by `with` or _one_at_a_time: their bound methods and frame
+        # cost a small step a tenth of its time.
+        self._lock.acquire()
+        try:
             groups = self.param_groups
             for group in groups:  # no enumerate: it cost every step, scheduled or not
-                if group.get("lr_schedule") is not None:
+                if group["lr_schedule"] is not None:
                     self._set_lr(group, groups.index(group))
             if type(grads) is not list:
                 grads = _listed("grads", grads, "arrays, one per parameter")
@@ -281,11 +282,13 @@ class Optimizer:
                 self._native.step(self._params, arrays, self._members, groups)
             self._steps += 1
             for group in groups:  # the lr of the next step, as torch's schedulers
-                if group.get("lr_schedule") is not None:
+                if group["lr_schedule"] is not None:
                     # This step has happened: a schedule that fails at the next one (an invalid
                     # lr, or run past its end) raises from that step, before it writes anything.
                     with contextlib.suppress(Exception):
                         self._set_lr(group, groups.index(group))
+        finally:
+            self._lock.release()
 
     @property
     def state(self) -> dict[int, dict[str, Any]]:
